@@ -1,0 +1,35 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person using Mithaq. Roles are Django groups (DOMAIN 1); memberships live on the org models."""
+
+    class Language(models.TextChoices):
+        ARABIC = "ar", _("Arabic")
+        FRENCH = "fr", _("French")
+
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ARABIC)
+    collectivity = models.ForeignKey(
+        "cases.Collectivity",
+        verbose_name=_("collectivity"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Staff of one collectivity act only on its cases; empty for installation-wide accounts."),
+    )
+    email_verified = models.BooleanField(_("e-mail verified"), default=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def group_names(self) -> frozenset[str]:
+        """Role group names, cached on the instance for the permission table."""
+        cached = getattr(self, "_group_names", None)
+        if cached is None:
+            cached = frozenset(self.groups.values_list("name", flat=True))
+            self._group_names = cached
+        return cached

@@ -1,0 +1,60 @@
+"""The hash chain: canonical JSON of an entry, hashed after the previous entry's hash."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+
+GENESIS = ""
+
+
+def canonical(
+    *,
+    case_id: int,
+    seq: int,
+    transition: str,
+    from_state: str,
+    to_state: str,
+    actor_id: int | None,
+    role: str,
+    created_at: datetime.datetime,
+    justification: str,
+    payload: dict,
+) -> str:
+    at = created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    document = {
+        "actor": actor_id,
+        "at": at,
+        "case": case_id,
+        "from": from_state,
+        "justification": justification,
+        "payload": payload,
+        "role": role,
+        "seq": seq,
+        "to": to_state,
+        "transition": transition,
+    }
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def link_hash(prev_hash: str, canonical_json: str) -> str:
+    return hashlib.sha256((prev_hash + canonical_json).encode("utf-8")).hexdigest()
+
+
+def entry_hash(entry, prev_hash: str) -> str:
+    return link_hash(
+        prev_hash,
+        canonical(
+            case_id=entry.case_id,
+            seq=entry.seq,
+            transition=entry.transition,
+            from_state=entry.from_state,
+            to_state=entry.to_state,
+            actor_id=entry.actor_id,
+            role=entry.role,
+            created_at=entry.created_at,
+            justification=entry.justification,
+            payload=entry.payload,
+        ),
+    )

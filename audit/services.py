@@ -1,0 +1,50 @@
+"""Writes to the audit chain. Called by cases.services inside the case's transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from .chain import entry_hash
+from .models import TransitionEntry
+
+
+def _plain(payload: dict) -> dict:
+    """Round-trip through JSON so the hashed document equals what the JSONField stores."""
+    import json
+
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+
+
+def audit_entry_append(
+    *,
+    case_id: int,
+    prev_hash: str,
+    prev_count: int,
+    transition: str,
+    from_state: str,
+    to_state: str,
+    actor_id: int | None,
+    role: str,
+    at: datetime.datetime,
+    justification: str = "",
+    payload: dict | None = None,
+) -> TransitionEntry:
+    """Append one entry after the case's current head; the caller holds the case row lock."""
+    entry = TransitionEntry(
+        case_id=case_id,
+        seq=prev_count + 1,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        actor_id=actor_id,
+        role=role,
+        created_at=at,
+        justification=justification,
+        payload=_plain(payload or {}),
+        prev_hash=prev_hash,
+    )
+    entry.hash = entry_hash(entry, prev_hash)
+    entry.save()
+    return entry

@@ -1,0 +1,84 @@
+"""Recompute every chain (DOMAIN 5): detects edited, removed, reordered or truncated entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .chain import GENESIS, entry_hash
+from .models import TransitionEntry
+
+
+@dataclass(frozen=True)
+class Problem:
+    case_label: str
+    entry_id: int | None
+    seq: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"entry id={self.entry_id} #{self.seq}" if self.entry_id is not None else "chain head"
+        return f"{self.case_label}: {where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the chain is checked against: the head the case keeps, its count and current state."""
+
+    id: int
+    label: str
+    head: str
+    count: int
+    state: str
+    initial_state: str
+
+
+def verify_chain(subject: Subject, entries: Iterable[TransitionEntry]) -> Problem | None:
+    prev = GENESIS
+    expected_seq = 1
+    last_state = subject.initial_state
+    n = 0
+    for entry in entries:
+        n += 1
+        if entry.seq != expected_seq:
+            return Problem(subject.label, entry.pk, entry.seq, f"out of order or missing entry (expected #{expected_seq})")
+        if entry.prev_hash != prev:
+            return Problem(subject.label, entry.pk, entry.seq, "previous-hash link broken")
+        if entry.from_state != last_state:
+            return Problem(subject.label, entry.pk, entry.seq, f"starts from {entry.from_state}, chain was in {last_state}")
+        computed = entry_hash(entry, prev)
+        if computed != entry.hash:
+            return Problem(subject.label, entry.pk, entry.seq, "content does not match its hash (edited)")
+        prev = entry.hash
+        last_state = entry.to_state
+        expected_seq += 1
+    if n != subject.count:
+        return Problem(subject.label, None, None, f"{n} entries found, the case records {subject.count}")
+    if prev != subject.head:
+        return Problem(subject.label, None, None, "last entry does not match the recorded chain head")
+    if last_state != subject.state:
+        return Problem(subject.label, None, None, f"case is {subject.state} but its chain ends in {last_state}")
+    return None
+
+
+def verify_all(subjects: Iterable[Subject], batch: int = 500) -> Iterator[Problem]:
+    """Yield the first problem of each broken chain, reading entries in batches of cases."""
+    chunk: list[Subject] = []
+    for subject in subjects:
+        chunk.append(subject)
+        if len(chunk) >= batch:
+            yield from _verify_chunk(chunk)
+            chunk = []
+    if chunk:
+        yield from _verify_chunk(chunk)
+
+
+def _verify_chunk(chunk: list[Subject]) -> Iterator[Problem]:
+    by_case: dict[int, list[TransitionEntry]] = {s.id: [] for s in chunk}
+    entries = TransitionEntry.objects.filter(case_id__in=by_case).order_by("case_id", "seq", "id")
+    for entry in entries.iterator(chunk_size=2000):
+        by_case[entry.case_id].append(entry)
+    for subject in chunk:
+        problem = verify_chain(subject, by_case[subject.id])
+        if problem:
+            yield problem

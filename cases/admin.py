@@ -1,0 +1,62 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Association, Case, CaseAttachment, Collectivity, Committee, CouncilSession, Service
+
+
+@admin.register(Collectivity)
+class CollectivityAdmin(SimpleHistoryAdmin):
+    list_display = ("name_ar", "name_fr", "code", "type", "population_legal", "has_arrondissements")
+
+
+@admin.register(Committee)
+class CommitteeAdmin(SimpleHistoryAdmin):
+    list_display = ("name_ar", "name_fr", "collectivity", "chair")
+    filter_horizontal = ("members",)
+
+
+@admin.register(Service)
+class ServiceAdmin(SimpleHistoryAdmin):
+    list_display = ("name_ar", "name_fr", "collectivity", "head")
+    filter_horizontal = ("members",)
+
+
+@admin.register(CouncilSession)
+class CouncilSessionAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "kind", "collectivity")
+    list_filter = ("kind",)
+
+
+@admin.register(Association)
+class AssociationAdmin(SimpleHistoryAdmin):
+    list_display = ("name_ar", "founded_on", "collectivity", "charter_signed_on", "charter_promoter")
+    filter_horizontal = ("members",)
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    """Read-only: a case changes only through cases.services (the staff pages and the API)."""
+
+    list_display = ("reference", "kind", "title", "state", "submitted_at")
+    list_filter = ("kind", "state", "collectivity")
+    search_fields = ("reference", "title")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseAttachment)
+class CaseAttachmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "case", "purpose", "public", "uploaded_at")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

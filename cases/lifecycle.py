@@ -1,0 +1,442 @@
+"""The transition table of DOMAIN 3.2: who may take each edge and what it must carry.
+
+This is the one table views, the API, workflow tasks and services all ask.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from . import predicates as P
+from . import roles
+from . import states as S
+from .errors import GuardFailed, InvalidTransition, TransitionNotAllowed, UnknownTransition
+
+PETITION = "petition"
+PROPOSAL = "proposal"
+OPINION_KINDS = frozenset({"advisory_opinion", "children_recommendation"})
+ADMISSIBILITY_KINDS = frozenset({PETITION, PROPOSAL})
+ALL_KINDS = frozenset({PETITION, PROPOSAL}) | OPINION_KINDS
+
+# Legal grounds of inadmissibility (OL 113-14 art. 121-124; the checklist of DOMAIN 3.3).
+INADMISSIBILITY_GROUNDS = {
+    "signatures": gettext_lazy("Not enough valid, distinct signatories"),
+    "territorial_link": gettext_lazy("Signatories not linked to the territory"),
+    "electoral_conditions": gettext_lazy("Signatories do not meet the electoral conditions"),
+    "association_conditions": gettext_lazy("The association does not meet the legal conditions"),
+    "documents": gettext_lazy("Required documents missing"),
+    "competence": gettext_lazy("Outside the council's competences"),
+    "constitutional_constants": gettext_lazy("Touches the constants of Constitution article 1"),
+    "other": gettext_lazy("Other legal ground"),
+}
+# Structured reasons of a rejection, so they can be counted (DOMAIN 3.2).
+REJECTION_REASONS = {
+    "outside_competences": gettext_lazy("Outside the commune's competences"),
+    "budget": gettext_lazy("Budget"),
+    "duplicate": gettext_lazy("Duplicate of an existing project"),
+    "technical_infeasibility": gettext_lazy("Technically infeasible"),
+    "other": gettext_lazy("Other"),
+}
+RECOMMENDATIONS = {
+    "adopt": gettext_lazy("Adopt"),
+    "reject": gettext_lazy("Reject"),
+    "amend": gettext_lazy("Adopt with amendments"),
+}
+
+
+def letter_count(text: str) -> int:
+    """Letters and digits only: whitespace, punctuation, symbols and diacritics do not count."""
+    return sum(1 for ch in text if unicodedata.category(ch)[0] in ("L", "N"))
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str  # justification | text | choice | choices | committee | session | service | int | date
+    label: object
+    required: bool = True
+    # When set, the field is required only when the edge starts from one of these states.
+    required_from: frozenset[str] | None = None
+    choices: Mapping | None = None
+    public: bool = True
+    max_length: int = 10_000
+
+    def is_required(self, source: str) -> bool:
+        if self.required_from is not None:
+            return source in self.required_from
+        return self.required
+
+
+@dataclass(frozen=True)
+class Edge:
+    sources: tuple[str, ...]
+    allowed: P.Predicate
+    role: str
+    kinds: frozenset[str] = ALL_KINDS
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    name: str
+    target: str
+    label: object
+    method: str
+    edges: tuple[Edge, ...]
+    fields: tuple[FieldSpec, ...] = ()
+    decision: bool = False  # a decision is published with its justification
+    button_style: str = "primary"
+    opinion_label: object = None
+
+    @property
+    def sources(self) -> frozenset[str]:
+        return frozenset(s for e in self.edges for s in e.sources)
+
+    def label_for(self, kind: str) -> str:
+        if self.opinion_label and kind in OPINION_KINDS:
+            return str(self.opinion_label)
+        return str(self.label)
+
+
+def _justification(required=True, public=True, label=None, required_from=None) -> FieldSpec:
+    return FieldSpec(
+        "justification",
+        "justification",
+        label or gettext_lazy("Justification"),
+        required=required,
+        required_from=required_from,
+        public=public,
+    )
+
+
+_votes = (
+    FieldSpec("deliberation_number", "text", gettext_lazy("Deliberation number"), required_from=frozenset({S.ON_AGENDA}), max_length=50),
+    FieldSpec("votes_for", "int", gettext_lazy("Votes for"), required_from=frozenset({S.ON_AGENDA})),
+    FieldSpec("votes_against", "int", gettext_lazy("Votes against"), required_from=frozenset({S.ON_AGENDA})),
+    FieldSpec("votes_abstain", "int", gettext_lazy("Abstentions"), required_from=frozenset({S.ON_AGENDA})),
+)
+
+TRANSITIONS: dict[str, TransitionSpec] = {
+    t.name: t
+    for t in (
+        TransitionSpec(
+            "submit",
+            S.SUBMITTED,
+            pgettext_lazy("transition", "File"),
+            "submit",
+            (Edge((S.DRAFT,), P.is_submitter, "submitter"), Edge((S.DRAFT,), P.is_intake, roles.INTAKE)),
+        ),
+        TransitionSpec(
+            "start_review",
+            S.UNDER_REVIEW,
+            pgettext_lazy("transition", "Start the admissibility review"),
+            "start_review",
+            (Edge((S.SUBMITTED,), P.is_bureau_member, roles.BUREAU, ADMISSIBILITY_KINDS),),
+        ),
+        TransitionSpec(
+            "declare_inadmissible",
+            S.INADMISSIBLE,
+            pgettext_lazy("transition", "Declare inadmissible"),
+            "declare_inadmissible",
+            (Edge((S.SUBMITTED, S.UNDER_REVIEW), P.is_bureau_member, roles.BUREAU, ADMISSIBILITY_KINDS),),
+            (
+                FieldSpec("reason_code", "choices", gettext_lazy("Legal ground"), choices=INADMISSIBILITY_GROUNDS),
+                _justification(),
+            ),
+            decision=True,
+            button_style="danger",
+        ),
+        TransitionSpec(
+            "request_information",
+            S.AWAITING_INFORMATION,
+            pgettext_lazy("transition", "Request information"),
+            "request_information",
+            (Edge((S.UNDER_REVIEW,), P.is_bureau_member, roles.BUREAU, ADMISSIBILITY_KINDS),),
+            (FieldSpec("justification", "text", gettext_lazy("What is missing"), public=False),),
+            button_style="secondary",
+        ),
+        TransitionSpec(
+            "provide_information",
+            S.UNDER_REVIEW,
+            pgettext_lazy("transition", "Provide the information"),
+            "provide_information",
+            (
+                Edge((S.AWAITING_INFORMATION,), P.is_submitter, "submitter", ADMISSIBILITY_KINDS),
+                Edge((S.AWAITING_INFORMATION,), P.is_intake, roles.INTAKE, ADMISSIBILITY_KINDS),
+            ),
+            (FieldSpec("justification", "text", gettext_lazy("The completed items"), public=False),),
+        ),
+        TransitionSpec(
+            "refer_to_committee",
+            S.IN_COMMITTEE,
+            pgettext_lazy("transition", "Refer to a committee"),
+            "refer_to_committee",
+            (
+                Edge((S.UNDER_REVIEW,), P.is_bureau_member, roles.BUREAU, ADMISSIBILITY_KINDS),
+                # Opinions and children's recommendations skip admissibility (DOMAIN 3.2).
+                Edge((S.SUBMITTED,), P.is_bureau_member, roles.BUREAU, OPINION_KINDS),
+            ),
+            (FieldSpec("committee", "committee", gettext_lazy("Committee")),),
+        ),
+        TransitionSpec(
+            "report",
+            S.REPORTED,
+            pgettext_lazy("transition", "File the committee report"),
+            "report_",
+            (Edge((S.IN_COMMITTEE,), P.is_committee_member_of_case, roles.COMMITTEE),),
+            (
+                FieldSpec("report", "text", gettext_lazy("Committee report")),
+                FieldSpec("recommendation", "choice", gettext_lazy("Recommendation"), choices=RECOMMENDATIONS),
+            ),
+        ),
+        TransitionSpec(
+            "schedule",
+            S.ON_AGENDA,
+            pgettext_lazy("transition", "Put on a session's agenda"),
+            "schedule",
+            (Edge((S.REPORTED,), P.is_secretariat, roles.SECRETARIAT),),
+            (FieldSpec("session", "session", gettext_lazy("Council session")),),
+        ),
+        TransitionSpec(
+            "adopt",
+            S.ADOPTED,
+            pgettext_lazy("transition", "Adopt"),
+            "adopt",
+            (
+                Edge((S.ON_AGENDA,), P.is_secretariat, roles.SECRETARIAT),
+                # A proposal on an executive matter may be ruled on by the president (DOMAIN 3.2).
+                Edge((S.REPORTED,), P.is_president, roles.PRESIDENT, frozenset({PROPOSAL})),
+            ),
+            (*_votes, _justification(), FieldSpec("service", "service", gettext_lazy("Responsible service"), required=False)),
+            decision=True,
+            opinion_label=pgettext_lazy("transition", "Take into account"),
+        ),
+        TransitionSpec(
+            "reject",
+            S.REJECTED,
+            pgettext_lazy("transition", "Reject"),
+            "reject",
+            (
+                Edge((S.ON_AGENDA,), P.is_secretariat, roles.SECRETARIAT),
+                Edge((S.REPORTED,), P.is_president, roles.PRESIDENT, frozenset({PROPOSAL})),
+            ),
+            (
+                *_votes,
+                FieldSpec("reason_code", "choice", gettext_lazy("Reason"), required=False, choices=REJECTION_REASONS),
+                _justification(),
+            ),
+            decision=True,
+            button_style="danger",
+            opinion_label=pgettext_lazy("transition", "Do not take into account"),
+        ),
+        TransitionSpec(
+            "defer",
+            S.IN_COMMITTEE,
+            pgettext_lazy("transition", "Send back to committee"),
+            "defer",
+            (Edge((S.ON_AGENDA,), P.is_secretariat, roles.SECRETARIAT),),
+            (_justification(),),
+            button_style="secondary",
+        ),
+        TransitionSpec(
+            "plan_implementation",
+            S.IN_IMPLEMENTATION,
+            pgettext_lazy("transition", "Plan the implementation"),
+            "plan_implementation",
+            (Edge((S.ADOPTED,), P.is_implementing_service, roles.SERVICE),),
+            (
+                FieldSpec("service", "service", gettext_lazy("Responsible service"), required=False),
+                FieldSpec("planned_end", "date", gettext_lazy("Planned end")),
+                FieldSpec("budget_line", "text", gettext_lazy("Budget line"), required=False, max_length=100),
+            ),
+        ),
+        TransitionSpec(
+            "complete",
+            S.IMPLEMENTED,
+            pgettext_lazy("transition", "Mark as implemented"),
+            "complete",
+            (Edge((S.IN_IMPLEMENTATION,), P.is_service_of_case, roles.SERVICE),),
+            (FieldSpec("evidence", "text", gettext_lazy("Evidence of implementation")),),
+        ),
+        TransitionSpec(
+            "abandon",
+            S.NOT_IMPLEMENTED,
+            pgettext_lazy("transition", "Abandon (not implemented)"),
+            "abandon",
+            (Edge((S.ADOPTED, S.IN_IMPLEMENTATION), P.is_president, roles.PRESIDENT),),
+            (_justification(),),
+            decision=True,
+            button_style="danger",
+        ),
+        TransitionSpec(
+            "withdraw",
+            S.WITHDRAWN,
+            pgettext_lazy("transition", "Withdraw"),
+            "withdraw",
+            (
+                Edge(tuple(S.WITHDRAWABLE_STATES), P.is_submitter, "submitter"),
+                Edge(tuple(S.WITHDRAWABLE_STATES), P.is_intake_for_desk_filer, roles.INTAKE),
+            ),
+            (FieldSpec("justification", "text", gettext_lazy("Reason (optional)"), required=False, public=False),),
+            button_style="secondary",
+        ),
+    )
+}
+
+TRANSITION_NAMES = tuple(TRANSITIONS)
+
+
+def get_spec(name: str) -> TransitionSpec:
+    try:
+        return TRANSITIONS[name]
+    except (KeyError, TypeError):
+        raise UnknownTransition() from None
+
+
+def resolve_edge(spec: TransitionSpec, user, case) -> Edge:
+    """The edge this user may take now, or a typed refusal: 403 for the role, 409 for the state."""
+    permitted = [e for e in spec.edges if e.allowed(user, case)]
+    if not permitted:
+        raise TransitionNotAllowed()
+    for edge in permitted:
+        if case.kind in edge.kinds and case.state in edge.sources:
+            return edge
+    raise InvalidTransition(
+        _("“%(transition)s” is not possible while the case is “%(state)s”.")
+        % {"transition": spec.label_for(case.kind), "state": S.state_label(case.state, case.kind)}
+    )
+
+
+def available_transitions(user, case) -> list[TransitionSpec]:
+    """Transitions this user may perform on this case now (buttons, API, inbox)."""
+    out = []
+    for spec in TRANSITIONS.values():
+        for edge in spec.edges:
+            if case.kind in edge.kinds and case.state in edge.sources and edge.allowed(user, case):
+                out.append(spec)
+                break
+    return out
+
+
+def source_allows(spec: TransitionSpec, case) -> bool:
+    return any(case.kind in e.kinds and case.state in e.sources for e in spec.edges)
+
+
+@dataclass
+class Cleaned:
+    values: dict = field(default_factory=dict)
+    public_payload: dict = field(default_factory=dict)
+    private_payload: dict = field(default_factory=dict)
+
+    @property
+    def justification(self) -> str:
+        return self.values.get("justification", "") or ""
+
+
+def clean_payload(spec: TransitionSpec, case, data: Mapping | None, *, lookups) -> Cleaned:
+    """Validate what the transition carries. `lookups` resolves committee/session/service ids
+    within the case's collectivity. Raises GuardFailed naming every problem at once."""
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise GuardFailed(_("The request body must be an object."))
+    errors: dict[str, list[str]] = {}
+    cleaned = Cleaned()
+    min_letters = case.collectivity.justification_min_chars
+    for f in spec.fields:
+        raw = data.get(f.name)
+        if isinstance(raw, str):
+            raw = raw.strip()
+        empty = raw is None or raw == "" or raw == []
+        if empty:
+            if f.is_required(case.state):
+                errors.setdefault(f.name, []).append(_("%(field)s is required.") % {"field": f.label})
+            continue
+        try:
+            value, shown = _clean_value(f, raw, lookups, min_letters)
+        except ValueError as exc:
+            errors.setdefault(f.name, []).append(str(exc))
+            continue
+        cleaned.values[f.name] = value
+        (cleaned.public_payload if f.public else cleaned.private_payload)[f.name] = shown
+    if errors:
+        raise GuardFailed(
+            _("“%(transition)s” cannot be recorded.") % {"transition": spec.label_for(case.kind)},
+            field_errors=errors,
+        )
+    return cleaned
+
+
+def _clean_value(f: FieldSpec, raw, lookups, min_letters: int):
+    if f.type in ("justification", "text"):
+        if not isinstance(raw, str):
+            raise ValueError(_("%(field)s must be text.") % {"field": f.label})
+        if len(raw) > f.max_length:
+            raise ValueError(
+                _("%(field)s is too long (at most %(n)d characters).") % {"field": f.label, "n": f.max_length}
+            )
+        if f.type == "justification" and letter_count(raw) < min_letters:
+            raise ValueError(
+                _(
+                    "The justification must explain the decision in at least %(n)d letters "
+                    "(spaces and punctuation do not count)."
+                )
+                % {"n": min_letters}
+            )
+        if f.type == "text" and letter_count(raw) == 0:
+            raise ValueError(_("%(field)s must contain words.") % {"field": f.label})
+        return raw, raw
+    if f.type == "choice":
+        if not isinstance(raw, str) or raw not in f.choices:
+            raise ValueError(
+                _("%(field)s must be one of: %(choices)s.") % {"field": f.label, "choices": ", ".join(f.choices)}
+            )
+        return raw, raw
+    if f.type == "choices":
+        values = [raw] if isinstance(raw, str) else raw
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v in f.choices for v in values):
+            raise ValueError(
+                _("%(field)s must be one or more of: %(choices)s.")
+                % {"field": f.label, "choices": ", ".join(f.choices)}
+            )
+        values = sorted(set(values))
+        return values, values
+    if f.type == "int":
+        if isinstance(raw, bool):
+            raise ValueError(_("%(field)s must be a whole number.") % {"field": f.label})
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise ValueError(_("%(field)s must be a whole number.") % {"field": f.label}) from None
+        if isinstance(raw, float) and raw != value:
+            raise ValueError(_("%(field)s must be a whole number.") % {"field": f.label})
+        if value < 0 or value > 100_000:
+            raise ValueError(_("%(field)s must be between 0 and 100000.") % {"field": f.label})
+        return value, value
+    if f.type == "date":
+        value = raw if isinstance(raw, datetime.date) else None
+        if value is None and isinstance(raw, str):
+            try:
+                value = parse_date(raw)
+            except ValueError:
+                value = None
+        if value is None:
+            raise ValueError(_("%(field)s must be a date (YYYY-MM-DD).") % {"field": f.label})
+        return value, value.isoformat()
+    if f.type in ("committee", "session", "service"):
+        obj = lookups(f.type, raw)
+        if obj is None:
+            raise ValueError(_("%(field)s: no such item in this collectivity.") % {"field": f.label})
+        shown = {"id": obj.pk, "name": str(obj)}
+        if hasattr(obj, "name_ar"):
+            shown = {"id": obj.pk, "name_ar": obj.name_ar, "name_fr": obj.name_fr}
+        if f.type == "session":
+            shown = {"id": obj.pk, "date": obj.date.isoformat(), "kind": obj.kind}
+        return obj, shown
+    raise ValueError(f"unknown field type {f.type}")
