@@ -159,16 +159,10 @@ class Collectivity(models.Model):
             errors.setdefault("standing_committees_max", []).append(
                 _("The maximum cannot be lower than the minimum.")
             )
-        if self.code and not self.code.isalpha():
-            errors.setdefault("code", []).append(_("Use letters only."))
+        if self.code and not (self.code.isascii() and self.code.isalpha() and self.code.isupper()):
+            errors.setdefault("code", []).append(_("Use capital letters only, e.g. DMN."))
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if self.code:
-            self.code = self.code.upper()
-        super().save(*args, **kwargs)
-
 
 def localized(ar: str, fr: str) -> str:
     """Pick the Arabic or French name by the active language, falling back on the other."""
@@ -328,6 +322,9 @@ class ReferenceCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["collectivity", "kind", "year"], name="reference_counter_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.collectivity_id}/{self.kind}/{self.year}: {self.last}"
 
 
 class CaseQuerySet(models.QuerySet):
