@@ -21,7 +21,7 @@ from django_fsm import ConcurrentTransition
 from audit.services import audit_entry_append
 from notifications.services import outbox_enqueue
 
-from . import lifecycle, roles
+from . import hooks, lifecycle, roles
 from . import states as S
 from .errors import ConcurrentUpdate, GuardFailed, InvalidInput, NotFound, TransitionNotAllowed
 from .guards import guard_submit
@@ -301,6 +301,9 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
             if spec.name == "submit":
                 guard_submit(case)
             from_state = case.state
+            hooks.before_transition(
+                hooks.TransitionEvent(case=case, name=spec.name, from_state=from_state, to_state=spec.target, actor=actor, at=at)
+            )
             getattr(case, spec.method)()
             _apply(case, spec, cleaned, actor=actor, at=at)
             entry = audit_entry_append(
@@ -321,6 +324,9 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
             case._history_user = actor
             case._change_reason = f"transition:{spec.name}"
             case.save()
+            hooks.after_transition(
+                hooks.TransitionEvent(case=case, name=spec.name, from_state=from_state, to_state=case.state, actor=actor, at=at)
+            )
             outbox_enqueue(
                 event="case.transition",
                 subject_id=case.pk,

@@ -40,7 +40,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def celery_config():
-    return {"broker_url": "memory://", "result_backend": "cache+memory://"}
+    # CI points MITHAQ_TEST_BROKER_URL at Redis; locally the in-memory transport is enough.
+    return {
+        "broker_url": os.environ.get("MITHAQ_TEST_BROKER_URL", "memory://"),
+        "result_backend": "cache+memory://",
+        "task_ignore_result": True,
+    }
 
 
 @pytest.fixture(scope="session")

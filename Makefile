@@ -1,0 +1,69 @@
+# Mithaq: `make demo` (fresh machine to a running demo) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help install messages migrate seed demo serve test test-postgres lint check bench worker beat clean
+
+help:
+	@echo "make demo          install, migrate, seed the demo and serve on http://$(HOST):$(PORT) (SQLite, no broker)"
+	@echo "make test          the whole test suite on SQLite"
+	@echo "make test-postgres the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mithaq)"
+	@echo "make lint          ruff and the migrations check"
+	@echo "make bench         benchmarks under bench/"
+	@echo "make worker|beat   a Celery worker / the beat scheduler (needs CELERY_BROKER_URL)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Mithaq needs Python 3.11 (set PYTHON=python3.11)")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled catalogues are committed too; recompiling keeps them in step with the .po files.
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "msgfmt not found: using the committed .mo files"; fi
+
+migrate: install messages
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+demo: seed
+	@echo "Mithaq demo on http://$(HOST):$(PORT)/ (users: bureau, committee, secretariat, ... password: demo)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install messages
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+test-postgres: install messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq} $(VENV)/bin/pytest -q --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install messages
+	$(PY) bench/run.py
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench} $(PY) bench/run.py
+
+worker: install
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,120 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import errors, services
+from tests.factories import UserFactory
+from workflows import selectors
+from workflows import services as desk_services
+from workflows.desk import active_tasks
+
+
+def _inbox_refs(user):
+    return {row.case.reference for row in selectors.inbox_rows(selectors.inbox(user))}
+
+
+def test_committee_member_sees_only_own_committee(world):
+    mine = world.case_in("in_committee", "proposal")
+    other = world.new_case("proposal")
+    for name, data in [("submit", {}), ("start_review", {}), ("refer_to_committee", {"committee": world.other_committee.pk})]:
+        other = services.case_transition(actor=world.actor_for(name, other), case=other, name=name, data=data)
+    assert mine.reference in _inbox_refs(world["committee"])
+    assert other.reference not in _inbox_refs(world["committee"])
+    assert other.reference in _inbox_refs(world.outsider_committee_member)
+    # Neither take nor complete a task of another committee.
+    task = active_tasks(other.pk).get()
+    with pytest.raises(errors.NotFound):
+        desk_services.task_take(user=world["committee"], task_id=task.pk)
+    with pytest.raises(errors.TransitionNotAllowed):
+        services.case_transition(actor=world["committee"], case=other, name="report", data=world.payload_for("report"))
+
+
+def test_inbox_page_scoping_and_http_statuses(world, client):
+    other = world.new_case("proposal")
+    for name, data in [("submit", {}), ("start_review", {}), ("refer_to_committee", {"committee": world.other_committee.pk})]:
+        other = services.case_transition(actor=world.actor_for(name, other), case=other, name=name, data=data)
+    task = active_tasks(other.pk).get()
+    client.force_login(world["committee"])
+    page = client.get(reverse("workflows:inbox"))
+    assert page.status_code == 200
+    assert other.reference not in page.content.decode()
+    response = client.post(reverse("workflows:take", args=[task.pk]))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.owner_id is None
+    # Completing it through the API: forbidden.
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world["committee"])
+    r = api.post(f"/api/v1/cases/{other.reference}/transitions/report/", world.payload_for("report"), format="json")
+    assert r.status_code == 403
+
+
+def test_service_sees_only_its_cases(world):
+    case = world.case_in("in_implementation", "proposal")
+    assert case.reference in _inbox_refs(world["service"])
+    assert case.reference not in _inbox_refs(world.outsider_service_member)
+
+
+def test_take_and_release(world):
+    case = world.case_in("submitted", "proposal")
+    task = active_tasks(case.pk).get()
+    bureau2 = UserFactory(username="bureau2", groups=["bureau"])
+    desk_services.task_take(user=world["bureau"], task_id=task.pk)
+    task.refresh_from_db()
+    assert task.owner == world["bureau"]
+    with pytest.raises(errors.ConcurrentUpdate) as taken:
+        desk_services.task_take(user=bureau2, task_id=task.pk)
+    assert taken.value.code == "task_taken"
+    # A colleague cannot act on the taken task through the services either.
+    with pytest.raises(errors.ConcurrentUpdate):
+        services.case_transition(actor=bureau2, case=case.reference, name="start_review")
+    with pytest.raises(errors.TransitionNotAllowed):
+        desk_services.task_release(user=bureau2, task_id=task.pk)
+    desk_services.task_release(user=world["bureau"], task_id=task.pk)
+    task.refresh_from_db()
+    assert task.owner_id is None
+    services.case_transition(actor=bureau2, case=case.reference, name="start_review")
+    assert active_tasks(case.pk).get().flow_task.name == "review"
+
+
+def test_submitter_can_withdraw_even_when_a_task_is_taken(world):
+    case = world.case_in("submitted", "proposal")
+    desk_services.task_take(user=world["bureau"], task_id=active_tasks(case.pk).get().pk)
+    case = services.case_transition(actor=world["citizen"], case=case.reference, name="withdraw")
+    assert case.state == "withdrawn"
+    assert not active_tasks(case.pk).exists()
+
+
+def test_archive_lists_completed_tasks(world, client):
+    case = world.case_in("in_committee", "proposal")
+    client.force_login(world["bureau"])
+    page = client.get(reverse("workflows:archive"))
+    assert page.status_code == 200
+    assert case.reference in page.content.decode()
+
+
+def test_citizen_inbox_has_the_file_to_complete(world):
+    case = world.case_in("awaiting_information", "petition")
+    assert case.reference in _inbox_refs(world["citizen"])
+    assert case.reference not in _inbox_refs(world["bureau"])
+
+
+def _count_inbox_queries(client, user):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("workflows:inbox"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_inbox_query_count_does_not_grow(world, client):
+    for _ in range(10):
+        world.case_in("submitted", "proposal")
+    few = _count_inbox_queries(client, world["bureau"])
+    for _ in range(190):
+        world.case_in("submitted", "petition")
+    many = _count_inbox_queries(client, world["bureau"])
+    assert few == many

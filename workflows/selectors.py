@@ -1,0 +1,178 @@
+"""Reads of the desk: inbox, counts and archive, with a query count independent of the rows."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from cases import states as S
+from cases.models import Case
+
+from .desk import ACTIVE, case_content_type
+from .flows import STEPS
+
+PERM = "workflows."
+
+
+def _visible_cases(user, permission: str) -> QuerySet[Case]:
+    """Cases whose tasks of `permission` this user works: committees and services are scoped."""
+    cases = Case.objects.all()
+    if user.collectivity_id:
+        cases = cases.filter(collectivity_id=user.collectivity_id)
+    if permission == "desk_committee":
+        cases = cases.filter(committee__in=user.committees.all())
+    elif permission == "desk_service":
+        # A case adopted without a named service waits for any service to plan it.
+        cases = cases.filter(Q(service__in=user.services.all()) | Q(state=S.ADOPTED, service__isnull=True))
+    elif permission == "desk_submitter":
+        cases = cases.none()  # submitters see the tasks assigned to them, below
+    return cases
+
+
+def _scope(user) -> Q:
+    scope = Q(owner=user)
+    if user.is_superuser:
+        return Q()
+    perms = {p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith(PERM)}
+    for permission in sorted(perms):
+        scope |= Q(
+            owner_permission=PERM + permission,
+            process__artifact_object_id__in=_visible_cases(user, permission).values("id"),
+        )
+    return scope
+
+
+def _active_base(user) -> QuerySet[Task]:
+    return Task.objects.filter(
+        process__artifact_content_type=case_content_type(),
+        flow_task_type="HUMAN",
+        status__in=ACTIVE,
+    ).filter(_scope(user))
+
+
+def _overdue_cases(now: datetime.datetime) -> QuerySet[Case]:
+    """Petitions past their legal deadline while still before a ruling (OL 113-14 art. 125)."""
+    q = Q(pk__in=[])
+    for months in Case.objects.values_list("collectivity__rejection_notice_months", flat=True).distinct():
+        cutoff = now - relativedelta(months=months)
+        q |= Q(collectivity__rejection_notice_months=months, submitted_at__lt=cutoff)
+    return Case.objects.filter(
+        q, kind=Case.Kind.PETITION, state__in=[S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION]
+    )
+
+
+@dataclass
+class InboxRow:
+    task: Task
+    case: Case
+    step: str
+    step_label: str
+    waiting_days: int
+    due: datetime.date | None
+    overdue: bool
+    taken_by_me: bool
+    taken_by_other: bool
+
+
+def inbox(user, *, kind: str | None = None, committee: int | None = None, step: str | None = None):
+    """The active tasks of the user's groups, overdue first, then oldest first."""
+    now = timezone.now()
+    qs = _active_base(user)
+    if kind:
+        qs = qs.filter(process__artifact_object_id__in=Case.objects.filter(kind=kind).values("id"))
+    if committee:
+        qs = qs.filter(process__artifact_object_id__in=Case.objects.filter(committee_id=committee).values("id"))
+    if step:
+        qs = qs.filter(flow_task__endswith=f".{step}")
+    overdue_ids = _overdue_cases(now).filter(pk=OuterRef("process__artifact_object_id"))
+    return qs.annotate(is_overdue=Exists(overdue_ids)).order_by("-is_overdue", "created", "id")
+
+
+def inbox_rows(tasks) -> list[InboxRow]:
+    """Materialise one page of tasks with their cases: two queries, whatever the page size."""
+    tasks = list(tasks)
+    ids = [t.process.artifact_object_id for t in tasks]
+    cases = {
+        c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("collectivity", "committee", "service")
+    }
+    now = timezone.now()
+    rows = []
+    for task in tasks:
+        case = cases.get(task.process.artifact_object_id)
+        if case is None:
+            continue
+        step = task.flow_task.name if task.flow_task else ""
+        due = case.legal_deadline if case.state in (S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION) else None
+        rows.append(
+            InboxRow(
+                task=task,
+                case=case,
+                step=step,
+                step_label=str(STEPS[step][3]) if step in STEPS else step,
+                waiting_days=max(0, (now - task.created).days),
+                due=due,
+                overdue=bool(getattr(task, "is_overdue", False)),
+                taken_by_me=task.owner_id == getattr(task, "_viewer_id", None),
+                taken_by_other=False,
+            )
+        )
+    return rows
+
+
+def inbox_counts(user) -> dict:
+    """Counts per kind, step and committee for the filter bar (three grouped queries)."""
+    base = _active_base(user)
+    case_ids = base.values("process__artifact_object_id")
+    by_kind = dict(
+        Case.objects.filter(pk__in=case_ids).values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    by_committee = dict(
+        Case.objects.filter(pk__in=case_ids, committee__isnull=False)
+        .values_list("committee")
+        .annotate(n=Count("id"))
+        .values_list("committee", "n")
+    )
+    by_step: dict[str, int] = {}
+    for flow_task, n in base.values_list("flow_task").annotate(n=Count("id")).values_list("flow_task", "n"):
+        name = str(flow_task).rsplit(".", 1)[-1]
+        by_step[name] = by_step.get(name, 0) + n
+    return {"kind": by_kind, "committee": by_committee, "step": by_step, "total": sum(by_kind.values())}
+
+
+def archive(user) -> QuerySet[Task]:
+    """Tasks this user completed, newest first."""
+    return (
+        Task.objects.filter(
+            process__artifact_content_type=case_content_type(),
+            flow_task_type="HUMAN",
+            owner=user,
+            status=STATUS.DONE,
+        )
+        .select_related("process")
+        .annotate(is_overdue=Value(False, output_field=BooleanField()))
+        .order_by("-finished", "-id")
+    )
+
+
+def task_for_user(user, task_id: int) -> Task | None:
+    """An active task this user may see (for take and release), else None."""
+    return _active_base(user).filter(pk=task_id).select_related("process", "owner").first()
+
+
+def case_tasks(case: Case) -> QuerySet[Task]:
+    """Every human task of a case, for the staff timeline (who took and completed what)."""
+    return (
+        Task.objects.filter(
+            process__artifact_content_type=case_content_type(),
+            process__artifact_object_id=case.pk,
+            flow_task_type="HUMAN",
+        )
+        .select_related("owner")
+        .order_by("created", "id")
+    )

@@ -1,0 +1,116 @@
+"""The inbox (DOMAIN 4): what waits for the user, how long it has waited, take and release."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import roles
+from cases.errors import DomainError
+from cases.models import Case
+
+from . import selectors, services
+from .flows import STEPS
+
+
+def _desk_user(request):
+    groups = request.user.group_names()
+    if not (request.user.is_superuser or groups & (roles.STAFF_GROUPS | {roles.CITIZEN, roles.ASSOCIATION})):
+        raise PermissionDenied
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def inbox(request):
+    _desk_user(request)
+    kind = request.GET.get("kind") or None
+    if kind not in Case.Kind.values:
+        kind = None
+    step = request.GET.get("step") or None
+    if step not in STEPS:
+        step = None
+    committee = _int_or_none(request.GET.get("committee"))
+    tasks = selectors.inbox(request.user, kind=kind, committee=committee, step=step).select_related("process", "owner")
+    page = Paginator(tasks, 30).get_page(request.GET.get("page"))
+    rows = selectors.inbox_rows(page.object_list)
+    for row in rows:
+        row.taken_by_me = row.task.owner_id == request.user.pk
+        row.taken_by_other = bool(row.task.owner_id) and not row.taken_by_me
+    counts = selectors.inbox_counts(request.user)
+    from cases.selectors import committee_list
+
+    committees = [
+        (c, counts["committee"].get(c.pk, 0))
+        for c in committee_list(collectivity=request.user.collectivity)
+        if counts["committee"].get(c.pk)
+    ]
+    return render(
+        request,
+        "workflows/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "counts": counts,
+            "kinds": [(value, label, counts["kind"].get(value, 0)) for value, label in Case.Kind.choices],
+            "steps": [(name, spec[3], counts["step"].get(name, 0)) for name, spec in STEPS.items() if counts["step"].get(name)],
+            "committees": committees,
+            "selected": {"kind": kind, "step": step, "committee": committee},
+        },
+    )
+
+
+@login_required
+def archive(request):
+    _desk_user(request)
+    page = Paginator(selectors.archive(request.user), 30).get_page(request.GET.get("page"))
+    rows = selectors.inbox_rows(page.object_list)
+    return render(request, "workflows/archive.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_POST
+def take(request, task_id: int):
+    _desk_user(request)
+    try:
+        task = services.task_take(user=request.user, task_id=task_id)
+    except DomainError as error:
+        messages.error(request, error.detail)
+        return redirect(_back(request), permanent=False) if _back(request) else redirect("workflows:inbox")
+    messages.success(request, _("You took the task: colleagues see that you are working on it."))
+    case = Case.objects.filter(pk=task.process.artifact_object_id).values_list("reference", flat=True).first()
+    if request.POST.get("open") and case:
+        return redirect("staff:case", case)
+    return redirect(_back(request) or "workflows:inbox")
+
+
+@login_required
+@require_POST
+def release(request, task_id: int):
+    _desk_user(request)
+    try:
+        services.task_release(user=request.user, task_id=task_id)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("You released the task: it is back in the group's inbox."))
+    return redirect(_back(request) or "workflows:inbox")
+
+
+def _back(request) -> str | None:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return None
