@@ -584,3 +584,68 @@ class CaseAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProgressUpdate(models.Model):
+    """Implementation progress (percent, note, attachment) while in_implementation; audited, not a transition."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="progress_updates")
+    percent = models.PositiveSmallIntegerField(_("progress (%)"), validators=[MaxValueValidator(100)])
+    note = models.TextField(_("note"))
+    attachment = models.ForeignKey(
+        CaseAttachment, verbose_name=_("attachment"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.percent}%"
+
+
+class Milestone(models.Model):
+    """A planned step of an implementation, with the date it was reached."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    planned_on = models.DateField(_("planned for"))
+    reached_on = models.DateField(_("reached on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["planned_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OpinionOutcome(models.Model):
+    """What the decision on a case did with a linked advisory opinion or children's recommendation."""
+
+    opinion = models.OneToOneField(
+        Case, verbose_name=_("opinion"), on_delete=models.PROTECT, related_name="opinion_outcome"
+    )
+    decided_case = models.ForeignKey(
+        Case, verbose_name=_("decided case"), on_delete=models.PROTECT, related_name="opinion_outcomes"
+    )
+    followed = models.BooleanField(_("followed"))
+    reason = models.TextField(_("why"))
+    decided_at = models.DateTimeField(_("decided at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outcome of an opinion")
+        verbose_name_plural = _("outcomes of opinions")
+
+    def __str__(self) -> str:
+        return f"{self.opinion_id} -> {self.decided_case_id}: {self.followed}"

@@ -12,7 +12,7 @@ from audit.models import TransitionEntry
 
 from . import lifecycle, roles
 from . import states as S
-from .models import Case, Committee, CouncilSession, Service
+from .models import Case, Collectivity, Committee, CouncilSession, Service
 
 
 def case_list_public(
@@ -218,3 +218,231 @@ def session_list(*, collectivity=None) -> QuerySet[CouncilSession]:
 
 def entries_prefetch() -> Prefetch:
     return Prefetch("audit_entries", queryset=TransitionEntry.objects.order_by("seq"))
+
+
+# Public API reads (DOMAIN 10) ----------------------------------------------------------------
+
+# A petition still waiting for its decision: the legal clock of OL 113-14 art. 125 runs in these.
+AWAITING_DECISION_STATES = frozenset(S.OPEN_STATES - S.DECIDED_STATES)
+
+
+def collectivity_get(*, slug: str) -> Collectivity | None:
+    return Collectivity.objects.filter(slug=slug).first()
+
+
+def petition_overdue_q(*, months: int, today: datetime.date | None = None) -> Q:
+    """Open petitions past their legal deadline (OL 113-14 art. 125: reasoned rejection within
+    `months` of filing).
+
+    `Case.legal_deadline` is "local filing date + months", and a case is overdue once today is past
+    it. Adding months to a column is not portable SQL, so the months are taken off today instead:
+    filed before local midnight of (today - months) means the deadline has passed. The two agree
+    except on month-end clipping, where the difference is one day at most.
+    """
+    from dateutil.relativedelta import relativedelta
+
+    today = today or timezone.localdate()
+    cutoff = timezone.make_aware(datetime.datetime.combine(today - relativedelta(months=months), datetime.time.min))
+    return Q(kind=Case.Kind.PETITION, state__in=AWAITING_DECISION_STATES, submitted_at__lt=cutoff)
+
+
+def case_list_public_filtered(
+    *,
+    collectivity=None,
+    kind: str | None = None,
+    state: str | None = None,
+    committee: int | None = None,
+    year: int | None = None,
+    search: str | None = None,
+    overdue: bool | None = None,
+) -> QuerySet[Case]:
+    """The public register with the `overdue` filter. The months of the legal deadline are those of
+    the requested collectivity, else of the default one (one figure for the whole query)."""
+    qs = case_list_public(
+        collectivity=collectivity, kind=kind, state=state, committee=committee, year=year, search=search
+    )
+    if overdue is not None:
+        if collectivity is None:
+            from .services import default_collectivity
+
+            collectivity = default_collectivity()
+        q = petition_overdue_q(months=collectivity.rejection_notice_months)
+        qs = qs.filter(q) if overdue else qs.exclude(q)
+    return qs
+
+
+def case_is_overdue(case: Case, today: datetime.date | None = None) -> bool:
+    """The petition's legal deadline has passed while it still awaits a decision."""
+    deadline = case.legal_deadline
+    if deadline is None or case.state not in AWAITING_DECISION_STATES:
+        return False
+    return (today or timezone.localdate()) > deadline
+
+
+def case_signature_count(case: Case) -> int:
+    """Valid, distinct signatories of a petition. Signatures are not recorded yet, so none count."""
+    return 0
+
+
+def case_linked_opinion_references(case: Case) -> list[str]:
+    """Filed opinions and children's recommendations linked to this case (drafts stay private)."""
+    return list(Case.objects.public().filter(related_case=case).order_by("id").values_list("reference", flat=True))
+
+
+def case_visible_to(*, user, case: Case) -> bool:
+    """Filed cases are public; a draft only to its submitter (and who registered it for them)."""
+    return case.state != S.DRAFT or case_can_view_private(user=user, case=case)
+
+
+def collectivity_rules(collectivity: Collectivity) -> dict:
+    """The participation rules in force, for the charter's duty to tell participants the rules."""
+    states = [
+        {
+            "name": state,
+            "label": str(label),
+            "opinion_label": str(S.OPINION_STATE_LABELS[state]) if state in S.OPINION_STATE_LABELS else None,
+            "open": state in S.OPEN_STATES,
+            "help": str(S.STATE_HELP.get(state, "")),
+        }
+        for state, label in S.STATE_LABELS.items()
+    ]
+    transitions = [
+        {
+            "name": spec.name,
+            "label": str(spec.label),
+            "opinion_label": str(spec.opinion_label) if spec.opinion_label else None,
+            "target": spec.target,
+            "sources": sorted(spec.sources, key=S.ALL_STATES.index),
+            "edges": [
+                {"sources": list(edge.sources), "kinds": sorted(edge.kinds), "role": edge.role} for edge in spec.edges
+            ],
+            "decision": spec.decision,
+            "fields": [
+                {
+                    "name": f.name,
+                    "type": f.type,
+                    "label": str(f.label),
+                    "required": f.required if f.required_from is None else False,
+                    "required_from": sorted(f.required_from) if f.required_from is not None else None,
+                    "public": f.public,
+                    "choices": [{"value": k, "label": str(v)} for k, v in f.choices.items()] if f.choices else None,
+                }
+                for f in spec.fields
+            ],
+        }
+        for spec in lifecycle.TRANSITIONS.values()
+    ]
+    return {
+        "collectivity": {
+            "slug": collectivity.slug,
+            "name_ar": collectivity.name_ar,
+            "name_fr": collectivity.name_fr,
+            "name": collectivity.name,
+            "type": collectivity.type,
+        },
+        "petition_min_signatures": collectivity.petition_min_signatures,
+        "association_conditions": {
+            "min_age_years": collectivity.association_min_age_years,
+            "age_strictly_more_than": True,  # OL 113-14 art. 122: founded "more than" 3 years before
+            "min_members": collectivity.association_min_members,
+            "seat_or_branch_in_collectivity": True,
+        },
+        "rejection_notice_months": collectivity.rejection_notice_months,
+        "ordinary_session_months": list(collectivity.ordinary_session_months or []),
+        "decision_posting_days": collectivity.decision_posting_days,
+        "info_request_deadline_working_days": collectivity.info_request_deadline_working_days,
+        "justification_min_chars": collectivity.justification_min_chars,
+        "states": states,
+        "transitions": transitions,
+    }
+
+
+# Server-rendered pages (public portal and staff pages) -----------------------------------------
+
+
+def collectivity_default() -> Collectivity | None:
+    """The collectivity the portal serves (settings.MITHAQ_DEFAULT_COLLECTIVITY, else the first)."""
+    from django.conf import settings
+
+    qs = Collectivity.objects.all()
+    return qs.filter(slug=settings.MITHAQ_DEFAULT_COLLECTIVITY).first() or qs.order_by("id").first()
+
+
+def case_counts_public(*, collectivity=None) -> dict:
+    """Filed, decided and implemented cases, in one aggregate query (charter 7.3)."""
+    from django.db.models import Count
+
+    qs = Case.objects.public()
+    if collectivity is not None:
+        qs = qs.filter(collectivity=collectivity)
+    return qs.aggregate(
+        filed=Count("id"),
+        open=Count("id", filter=Q(state__in=S.OPEN_STATES)),
+        decided=Count("id", filter=Q(state__in=S.DECIDED_STATES)),
+        implemented=Count("id", filter=Q(state=S.IMPLEMENTED)),
+    )
+
+
+def case_years_public(*, collectivity=None) -> list[int]:
+    """Years that have filed cases, newest first (the register's year filter)."""
+    qs = Case.objects.public()
+    if collectivity is not None:
+        qs = qs.filter(collectivity=collectivity)
+    return list(qs.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def case_get_public(*, reference: str) -> Case | None:
+    """A filed case for the public page (drafts are private)."""
+    return (
+        Case.objects.public()
+        .select_related("collectivity", "committee", "service", "session", "association", "related_case")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def case_get_for_staff(*, user, reference: str) -> Case | None:
+    """A case within this staff user's scope (case_list_for_staff), with what the staff page shows."""
+    return (
+        case_list_for_staff(user=user)
+        .select_related("related_case", "submitter", "filed_by")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def case_linked_cases_public(case: Case) -> list[Case]:
+    """Filed opinions and recommendations linked to this case."""
+    return list(Case.objects.public().filter(related_case=case).order_by("id"))
+
+
+def next_ordinary_session(*, collectivity, after: datetime.date | None = None) -> CouncilSession | None:
+    """OL 113-14 art. 38 and 125: an admissible petition goes on the next ordinary session's agenda."""
+    after = after or timezone.localdate()
+    return (
+        CouncilSession.objects.filter(collectivity=collectivity, kind=CouncilSession.Kind.ORDINARY, date__gte=after)
+        .order_by("date")
+        .first()
+    )
+
+
+def _agenda_order(qs):
+    from django.db.models import Case as When_
+    from django.db.models import IntegerField, Value, When
+
+    # Admissible petitions are mandatory agenda items (OL 113-14 art. 38): they come first.
+    return qs.annotate(
+        petition_first=When_(When(kind="petition", then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("petition_first", "submitted_at", "id")
+
+
+def session_agenda(*, session: CouncilSession) -> QuerySet[Case]:
+    """The items scheduled on a session (on the agenda, or already decided there)."""
+    qs = Case.objects.filter(session=session).select_related("committee", "service", "collectivity")
+    return _agenda_order(qs)
+
+
+def agenda_candidates(*, collectivity) -> QuerySet[Case]:
+    """Cases whose committee report is in and that wait for a place on an agenda."""
+    qs = Case.objects.filter(collectivity=collectivity, state=S.REPORTED).select_related("committee", "collectivity")
+    return _agenda_order(qs)

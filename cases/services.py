@@ -25,7 +25,18 @@ from . import hooks, lifecycle, roles
 from . import states as S
 from .errors import ConcurrentUpdate, GuardFailed, InvalidInput, NotFound, TransitionNotAllowed
 from .guards import guard_submit
-from .models import Association, Case, Collectivity, Committee, CouncilSession, ReferenceCounter, Service
+from .models import (
+    Association,
+    Case,
+    Collectivity,
+    Committee,
+    CouncilSession,
+    Milestone,
+    OpinionOutcome,
+    ProgressUpdate,
+    ReferenceCounter,
+    Service,
+)
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the desk
 TRACKING_LENGTH = 12
@@ -300,6 +311,11 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
             cleaned = lifecycle.clean_payload(spec, case, data, lookups=_lookups_for(case.collectivity_id))
             if spec.name == "submit":
                 guard_submit(case)
+            outcomes = _clean_opinion_outcomes(case, data) if spec.name in ("adopt", "reject") else []
+            if outcomes:
+                cleaned.public_payload["opinions"] = [
+                    {"reference": o.reference, "followed": followed, "reason": reason} for o, followed, reason in outcomes
+                ]
             from_state = case.state
             hooks.before_transition(
                 hooks.TransitionEvent(case=case, name=spec.name, from_state=from_state, to_state=spec.target, actor=actor, at=at)
@@ -327,6 +343,8 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
             hooks.after_transition(
                 hooks.TransitionEvent(case=case, name=spec.name, from_state=from_state, to_state=case.state, actor=actor, at=at)
             )
+            for opinion, followed, reason in outcomes:
+                _record_opinion_outcome(opinion, case, followed, reason, actor=actor, role=edge.role, at=at)
             outbox_enqueue(
                 event="case.transition",
                 subject_id=case.pk,
@@ -350,6 +368,91 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
         # Two writers raced to the same chain position: the loser is told to retry.
         raise ConcurrentUpdate() from None
     return case
+
+
+def _linked_opinions(case: Case):
+    return (
+        Case.objects.filter(related_case=case, kind__in=lifecycle.OPINION_KINDS)
+        .exclude(state__in=[S.DRAFT, S.WITHDRAWN])
+        .order_by("id")
+    )
+
+
+def _clean_opinion_outcomes(case: Case, data) -> list[tuple[Case, bool, str]]:
+    """OL 113-14 art. 120 and DOMAIN 3.2: a decision states, for each linked advisory opinion or
+    children's recommendation, whether it was followed and why."""
+    linked = list(_linked_opinions(case))
+    if not linked:
+        return []
+    given = data.get("opinions") if isinstance(data, Mapping) else None
+    by_ref: dict[str, Mapping] = {}
+    if isinstance(given, list):
+        for item in given:
+            if isinstance(item, Mapping) and isinstance(item.get("reference"), str):
+                by_ref[item["reference"]] = item
+    errors: list[str] = []
+    out = []
+    for opinion in linked:
+        item = by_ref.get(opinion.reference)
+        followed = item.get("followed") if item else None
+        if isinstance(followed, str) and followed.lower() in ("true", "false", "1", "0", "yes", "no"):
+            followed = followed.lower() in ("true", "1", "yes")
+        reason = item.get("reason") if item else None
+        if not isinstance(followed, bool) or not isinstance(reason, str) or not lifecycle.letter_count(reason):
+            errors.append(
+                _("Say whether the linked opinion %(reference)s was followed, and why.") % {"reference": opinion.reference}
+            )
+            continue
+        out.append((opinion, followed, reason.strip()))
+    if errors:
+        raise GuardFailed(_("The decision must answer every linked opinion."), field_errors={"opinions": errors})
+    return out
+
+
+def _record_opinion_outcome(opinion: Case, decided: Case, followed: bool, reason: str, *, actor, role, at) -> None:
+    locked = _lock(opinion.pk)
+    OpinionOutcome.objects.update_or_create(
+        opinion=locked,
+        defaults={"decided_case": decided, "followed": followed, "reason": reason, "decided_at": at},
+    )
+    _append_action(
+        locked,
+        name="opinion_outcome",
+        actor=actor,
+        role=role,
+        at=at,
+        justification=reason,
+        public={"decided_case": decided.reference, "followed": followed, "decision": decided.state},
+    )
+
+
+def _append_action(case: Case, *, name: str, actor, role: str, at, justification: str = "", public=None, private=None):
+    """An audited action that is not a transition (progress, correction, outcome): same chain, same outbox."""
+    entry = audit_entry_append(
+        case_id=case.pk,
+        prev_hash=case.audit_head,
+        prev_count=case.audit_count,
+        transition=name,
+        from_state=case.state,
+        to_state=case.state,
+        actor_id=_actor_label(actor),
+        role=role,
+        at=at,
+        justification=justification,
+        payload={"public": public or {}, "private": private or {}},
+    )
+    case.audit_head = entry.hash
+    case.audit_count = entry.seq
+    case._history_user = actor
+    case._change_reason = f"action:{name}"
+    case.save()
+    outbox_enqueue(
+        event=f"case.{name}",
+        subject_id=case.pk,
+        at=at,
+        payload={"reference": case.reference, "action": name, "state": case.state, "entry": entry.seq},
+    )
+    return entry
 
 
 def _lock(case_id: int) -> Case:
@@ -426,6 +529,302 @@ def _apply(case: Case, spec: lifecycle.TransitionSpec, cleaned: lifecycle.Cleane
 def _only_service_of(actor):
     services = list(actor.services.all()[:2])
     return services[0] if len(services) == 1 else None
+
+
+# Audited actions that are not transitions -----------------------------------------------------
+
+CORRECTABLE_FIELDS = {
+    "deliberation_number": "text",
+    "votes_for": "int",
+    "votes_against": "int",
+    "votes_abstain": "int",
+    "decision_justification": "justification",
+    "decision_reason_code": "text",
+}
+
+
+def _locked_for_action(case: Case | str | int) -> Case:
+    if isinstance(case, Case):
+        return _lock(case.pk)
+    if isinstance(case, int):
+        return _lock(case)
+    found = Case.objects.filter(reference=case).values_list("pk", flat=True).first() if isinstance(case, str) else None
+    if found is None:
+        raise NotFound(_("No such case."))
+    return _lock(found)
+
+
+def case_progress_add(
+    *, actor, case: Case | str | int, percent, note: str, attachment=None, at: datetime.datetime | None = None
+) -> ProgressUpdate:
+    """DOMAIN 3.2: progress updates while in_implementation, by the case's service; audited."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked_for_action(case)
+        if not lifecycle.P.is_service_of_case(actor, locked):
+            raise TransitionNotAllowed(_("Only the responsible service reports progress."))
+        if locked.state != S.IN_IMPLEMENTATION:
+            raise lifecycle.InvalidTransition(_("Progress is reported only while the case is in implementation."))
+        errors: dict[str, list[str]] = {}
+        try:
+            value = int(percent)
+            if isinstance(percent, bool) or not 0 <= value <= 100:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors["percent"] = [_("Give a percentage between 0 and 100.")]
+        if not isinstance(note, str) or not lifecycle.letter_count(note):
+            errors["note"] = [_("Describe the progress in a few words.")]
+        if errors:
+            raise GuardFailed(_("The progress update cannot be recorded."), field_errors=errors)
+        update = ProgressUpdate.objects.create(
+            case=locked, percent=value, note=note.strip(), attachment=attachment, created_by=actor, created_at=at
+        )
+        locked.progress_percent = value
+        _append_action(
+            locked,
+            name="progress",
+            actor=actor,
+            role=roles.SERVICE,
+            at=at,
+            public={"percent": value, "note": note.strip()},
+        )
+    return update
+
+
+def case_milestone_add(*, actor, case: Case | str | int, title: str, planned_on, at=None) -> Milestone:
+    """A planned step of the implementation, by the case's service; audited."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked_for_action(case)
+        if not lifecycle.P.is_service_of_case(actor, locked):
+            raise TransitionNotAllowed(_("Only the responsible service plans milestones."))
+        if locked.state != S.IN_IMPLEMENTATION:
+            raise lifecycle.InvalidTransition(_("Milestones are planned only while the case is in implementation."))
+        errors: dict[str, list[str]] = {}
+        if not isinstance(title, str) or not lifecycle.letter_count(title) or len(title) > 200:
+            errors["title"] = [_("Name the milestone (at most 200 characters).")]
+        date = _parse_date(planned_on)
+        if date is None:
+            errors["planned_on"] = [_("Give a date (YYYY-MM-DD).")]
+        if errors:
+            raise GuardFailed(_("The milestone cannot be recorded."), field_errors=errors)
+        milestone = Milestone.objects.create(case=locked, title=title.strip(), planned_on=date, created_at=at)
+        _append_action(
+            locked,
+            name="milestone_add",
+            actor=actor,
+            role=roles.SERVICE,
+            at=at,
+            public={"milestone": milestone.title, "planned_on": date.isoformat()},
+        )
+    return milestone
+
+
+def case_milestone_reach(*, actor, milestone_id: int, reached_on=None, at=None) -> Milestone:
+    at = at or timezone.now()
+    milestone = Milestone.objects.filter(pk=milestone_id).first() if isinstance(milestone_id, int) else None
+    if milestone is None:
+        raise NotFound(_("No such milestone."))
+    with transaction.atomic():
+        locked = _lock(milestone.case_id)
+        if not lifecycle.P.is_service_of_case(actor, locked):
+            raise TransitionNotAllowed(_("Only the responsible service reports milestones."))
+        if locked.state != S.IN_IMPLEMENTATION:
+            raise lifecycle.InvalidTransition(_("Milestones are reported only while the case is in implementation."))
+        date = _parse_date(reached_on) if reached_on else timezone.localtime(at).date()
+        if date is None:
+            raise GuardFailed(field_errors={"reached_on": [_("Give a date (YYYY-MM-DD).")]})
+        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        milestone.reached_on = date
+        milestone.save(update_fields=["reached_on"])
+        _append_action(
+            locked,
+            name="milestone_reach",
+            actor=actor,
+            role=roles.SERVICE,
+            at=at,
+            public={"milestone": milestone.title, "reached_on": date.isoformat()},
+        )
+    return milestone
+
+
+def _parse_date(value):
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    from django.utils.dateparse import parse_date
+
+    try:
+        return parse_date(value.strip())
+    except ValueError:
+        return None
+
+
+def case_correct(*, actor, case: Case | str | int, changes: Mapping, justification: str, at=None) -> Case:
+    """DOMAIN 3.2: a mistake in a recorded decision is fixed by the president with a reason; the
+    original stays visible in the public history (never a silent edit)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked_for_action(case)
+        if not lifecycle.P.is_president(actor, locked):
+            raise TransitionNotAllowed(_("Only the council president corrects a recorded decision."))
+        if locked.decided_at is None:
+            raise lifecycle.InvalidTransition(_("There is no recorded decision to correct."))
+        errors: dict[str, list[str]] = {}
+        min_letters = locked.collectivity.justification_min_chars
+        if not isinstance(justification, str) or lifecycle.letter_count(justification) < min_letters:
+            errors["justification"] = [
+                _("Explain the correction in at least %(n)d letters (spaces and punctuation do not count).")
+                % {"n": min_letters}
+            ]
+        if not isinstance(changes, Mapping) or not changes:
+            errors["changes"] = [_("Name at least one field to correct.")]
+            changes = {}
+        diff: dict[str, list] = {}
+        for field, value in changes.items():
+            kind = CORRECTABLE_FIELDS.get(field)
+            if kind is None:
+                errors.setdefault("changes", []).append(_("%(field)s cannot be corrected.") % {"field": field})
+                continue
+            if kind == "int":
+                if isinstance(value, bool):
+                    value = None
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    value = None
+                if value is None or not 0 <= value <= 100_000:
+                    errors.setdefault(field, []).append(_("Give a whole number between 0 and 100000."))
+                    continue
+            else:
+                if not isinstance(value, str) or not value.strip():
+                    errors.setdefault(field, []).append(_("This field cannot be blank."))
+                    continue
+                value = value.strip()
+                if kind == "justification" and lifecycle.letter_count(value) < min_letters:
+                    errors.setdefault(field, []).append(
+                        _("The justification must explain the decision in at least %(n)d letters.") % {"n": min_letters}
+                    )
+                    continue
+            old = getattr(locked, field)
+            if old != value:
+                diff[field] = [old, value]
+        if errors:
+            raise GuardFailed(_("The correction cannot be recorded."), field_errors=errors)
+        if not diff:
+            raise GuardFailed(field_errors={"changes": [_("Nothing differs from the recorded decision.")]})
+        for field, (_old, new) in diff.items():
+            setattr(locked, field, new)
+        _append_action(
+            locked,
+            name="case_correct",
+            actor=actor,
+            role=roles.PRESIDENT,
+            at=at,
+            justification=justification.strip(),
+            public={"changes": diff},
+        )
+    return locked
+
+
+def case_link_opinion(*, actor, opinion: Case | str, target: Case | str, at=None) -> Case:
+    """Link an advisory opinion or a children's recommendation to the case it is about."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked_for_action(opinion)
+        if locked.kind not in lifecycle.OPINION_KINDS:
+            raise GuardFailed(field_errors={"opinion": [_("Only an opinion or a recommendation is linked to a case.")]})
+        if not (
+            lifecycle.P.is_bureau_member(actor, locked)
+            or lifecycle.P.is_secretariat(actor, locked)
+            or (
+                locked.submitter_id == getattr(actor, "pk", None)
+                and actor.group_names() & {roles.EQUALITY_COMMISSION, roles.CHILDREN_COUNCIL}
+            )
+        ):
+            raise TransitionNotAllowed(_("You may not link this opinion."))
+        ref = target.reference if isinstance(target, Case) else target
+        target_obj = (
+            Case.objects.public().filter(reference=ref, collectivity=locked.collectivity).first()
+            if isinstance(ref, str)
+            else None
+        )
+        if target_obj is None or target_obj.pk == locked.pk:
+            raise GuardFailed(field_errors={"related_case": [_("No such case.")]})
+        if target_obj.decided_at is not None:
+            raise lifecycle.InvalidTransition(_("That case is already decided."))
+        locked.related_case = target_obj
+        _append_action(
+            locked,
+            name="link_opinion",
+            actor=actor,
+            role=next(iter(sorted(actor.group_names())), ""),
+            at=at,
+            public={"related_case": target_obj.reference},
+        )
+    return locked
+
+
+# Council sessions ----------------------------------------------------------------------------
+
+
+def _first_week_day(year: int, month: int, weekend: list[int]) -> datetime.date:
+    """OL 113-14 art. 33: ordinary sessions are held in the first week of the month."""
+    day = datetime.date(year, month, 1)
+    while day.weekday() in weekend:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def session_calendar_generate(*, collectivity: Collectivity, year: int) -> list[CouncilSession]:
+    """Create the year's ordinary sessions from the collectivity's session months (idempotent)."""
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise InvalidInput(field_errors={"year": [_("Give a year between 2000 and 2100.")]})
+    created = []
+    with transaction.atomic():
+        for month in sorted(collectivity.ordinary_session_months):
+            exists = CouncilSession.objects.filter(
+                collectivity=collectivity,
+                kind=CouncilSession.Kind.ORDINARY,
+                date__year=year,
+                date__month=month,
+            ).exists()
+            if exists:
+                continue
+            session = CouncilSession(
+                collectivity=collectivity,
+                kind=CouncilSession.Kind.ORDINARY,
+                date=_first_week_day(year, month, collectivity.weekend_days),
+            )
+            session._change_reason = "session_calendar_generate"
+            session.save()
+            created.append(session)
+    return created
+
+
+def session_create(*, actor, collectivity: Collectivity | None = None, date, kind: str = "extraordinary", title_ar="", title_fr="") -> CouncilSession:
+    """The secretariat records a session (an extraordinary one, usually)."""
+    collectivity = collectivity or (actor.collectivity if getattr(actor, "collectivity_id", None) else default_collectivity())
+    if not (lifecycle.P.is_secretariat(actor, None) or lifecycle.P.is_president(actor, None)):
+        raise TransitionNotAllowed(_("Only the secretariat or the president records a session."))
+    errors: dict[str, list[str]] = {}
+    day = _parse_date(date)
+    if day is None:
+        errors["date"] = [_("Give a date (YYYY-MM-DD).")]
+    if kind not in CouncilSession.Kind.values:
+        errors["kind"] = [_("Unknown kind of session.")]
+    if day and CouncilSession.objects.filter(collectivity=collectivity, date=day, kind=kind).exists():
+        errors["date"] = [_("A session of this kind is already recorded on that date.")]
+    if errors:
+        raise InvalidInput(_("The session cannot be recorded."), field_errors=errors)
+    session = CouncilSession(
+        collectivity=collectivity, date=day, kind=kind, title_ar=(title_ar or "")[:200], title_fr=(title_fr or "")[:200]
+    )
+    session._history_user = actor
+    session._change_reason = "session_create"
+    session.save()
+    return session
 
 
 # Reads used by services' callers ----------------------------------------------------------

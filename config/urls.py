@@ -6,7 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api_urls")),
-    path("staff/inbox/", include("workflows.urls")),
+    path("staff/", include("workflows.urls")),
     path("", include("cases.urls")),
 ]
 

@@ -113,10 +113,26 @@ def path_to(kind: str, state: str) -> list[str] | None:
     return paths.get(state)
 
 
+def ensure_role_groups() -> None:
+    """Transactional tests flush the tables the data migrations filled: fill them again, with the
+    migrations' own code."""
+    import importlib
+
+    from django.apps import apps
+
+    if Group.objects.filter(name__in=roles.ROLE_GROUPS).count() == len(roles.ROLE_GROUPS) and Group.objects.get(
+        name=roles.BUREAU
+    ).permissions.exists():
+        return
+    importlib.import_module("cases.migrations.0002_role_groups").create_groups(apps, None)
+    importlib.import_module("workflows.migrations.0002_grant_desk_permissions").grant(apps, None)
+
+
 class World:
     """A collectivity with one committee, service and session, and one user per role group."""
 
     def __init__(self):
+        ensure_role_groups()
         self.collectivity = CollectivityFactory()
         self.committee = CommitteeFactory(collectivity=self.collectivity)
         self.other_committee = CommitteeFactory(collectivity=self.collectivity)

@@ -9,6 +9,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from cases.errors import ConcurrentUpdate, NotFound, TransitionNotAllowed
+from cases.models import Case
 
 from . import selectors
 from .desk import TaskTaken
@@ -20,20 +21,32 @@ def task_take(*, user, task_id: int):
     if task is None:
         raise NotFound(_("No such task in your inbox."))
     try:
-        with transaction.atomic(), task.activation() as activation:
-            task.refresh_from_db()
-            if task.status != STATUS.NEW:
-                if task.owner_id == user.pk:
-                    return task
-                raise TaskTaken(
-                    _("%(user)s has already taken this task.")
-                    % {"user": task.owner.get_full_name() or task.owner.get_username()}
-                )
-            activation.assign(user)
-            task.assigned = timezone.now()
-            task.save(update_fields=["assigned"])
+        with transaction.atomic():
+            _lock_case(task)
+            with task.activation() as activation:
+                return _take(activation, task, user)
     except FlowLockFailed:
         raise ConcurrentUpdate() from None
+
+
+def _lock_case(task) -> None:
+    """The case row is the one lock every desk write waits on (transitions take it too), so the
+    flow's NOWAIT process lock is never contended."""
+    Case.objects.select_for_update().filter(pk=task.process.artifact_object_id).exists()
+
+
+def _take(activation, task, user):
+    task.refresh_from_db()
+    if task.status != STATUS.NEW:
+        if task.owner_id == user.pk:
+            return task
+        raise TaskTaken(
+            _("%(user)s has already taken this task.")
+            % {"user": task.owner.get_full_name() or task.owner.get_username()}
+        )
+    activation.assign(user)
+    task.assigned = timezone.now()
+    task.save(update_fields=["assigned"])
     return task
 
 
@@ -47,11 +60,13 @@ def task_release(*, user, task_id: int):
     if task.owner_permission in ("workflows.desk_submitter",):
         raise TransitionNotAllowed(_("This task is yours alone: it cannot be released."))
     try:
-        with transaction.atomic(), task.activation() as activation:
-            task.refresh_from_db()
-            if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
-                raise ConcurrentUpdate()
-            activation.unassign()
+        with transaction.atomic():
+            _lock_case(task)
+            with task.activation() as activation:
+                task.refresh_from_db()
+                if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
+                    raise ConcurrentUpdate()
+                activation.unassign()
     except FlowLockFailed:
         raise ConcurrentUpdate() from None
     return task

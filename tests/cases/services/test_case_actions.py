@@ -1,0 +1,156 @@
+"""Audited actions that are not transitions: progress, milestones, corrections, linked opinions."""
+
+import pytest
+from django.core.management import call_command
+
+from audit.models import TransitionEntry
+from cases import errors, services
+from cases.models import Case, OpinionOutcome, ProgressUpdate
+from notifications.models import OutboxEvent
+from tests.factories import JUSTIFICATION
+
+
+def _counts():
+    return (TransitionEntry.objects.count(), OutboxEvent.objects.count(), ProgressUpdate.objects.count())
+
+
+def test_progress_update_is_audited(world):
+    case = world.case_in("in_implementation")
+    before = _counts()
+    services.case_progress_add(actor=world["service"], case=case.reference, percent=40, note="Poles installed")
+    case.refresh_from_db()
+    assert case.progress_percent == 40
+    assert _counts() == (before[0] + 1, before[1] + 1, before[2] + 1)
+    assert TransitionEntry.objects.filter(case=case).last().transition == "progress"
+    call_command("verify_audit")
+
+
+@pytest.mark.parametrize(
+    "actor, percent, note, error",
+    [
+        ("outsider", 40, "ok", errors.TransitionNotAllowed),
+        ("citizen", 40, "ok", errors.TransitionNotAllowed),
+        ("service", 140, "ok", errors.GuardFailed),
+        ("service", "abc", "ok", errors.GuardFailed),
+        ("service", 40, "  ", errors.GuardFailed),
+    ],
+)
+def test_progress_refused(world, actor, percent, note, error):
+    case = world.case_in("in_implementation")
+    user = world.outsider_service_member if actor == "outsider" else world[actor]
+    before = _counts()
+    with pytest.raises(error):
+        services.case_progress_add(actor=user, case=case.reference, percent=percent, note=note)
+    assert _counts() == before
+
+
+def test_progress_only_in_implementation(world):
+    case = world.case_in("adopted")
+    with pytest.raises(errors.InvalidTransition):
+        services.case_progress_add(actor=world["service"], case=case.reference, percent=10, note="early")
+
+
+def test_milestones(world):
+    case = world.case_in("in_implementation")
+    milestone = services.case_milestone_add(actor=world["service"], case=case, title="Tender", planned_on="2099-01-31")
+    services.case_milestone_reach(actor=world["service"], milestone_id=milestone.pk)
+    milestone.refresh_from_db()
+    assert milestone.reached_on is not None
+    with pytest.raises(errors.GuardFailed):
+        services.case_milestone_add(actor=world["service"], case=case, title="", planned_on="tomorrow")
+    call_command("verify_audit")
+
+
+def test_correction_by_president_keeps_the_original_in_history(world):
+    case = world.case_in("adopted")
+    corrected = services.case_correct(
+        actor=world["president"],
+        case=case.reference,
+        changes={"deliberation_number": "18/2027"},
+        justification=JUSTIFICATION,
+    )
+    assert corrected.deliberation_number == "18/2027"
+    entry = TransitionEntry.objects.filter(case=case).last()
+    assert entry.transition == "case_correct"
+    assert entry.payload["public"]["changes"]["deliberation_number"] == ["17/2027", "18/2027"]
+    call_command("verify_audit")
+
+
+@pytest.mark.parametrize("role", ["secretariat", "bureau", "citizen", "followup"])
+def test_only_the_president_corrects(world, role):
+    case = world.case_in("adopted")
+    with pytest.raises(errors.TransitionNotAllowed):
+        services.case_correct(actor=world[role], case=case, changes={"votes_for": 3}, justification=JUSTIFICATION)
+
+
+def test_correction_needs_reason_and_known_fields(world):
+    case = world.case_in("rejected")
+    before = TransitionEntry.objects.count()
+    for changes, justification in [
+        ({"votes_for": 3}, "short"),
+        ({"state": "adopted"}, JUSTIFICATION),
+        ({}, JUSTIFICATION),
+        ({"votes_for": -1}, JUSTIFICATION),
+        ({"deliberation_number": "17/2027"}, JUSTIFICATION),
+    ]:
+        with pytest.raises(errors.GuardFailed):
+            services.case_correct(actor=world["president"], case=case, changes=changes, justification=justification)
+    assert TransitionEntry.objects.count() == before
+    undecided = world.case_in("on_agenda")
+    with pytest.raises(errors.InvalidTransition):
+        services.case_correct(actor=world["president"], case=undecided, changes={"votes_for": 1}, justification=JUSTIFICATION)
+
+
+def test_decision_answers_every_linked_opinion(world):
+    target = world.case_in("on_agenda", "petition")
+    opinion = world.case_in("in_committee", "advisory_opinion", related_case=target.reference)
+    payload = world.payload_for("adopt")
+    before = TransitionEntry.objects.count()
+    with pytest.raises(errors.GuardFailed) as refused:
+        services.case_transition(actor=world["secretariat"], case=target.reference, name="adopt", data=payload)
+    assert "opinions" in refused.value.field_errors
+    assert TransitionEntry.objects.count() == before
+    payload["opinions"] = [{"reference": opinion.reference, "followed": True, "reason": "The opinion was sound."}]
+    decided = services.case_transition(actor=world["secretariat"], case=target.reference, name="adopt", data=payload)
+    assert decided.state == "adopted"
+    outcome = OpinionOutcome.objects.get(opinion=opinion)
+    assert outcome.followed and outcome.decided_case == decided
+    assert TransitionEntry.objects.filter(case=opinion).last().transition == "opinion_outcome"
+    call_command("verify_audit")
+
+
+def test_link_opinion_later(world):
+    target = world.case_in("in_committee", "proposal")
+    opinion = world.case_in("submitted", "children_recommendation")
+    linked = services.case_link_opinion(actor=world["bureau"], opinion=opinion.reference, target=target.reference)
+    assert linked.related_case == Case.objects.get(pk=target.pk)
+    with pytest.raises(errors.TransitionNotAllowed):
+        services.case_link_opinion(actor=world["citizen"], opinion=opinion.reference, target=target.reference)
+
+
+def test_session_calendar_is_generated_once(world):
+    from cases.models import CouncilSession
+
+    created = services.session_calendar_generate(collectivity=world.collectivity, year=2028)
+    assert [s.date.month for s in created] == [2, 5, 10]
+    assert all(s.date.weekday() < 5 and s.date.day <= 7 for s in created)
+    assert services.session_calendar_generate(collectivity=world.collectivity, year=2028) == []
+    assert CouncilSession.objects.filter(date__year=2028).count() == 3
+
+
+def test_extraordinary_session_by_secretariat_only(world):
+    session = services.session_create(actor=world["secretariat"], date="2027-03-15", kind="extraordinary")
+    assert session.kind == "extraordinary"
+    with pytest.raises(errors.TransitionNotAllowed):
+        services.session_create(actor=world["citizen"], date="2027-03-16")
+    with pytest.raises(errors.InvalidInput):
+        services.session_create(actor=world["secretariat"], date="2027-03-15", kind="extraordinary")
+
+
+def test_agenda_puts_petitions_first(world):
+    from cases.selectors import agenda_candidates
+
+    proposal = world.case_in("reported", "proposal")
+    petition = world.case_in("reported", "petition")
+    refs = [c.reference for c in agenda_candidates(collectivity=world.collectivity)]
+    assert refs.index(petition.reference) < refs.index(proposal.reference)
