@@ -80,7 +80,8 @@ def main() -> dict:
 
     # 2. verify_audit over every chain.
     t0 = time.perf_counter()
-    call_command("verify_audit", stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as devnull:
+        call_command("verify_audit", stdout=devnull)
     results["verify_audit_seconds"] = round(time.perf_counter() - t0, 3)
 
     # 3. The public API list and register page: latency and a query count independent of rows.

@@ -377,6 +377,8 @@ def _clean_value(f: FieldSpec, raw, lookups, min_letters: int):
     if f.type in ("justification", "text"):
         if not isinstance(raw, str):
             raise ValueError(_("%(field)s must be text.") % {"field": f.label})
+        if "\x00" in raw:
+            raise ValueError(_("Text cannot contain NUL characters."))
         if len(raw) > f.max_length:
             raise ValueError(
                 _("%(field)s is too long (at most %(n)d characters).") % {"field": f.label, "n": f.max_length}
@@ -412,7 +414,7 @@ def _clean_value(f: FieldSpec, raw, lookups, min_letters: int):
             raise ValueError(_("%(field)s must be a whole number.") % {"field": f.label})
         try:
             value = int(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValueError(_("%(field)s must be a whole number.") % {"field": f.label}) from None
         if isinstance(raw, float) and raw != value:
             raise ValueError(_("%(field)s must be a whole number.") % {"field": f.label})

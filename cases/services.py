@@ -108,11 +108,11 @@ def _lookups_for(collectivity_id: int):
     def lookup(kind: str, raw):
         if isinstance(raw, Mapping):
             raw = raw.get("id")
-        if isinstance(raw, bool):
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
             return None
         try:
             pk = int(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
         if pk <= 0 or pk > 2**62:
             return None
@@ -175,6 +175,8 @@ def case_create(
             errors.setdefault(name, []).append(_("This field must be text."))
             continue
         value = value.strip()
+        if "\x00" in value:
+            errors.setdefault(name, []).append(_("Text cannot contain NUL characters."))
         if len(value) > limit:
             errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": limit})
         clean[name] = value
@@ -252,9 +254,12 @@ def case_create(
 
 def _association_for(actor, association, collectivity, errors) -> Association | None:
     pk = association.pk if isinstance(association, Association) else association
+    if isinstance(pk, bool) or (isinstance(pk, float) and not pk.is_integer()):
+        errors.setdefault("association", []).append(_("No such association."))
+        return None
     try:
         pk = int(pk)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         errors.setdefault("association", []).append(_("No such association."))
         return None
     obj = Association.objects.filter(pk=pk, collectivity=collectivity).first()
@@ -292,7 +297,11 @@ def case_transition(
     elif isinstance(case, int):
         case_id = case
     else:
-        found = Case.objects.filter(reference=case).values_list("pk", flat=True).first() if isinstance(case, str) else None
+        found = (
+            Case.objects.filter(reference=case).values_list("pk", flat=True).first()
+            if isinstance(case, str) and "\x00" not in case
+            else None
+        )
         if found is None:
             raise NotFound(_("No such case."))
         case_id = found
@@ -548,7 +557,11 @@ def _locked_for_action(case: Case | str | int) -> Case:
         return _lock(case.pk)
     if isinstance(case, int):
         return _lock(case)
-    found = Case.objects.filter(reference=case).values_list("pk", flat=True).first() if isinstance(case, str) else None
+    found = (
+        Case.objects.filter(reference=case).values_list("pk", flat=True).first()
+        if isinstance(case, str) and "\x00" not in case
+        else None
+    )
     if found is None:
         raise NotFound(_("No such case."))
     return _lock(found)
@@ -570,7 +583,7 @@ def case_progress_add(
             value = int(percent)
             if isinstance(percent, bool) or not 0 <= value <= 100:
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             errors["percent"] = [_("Give a percentage between 0 and 100.")]
         if not isinstance(note, str) or not lifecycle.letter_count(note):
             errors["note"] = [_("Describe the progress in a few words.")]
@@ -692,7 +705,7 @@ def case_correct(*, actor, case: Case | str | int, changes: Mapping, justificati
                     value = None
                 try:
                     value = int(value)
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     value = None
                 if value is None or not 0 <= value <= 100_000:
                     errors.setdefault(field, []).append(_("Give a whole number between 0 and 100000."))

@@ -1,1 +1,42 @@
-urlpatterns = []
+"""Server-rendered pages. Namespaces: `public` (the portal), `staff` (commune staff) and `cases`
+(the transition POST that filers use from "My cases")."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from .views import public, staff
+
+public_patterns = [
+    path("", public.home, name="home"),
+    path("register/", public.register, name="register"),
+    path("register/<str:reference>/", public.case_detail, name="case"),
+    path("track/", public.track, name="track"),
+    path("file/", public.file_case, name="file"),
+    path("file/done/", public.file_done, name="file_done"),
+    path("my/", public.my_cases, name="my_cases"),
+]
+
+staff_patterns = [
+    path("", staff.home, name="home"),
+    path("cases/", staff.case_list, name="cases"),
+    path("cases/<str:reference>/", staff.case_detail, name="case"),
+    path("cases/<str:reference>/transition/<str:name>/", staff.transition, name="transition"),
+]
+
+case_patterns = [
+    path("<str:reference>/transition/<str:name>/", staff.transition, name="transition"),
+]
+
+urlpatterns = [
+    path("", include((public_patterns, "public"))),
+    path("staff/", include((staff_patterns, "staff"))),
+    path("cases/", include((case_patterns, "cases"))),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,352 @@
+"""The JSON API of DOMAIN 10. Views parse the request, call one service or selector and render.
+
+Every error leaves as {"error": code, "detail": message} through cases.errors.api_exception_handler;
+the services decide who may do what and in which order the checks run.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import math
+import re
+from collections.abc import Mapping
+
+from django.contrib.auth import authenticate
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ParseError
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import lifecycle, roles, selectors, services
+from . import serializers as ser
+from .errors import DomainError, InvalidInput, NotFound
+
+ERRORS = {
+    400: ser.ErrorSerializer,
+    403: ser.ErrorSerializer,
+    404: ser.ErrorSerializer,
+    409: ser.ErrorSerializer,
+}
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    default_message = gettext_lazy("Wrong username or password.")
+
+
+# Parsing ----------------------------------------------------------------------------------------
+
+
+def _finite_float(text: str) -> float:
+    # A literal such as 1e400 decodes to inf, which int() cannot take: refuse it while parsing.
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number out of range: {text[:20]}")
+    return value
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class StrictJSONParser(JSONParser):
+    """JSON without NaN, Infinity or numbers that overflow to them, and without nesting deep enough
+    to exhaust the stack: malformed bodies are a 400, never a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = (parser_context or {}).get("encoding") or "utf-8"
+        try:
+            data = json.load(
+                codecs.getreader(encoding)(stream), parse_float=_finite_float, parse_constant=_reject_constant
+            )
+        except (ValueError, RecursionError):
+            raise ParseError() from None
+        if _contains_nul(data):
+            # Valid JSON, but PostgreSQL cannot store or even compare text holding NUL.
+            raise InvalidInput(_("Text cannot contain NUL characters."))
+        return data
+
+
+def _contains_nul(data) -> bool:
+    # Iterative, so a body nested as deep as the decoder allows cannot exhaust the stack here.
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _json_object(request) -> Mapping:
+    """The request body, which must be a JSON object (an empty body counts as {})."""
+    data = request.data
+    if not isinstance(data, Mapping):
+        raise InvalidInput(_("The request body must be a JSON object."))
+    return data
+
+
+def _query(serializer_class, request) -> dict:
+    # A plain dict, not the QueryDict: DRF reads a missing boolean in a QueryDict as False.
+    # An empty parameter (a form's "any" option) means no filter.
+    params = {key: value for key, value in request.query_params.dict().items() if value.strip()}
+    query = serializer_class(data=params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
+def _collectivity(slug: str | None):
+    if not slug:
+        return None
+    found = selectors.collectivity_get(slug=slug)
+    if found is None:
+        raise NotFound(_("No such collectivity."))
+    return found
+
+
+# References are ASCII (DMN-PET-2026-0007); anything else names no case. Checking the shape first
+# also keeps NUL bytes, which PostgreSQL refuses in a query, away from the database.
+_REFERENCE = re.compile(r"[A-Za-z0-9-]{1,30}")
+
+
+def _well_formed(reference: str) -> bool:
+    return _REFERENCE.fullmatch(reference) is not None
+
+
+def _visible_case(request, reference: str):
+    """A case the requester may read: filed cases are public, drafts only for their submitter.
+    Someone else's draft is "not found", so its existence does not leak."""
+    case = selectors.case_get(reference=reference) if _well_formed(reference) else None
+    if case is None or not selectors.case_visible_to(user=request.user, case=case):
+        raise NotFound(_("No such case."))
+    return case
+
+
+class ApiView(APIView):
+    parser_classes = [StrictJSONParser]
+
+
+# Authentication ---------------------------------------------------------------------------------
+
+
+class TokenView(ApiView):
+    # No session authentication here: a logged-in browser must not need a CSRF token to get one.
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_token",
+        request=ser.TokenRequestSerializer,
+        responses={200: ser.TokenSerializer, 400: ser.ErrorSerializer},
+        auth=[],
+    )
+    def post(self, request):
+        """Exchange a username and password for an API token (header `Authorization: Token ...`)."""
+        data = _json_object(request)
+        username, password = data.get("username"), data.get("password")
+        errors = {}
+        for name, value in (("username", username), ("password", password)):
+            if not isinstance(value, str) or not value:
+                errors[name] = [_("This field is required.")]
+        if errors:
+            raise InvalidInput(field_errors=errors)
+        user = authenticate(request._request, username=username, password=password)
+        if user is None or not user.is_active:
+            raise InvalidCredentials()
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+# Organisation -----------------------------------------------------------------------------------
+
+_COLLECTIVITY_PARAM = OpenApiParameter("collectivity", str, description="Collectivity slug.")
+
+
+class CommitteeListView(ApiView):
+    @extend_schema(
+        operation_id="committees_list",
+        parameters=[_COLLECTIVITY_PARAM],
+        responses={200: ser.OrgRefSerializer(many=True), 400: ser.ErrorSerializer, 404: ser.ErrorSerializer},
+    )
+    def get(self, request):
+        collectivity = _collectivity(_query(ser.CollectivityQuerySerializer, request).get("collectivity"))
+        return Response(
+            ser.OrgRefSerializer(selectors.committee_list(collectivity=collectivity), many=True).data
+        )
+
+
+class ServiceListView(ApiView):
+    @extend_schema(
+        operation_id="services_list",
+        parameters=[_COLLECTIVITY_PARAM],
+        responses={200: ser.OrgRefSerializer(many=True), 400: ser.ErrorSerializer, 404: ser.ErrorSerializer},
+    )
+    def get(self, request):
+        collectivity = _collectivity(_query(ser.CollectivityQuerySerializer, request).get("collectivity"))
+        return Response(
+            ser.OrgRefSerializer(selectors.service_list(collectivity=collectivity), many=True).data
+        )
+
+
+class SessionListView(ApiView):
+    @extend_schema(
+        operation_id="sessions_list",
+        parameters=[_COLLECTIVITY_PARAM],
+        responses={200: ser.SessionSerializer(many=True), 400: ser.ErrorSerializer, 404: ser.ErrorSerializer},
+    )
+    def get(self, request):
+        collectivity = _collectivity(_query(ser.CollectivityQuerySerializer, request).get("collectivity"))
+        return Response(
+            ser.SessionSerializer(selectors.session_list(collectivity=collectivity), many=True).data
+        )
+
+
+class RulesView(ApiView):
+    @extend_schema(
+        operation_id="rules_retrieve",
+        parameters=[_COLLECTIVITY_PARAM],
+        responses={200: ser.RulesSerializer, 400: ser.ErrorSerializer, 404: ser.ErrorSerializer},
+    )
+    def get(self, request):
+        """The participation rules in force: figures of the law as the collectivity applies them,
+        the states and the transitions with what each must carry."""
+        slug = _query(ser.CollectivityQuerySerializer, request).get("collectivity")
+        collectivity = _collectivity(slug) or services.default_collectivity()
+        return Response(ser.RulesSerializer(selectors.collectivity_rules(collectivity)).data)
+
+
+# Cases ------------------------------------------------------------------------------------------
+
+
+class CasePagination(PageNumberPagination):
+    page_size = 50
+
+
+class CaseListCreateView(GenericAPIView):
+    parser_classes = [StrictJSONParser]
+    pagination_class = CasePagination
+    serializer_class = ser.CaseListSerializer
+
+    def get_queryset(self):
+        # Only for schema generation; get() builds the filtered queryset from the query string.
+        return selectors.case_list_public()
+
+    @extend_schema(
+        operation_id="cases_list",
+        parameters=[ser.CaseListQuerySerializer],
+        responses={
+            200: ser.CaseListSerializer(many=True),
+            400: ser.ErrorSerializer,
+            404: ser.ErrorSerializer,
+        },
+    )
+    def get(self, request):
+        """The public register of filed cases (drafts never), newest first."""
+        query = _query(ser.CaseListQuerySerializer, request)
+        qs = selectors.case_list_public_filtered(
+            collectivity=_collectivity(query.get("collectivity")),
+            kind=query.get("kind"),
+            state=query.get("state"),
+            committee=query.get("committee"),
+            year=query.get("year"),
+            search=query.get("search"),
+            overdue=query.get("overdue"),
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(
+            ser.CaseListSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        operation_id="cases_create",
+        request=ser.CaseCreateSerializer,
+        responses={201: ser.CaseCreatedSerializer, **ERRORS},
+    )
+    def post(self, request):
+        """File a case (or keep a draft): citizens, associations, the reception desk, the Equality
+        Commission and the Children's Council. The tracking code is shown only in this answer."""
+        data = _json_object(request)
+        accepted = set(ser.CaseCreateSerializer().fields)
+        user = request.user
+        if not (user.is_authenticated and roles.INTAKE in user.group_names()):
+            accepted -= set(ser.CaseCreateSerializer.INTAKE_ONLY)
+        params = {key: data[key] for key in accepted if key in data}
+        # The service reports missing required fields itself, in its own words.
+        for required in ("kind", "title", "description"):
+            params.setdefault(required, None)
+        case, tracking_code = services.case_create(actor=user, **params)
+        path = reverse("api:case-detail", kwargs={"reference": case.reference})
+        body = {
+            "reference": case.reference,
+            "tracking_code": tracking_code,
+            "state": case.state,
+            "url": request.build_absolute_uri(path),
+        }
+        return Response(ser.CaseCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class CaseDetailView(ApiView):
+    @extend_schema(
+        operation_id="cases_retrieve",
+        responses={200: ser.CaseDetailSerializer, 404: ser.ErrorSerializer},
+    )
+    def get(self, request, reference: str):
+        """A case with its decision and public timeline; no personal data."""
+        case = _visible_case(request, reference)
+        return Response(ser.CaseDetailSerializer(case, context={"request": request}).data)
+
+
+class CaseTransitionListView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="cases_transitions_list",
+        responses={
+            200: ser.AvailableTransitionSerializer(many=True),
+            403: ser.ErrorSerializer,
+            404: ser.ErrorSerializer,
+        },
+    )
+    def get(self, request, reference: str):
+        """The transitions the requester may perform on the case now, with what each must carry."""
+        case = _visible_case(request, reference)
+        specs = services.case_available_transitions(actor=request.user, case=case)
+        data = [ser.available_transition_data(spec, case) for spec in specs]
+        return Response(ser.AvailableTransitionSerializer(data, many=True).data)
+
+
+class CaseTransitionView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="cases_transition",
+        request=ser.TransitionBodySerializer,
+        responses={200: ser.CaseDetailSerializer, **ERRORS},
+    )
+    def post(self, request, reference: str, name: str):
+        """Perform a transition of the case. 400: what it must carry is missing or invalid; 403: not
+        your role; 404: no such case or transition; 409: not possible in the current state, or a
+        concurrent change."""
+        data = _json_object(request)
+        if not _well_formed(reference):
+            # No such case; the transition name is checked first, in the service's order.
+            lifecycle.get_spec(name)
+            raise NotFound(_("No such case."))
+        services.case_transition(actor=request.user, case=reference, name=name, data=data)
+        case = selectors.case_get(reference=reference)
+        return Response(ser.CaseDetailSerializer(case, context={"request": request}).data)

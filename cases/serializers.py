@@ -1,0 +1,359 @@
+"""JSON shapes of the public API (DOMAIN 10).
+
+Output serializers only read: they never save. Input serializers describe the request bodies for
+the OpenAPI schema and parse query strings; the services validate what they receive.
+Nothing here exposes personal data: no submitter, contact, account, actor or tracking code hash.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from . import lifecycle, selectors
+from . import states as S
+from .models import Case
+
+# Errors ---------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text=_("Stable error code."))
+    detail = serializers.CharField(help_text=_("Message in the request's language."))
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("Messages per field, when the error is about given fields."),
+    )
+
+
+# Organisation ---------------------------------------------------------------------------------
+
+
+class OrgRefSerializer(serializers.Serializer):
+    """A committee or a service."""
+
+    id = serializers.IntegerField()
+    name_ar = serializers.CharField()
+    name_fr = serializers.CharField()
+    name = serializers.CharField(help_text=_("The name in the request's language."))
+
+
+class SessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    title = serializers.SerializerMethodField()
+
+    def get_title(self, obj) -> str:
+        return str(obj)
+
+
+# Rules ----------------------------------------------------------------------------------------
+
+
+class ChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class RuleFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    type = serializers.CharField()
+    label = serializers.CharField()
+    required = serializers.BooleanField(help_text=_("Always required (see required_from otherwise)."))
+    required_from = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text=_("Required only when the transition starts from one of these states."),
+    )
+    public = serializers.BooleanField()
+    choices = ChoiceSerializer(many=True, allow_null=True)
+
+
+class RuleEdgeSerializer(serializers.Serializer):
+    sources = serializers.ListField(child=serializers.CharField())
+    kinds = serializers.ListField(child=serializers.CharField())
+    role = serializers.CharField()
+
+
+class RuleTransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    opinion_label = serializers.CharField(allow_null=True)
+    target = serializers.CharField()
+    sources = serializers.ListField(child=serializers.CharField())
+    edges = RuleEdgeSerializer(many=True)
+    decision = serializers.BooleanField()
+    fields = RuleFieldSerializer(many=True)
+
+
+class RuleStateSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    opinion_label = serializers.CharField(allow_null=True)
+    open = serializers.BooleanField()
+    help = serializers.CharField()
+
+
+class RuleCollectivitySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name_ar = serializers.CharField()
+    name_fr = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.CharField()
+
+
+class AssociationConditionsSerializer(serializers.Serializer):
+    min_age_years = serializers.IntegerField()
+    age_strictly_more_than = serializers.BooleanField()
+    min_members = serializers.IntegerField()
+    seat_or_branch_in_collectivity = serializers.BooleanField()
+
+
+class RulesSerializer(serializers.Serializer):
+    collectivity = RuleCollectivitySerializer()
+    petition_min_signatures = serializers.IntegerField()
+    association_conditions = AssociationConditionsSerializer()
+    rejection_notice_months = serializers.IntegerField()
+    ordinary_session_months = serializers.ListField(child=serializers.IntegerField())
+    decision_posting_days = serializers.IntegerField()
+    info_request_deadline_working_days = serializers.IntegerField()
+    justification_min_chars = serializers.IntegerField()
+    states = RuleStateSerializer(many=True)
+    transitions = RuleTransitionSerializer(many=True)
+
+
+# Cases: output ----------------------------------------------------------------------------------
+
+
+class CaseListSerializer(serializers.Serializer):
+    """Public fields of a filed case; the list selector joins everything read here."""
+
+    reference = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    title = serializers.CharField()
+    state = serializers.CharField(read_only=True)
+    state_label = serializers.SerializerMethodField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    committee = OrgRefSerializer(allow_null=True)
+    service = OrgRefSerializer(allow_null=True)
+    session = SessionSerializer(allow_null=True)
+    year = serializers.IntegerField()
+    legal_deadline = serializers.DateField(
+        allow_null=True, help_text=_("Petitions: the date by which a reasoned rejection must be notified.")
+    )
+    overdue = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    def get_state_label(self, obj) -> str:
+        # Opinions read "taken into account" where other kinds read "adopted".
+        return S.state_label(obj.state, obj.kind)
+
+    def get_overdue(self, obj) -> bool:
+        return selectors.case_is_overdue(obj)
+
+    def get_url(self, obj) -> str:
+        path = reverse("api:case-detail", kwargs={"reference": obj.reference})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class DecisionSerializer(serializers.Serializer):
+    justification = serializers.CharField()
+    reason_code = serializers.CharField()
+    deliberation_number = serializers.CharField()
+    votes_for = serializers.IntegerField(allow_null=True)
+    votes_against = serializers.IntegerField(allow_null=True)
+    votes_abstain = serializers.IntegerField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    by_president = serializers.BooleanField()
+
+
+class TimelineItemSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    transition = serializers.CharField()
+    label = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    from_label = serializers.CharField()
+    to_label = serializers.CharField()
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+    justification = serializers.CharField(help_text=_("Published justification; empty when not public."))
+    payload = serializers.DictField(source="public", help_text=_("What the transition carried, public part."))
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    description = serializers.CharField()
+    subject = serializers.CharField()
+    reasons = serializers.CharField()
+    objectives = serializers.CharField()
+    channel = serializers.CharField()
+    channel_label = serializers.CharField(source="get_channel_display")
+    decision = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+    days_in_state = serializers.SerializerMethodField()
+    progress_percent = serializers.IntegerField()
+    planned_end = serializers.DateField(allow_null=True)
+    related_case = serializers.SerializerMethodField()
+    linked_opinions = serializers.SerializerMethodField()
+    signature_count = serializers.SerializerMethodField()
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_decision(self, obj):
+        decision = selectors.case_decision(obj)
+        return DecisionSerializer(decision).data if decision is not None else None
+
+    @extend_schema_field(TimelineItemSerializer(many=True))
+    def get_timeline(self, obj):
+        return TimelineItemSerializer(selectors.case_timeline(case=obj, private=False), many=True).data
+
+    def get_days_in_state(self, obj) -> int:
+        return selectors.days_in_state(obj)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_related_case(self, obj):
+        # Only a filed case can be linked to (case_create checks it), so its reference is public.
+        return obj.related_case.reference if obj.related_case_id else None
+
+    def get_linked_opinions(self, obj) -> list[str]:
+        return selectors.case_linked_opinion_references(obj)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_signature_count(self, obj):
+        # Only petitions collect signatures; other kinds have none to count.
+        return selectors.case_signature_count(obj) if obj.kind == Case.Kind.PETITION else None
+
+
+class CaseCreatedSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    tracking_code = serializers.CharField(help_text=_("Shown once: keep it to follow the case privately."))
+    state = serializers.CharField()
+    url = serializers.CharField()
+
+
+# Transitions ----------------------------------------------------------------------------------
+
+
+class TransitionFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    type = serializers.CharField()
+    required = serializers.BooleanField()
+    label = serializers.CharField()
+    choices = ChoiceSerializer(many=True, allow_null=True)
+
+
+class AvailableTransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    fields = TransitionFieldSerializer(many=True)
+
+
+def available_transition_data(spec: lifecycle.TransitionSpec, case: Case) -> dict:
+    """A transition as the actor sees it on this case: its label for the kind and what it carries
+    from the case's current state."""
+    return {
+        "name": spec.name,
+        "label": spec.label_for(case.kind),
+        "fields": [
+            {
+                "name": f.name,
+                "type": f.type,
+                "required": f.is_required(case.state),
+                "label": str(f.label),
+                "choices": [{"value": k, "label": str(v)} for k, v in f.choices.items()]
+                if f.choices
+                else None,
+            }
+            for f in spec.fields
+        ],
+    }
+
+
+# Inputs (documentation and query strings) -----------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """The body of POST /cases/. Only kind, title and description are needed for a proposal;
+    cases.services.case_create checks the rest (role, kind, lengths, association membership)."""
+
+    kind = serializers.ChoiceField(choices=Case.Kind.choices)
+    title = serializers.CharField(max_length=250)
+    description = serializers.CharField()
+    subject = serializers.CharField(required=False, max_length=120)
+    reasons = serializers.CharField(required=False, help_text=_("Petitions: why it is needed."))
+    objectives = serializers.CharField(required=False, help_text=_("Petitions: what it should achieve."))
+    association = serializers.IntegerField(required=False, help_text=_("The association you file for (id)."))
+    related_case = serializers.CharField(
+        required=False, help_text=_("Opinions and recommendations: the reference of the case they concern.")
+    )
+    draft = serializers.BooleanField(required=False, help_text=_("Keep it as a draft instead of filing it."))
+    channel = serializers.ChoiceField(
+        choices=Case.Channel.choices,
+        required=False,
+        help_text=_("Reception desk only, for non-online filings."),
+    )
+    submitter_name = serializers.CharField(
+        required=False, help_text=_("Reception desk only: who filed on paper.")
+    )
+    submitter_contact = serializers.CharField(required=False, help_text=_("Reception desk only."))
+
+    # Fields only the reception desk may set; for anyone else they are unknown keys.
+    INTAKE_ONLY = ("submitter_name", "submitter_contact")
+
+
+class TransitionBodySerializer(serializers.Serializer):
+    """What a transition may carry; each transition reads only its own fields (see GET /rules/)."""
+
+    justification = serializers.CharField(required=False)
+    committee = serializers.IntegerField(required=False, help_text=_("Committee id."))
+    report = serializers.CharField(required=False)
+    recommendation = serializers.ChoiceField(choices=list(lifecycle.RECOMMENDATIONS), required=False)
+    session = serializers.IntegerField(required=False, help_text=_("Council session id."))
+    deliberation_number = serializers.CharField(required=False)
+    votes_for = serializers.IntegerField(required=False, min_value=0)
+    votes_against = serializers.IntegerField(required=False, min_value=0)
+    votes_abstain = serializers.IntegerField(required=False, min_value=0)
+    service = serializers.IntegerField(required=False, help_text=_("Service id."))
+    planned_end = serializers.DateField(required=False)
+    evidence = serializers.CharField(required=False)
+    reason_code = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("Legal grounds of inadmissibility (one or more) or the reason of a rejection (one)."),
+    )
+    budget_line = serializers.CharField(required=False)
+
+
+class CollectivityQuerySerializer(serializers.Serializer):
+    collectivity = serializers.SlugField(required=False, help_text=_("Collectivity slug."))
+
+
+class CaseListQuerySerializer(CollectivityQuerySerializer):
+    kind = serializers.ChoiceField(choices=Case.Kind.choices, required=False)
+    state = serializers.ChoiceField(choices=S.STATE_CHOICES, required=False)
+    committee = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    year = serializers.IntegerField(required=False, min_value=1, max_value=9999)
+    overdue = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Petitions past their legal deadline while still awaiting a decision."),
+    )
+    search = serializers.CharField(
+        required=False, max_length=200, help_text=_("Part of a reference or title.")
+    )

@@ -1,0 +1,202 @@
+"""The public portal: home, register, case page, tracking, filing and the filer's own cases.
+
+Views parse input, call one selector or service and render; nothing here writes a case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from cases import roles, selectors, services
+from cases import states as S
+from cases.errors import DomainError, add_to_form
+from cases.forms import CaseFilingForm, CaseFilterForm, TrackForm, TransitionForm, transition_panels
+from cases.templatetags.mithaq import portal_collectivity
+
+PAGE_SIZE = 25
+# Tracking codes are 12 characters from 32 symbols; the limit keeps guessing hopeless all the same.
+TRACK_ATTEMPTS = 20
+TRACK_WINDOW_SECONDS = 10 * 60
+FILED_SESSION_KEY = "mithaq_filed_case"
+
+PARTICIPATION_LEVELS = ("information", "consultation", "concertation", "co_decision")
+
+
+def home(request):
+    collectivity = portal_collectivity(request)
+    counts = selectors.case_counts_public(collectivity=collectivity)
+    return render(request, "public/home.html", {"counts": counts, "collectivity": collectivity})
+
+
+def register(request):
+    collectivity = portal_collectivity(request)
+    form = CaseFilterForm(
+        request.GET or None,
+        committees=selectors.committee_list(collectivity=collectivity),
+        years=selectors.case_years_public(collectivity=collectivity),
+    )
+    cases = selectors.case_list_public(collectivity=collectivity, **form.filters())
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/register.html", {"form": form, "page": page})
+
+
+def _public_case_context(case) -> dict:
+    return {
+        "case": case,
+        "decision": selectors.case_decision(case),
+        "timeline": selectors.case_timeline(case=case, private=False),
+        "linked_cases": selectors.case_linked_cases_public(case),
+        "days_in_state": selectors.days_in_state(case),
+    }
+
+
+def case_detail(request, reference: str):
+    case = selectors.case_get_public(reference=reference)
+    if case is None:
+        raise Http404
+    return render(request, "public/case.html", _public_case_context(case))
+
+
+# Tracking -----------------------------------------------------------------------------------
+
+
+def _client_ip(request) -> str:
+    # REMOTE_ADDR only: a forwarded header is set by the client unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _tracking_attempt_allowed(request) -> bool:
+    """Count this attempt for the client's address; False once the window's allowance is spent."""
+    key = "mithaq:track:" + hashlib.sha256(_client_ip(request).encode()).hexdigest()[:32]
+    cache.add(key, 0, TRACK_WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, TRACK_WINDOW_SECONDS)
+        attempts = 1
+    return attempts <= TRACK_ATTEMPTS
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    limits = {"attempts": TRACK_ATTEMPTS, "minutes": TRACK_WINDOW_SECONDS // 60}
+    if request.method != "POST":
+        return render(request, "public/track.html", {"form": TrackForm(), "limits": limits})
+    form = TrackForm(request.POST)
+    if not _tracking_attempt_allowed(request):
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Too many attempts from your connection. Wait %(minutes)d minutes and try again.")
+            % {"minutes": limits["minutes"]},
+        )
+        return render(request, "public/track.html", {"form": form, "limits": limits}, status=429)
+    if form.is_valid():
+        case = selectors.case_get(reference=form.cleaned_data["reference"])
+        code = form.cleaned_data["code"]
+        if case is not None and services.tracking_code_matches(case, code):
+            context = _public_case_context(case)
+            context.update({"form": TrackForm(), "limits": limits, "tracked": True})
+            return render(request, "public/track.html", context)
+        if case is None:
+            # Same work whether or not the reference exists: the answer must not reveal which.
+            services.tracking_code_hash(code)
+        # One message for an unknown reference and a wrong code.
+        form.add_error(None, _("No case matches this reference and tracking code. Check both and try again."))
+    return render(request, "public/track.html", {"form": form, "limits": limits})
+
+
+# Filing -------------------------------------------------------------------------------------
+
+
+def _can_file(user) -> bool:
+    return bool(user.group_names() & roles.FILING_GROUPS)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_case(request):
+    if not _can_file(request.user):
+        raise PermissionDenied
+    user = request.user
+    collectivity = user.collectivity if user.collectivity_id else portal_collectivity(request)
+    form = CaseFilingForm(request.POST or None, user=user, collectivity=collectivity)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                case, code = services.case_create(actor=user, **form.service_kwargs())
+            except DomainError as exc:
+                add_to_form(form, exc)
+                status = exc.http_status
+            else:
+                # The code is never stored in clear: it crosses the session once and is popped.
+                request.session[FILED_SESSION_KEY] = {"reference": case.reference, "tracking_code": code}
+                return redirect("public:file_done")
+    return render(request, "public/file.html", {"form": form}, status=status)
+
+
+@never_cache
+@login_required
+def file_done(request):
+    filed = request.session.pop(FILED_SESSION_KEY, None)
+    case = selectors.case_get(reference=filed["reference"]) if filed else None
+    return render(
+        request,
+        "public/file_done.html",
+        {"filed": filed if case else None, "case": case},
+    )
+
+
+# The filer's own cases ------------------------------------------------------------------------
+
+
+def render_my_cases(request, *, bound: TransitionForm | None = None, status: int = 200):
+    """The filer's cases with the transitions they may take; `bound` is a form that just failed."""
+    cases = selectors.case_list_for_submitter(user=request.user)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "case": case,
+            "panels": transition_panels(
+                user=request.user, case=case, url_name="cases:transition", bound=bound
+            ),
+        }
+        for case in page.object_list
+    ]
+    orphan_errors = []
+    if bound is not None and not any(p.failed for row in rows for p in row["panels"]):
+        orphan_errors = _all_errors(bound)
+    return render(
+        request,
+        "public/my_cases.html",
+        {
+            "page": page,
+            "rows": rows,
+            "orphan_errors": orphan_errors,
+            "failed_case": bound.case if bound is not None else None,
+            "awaiting_information": S.AWAITING_INFORMATION,
+        },
+        status=status,
+    )
+
+
+def _all_errors(form) -> list[str]:
+    return [str(message) for messages in form.errors.values() for message in messages]
+
+
+@login_required
+def my_cases(request):
+    return render_my_cases(request)

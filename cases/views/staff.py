@@ -1,0 +1,175 @@
+"""Staff pages: the case list, the case page with its transition forms, and the transition POST.
+
+The transition view also serves filers (/cases/<reference>/transition/<name>/): cases.services
+decides who may do what; this module only shows the user what the table allows them.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import lifecycle, roles, selectors, services
+from cases import states as S
+from cases.errors import ConcurrentUpdate, DomainError, add_to_form
+from cases.forms import CaseFilterForm, TransitionForm, transition_panels
+from cases.templatetags.mithaq import portal_collectivity
+from cases.views.public import render_my_cases
+
+PAGE_SIZE = 25
+
+
+def is_staff_user(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(user.group_names() & roles.STAFF_GROUPS))
+
+
+def staff_required(view):
+    """Logged in (else the login page) and in a staff group (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_staff_user(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
+def home(request):
+    """Where login lands: staff go to their list, filers to their cases."""
+    if is_staff_user(request.user):
+        return redirect("staff:cases")
+    if request.user.group_names() & roles.FILING_GROUPS:
+        return redirect("public:my_cases")
+    return redirect("public:home")
+
+
+@staff_required
+def case_list(request):
+    user = request.user
+    collectivity = user.collectivity if user.collectivity_id else portal_collectivity(request)
+    form = CaseFilterForm(
+        request.GET or None, committees=selectors.committee_list(collectivity=collectivity), with_draft=True
+    )
+    cases = selectors.case_list_for_staff(user=user, **form.filters())
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "staff/case_list.html", {"form": form, "page": page})
+
+
+def _render_case(request, case, *, bound: TransitionForm | None = None, status: int = 200):
+    panels = transition_panels(user=request.user, case=case, url_name="staff:transition", bound=bound)
+    orphan_errors = []
+    if bound is not None and not any(p.failed for p in panels):
+        # The transition is no longer offered (the state moved on): say why at the top.
+        orphan_errors = [str(m) for msgs in bound.errors.values() for m in msgs]
+    context = {
+        "case": case,
+        "decision": selectors.case_decision(case),
+        "timeline": selectors.case_timeline(case=case, private=True),
+        "linked_cases": selectors.case_linked_cases_public(case),
+        "attachments": list(case.attachments.all()),
+        "days_in_state": selectors.days_in_state(case),
+        "panels": panels,
+        "orphan_errors": orphan_errors,
+    }
+    return render(request, "staff/case.html", context, status=status)
+
+
+@staff_required
+def case_detail(request, reference: str):
+    # Scoping: a case outside this user's list does not exist for them (a committee member sees
+    # only their committees' cases).
+    case = selectors.case_get_for_staff(user=request.user, reference=reference)
+    if case is None:
+        raise Http404
+    return _render_case(request, case)
+
+
+@login_required
+@require_POST
+def transition(request, reference: str, name: str):
+    spec = lifecycle.TRANSITIONS.get(name)
+    case = selectors.case_get(reference=reference)
+    if spec is None or case is None:
+        raise Http404
+    from_staff_page = request.resolver_match.namespace == "staff"
+    form = TransitionForm(request.POST, spec=spec, case=case)
+    if form.is_valid():
+        try:
+            case = services.case_transition(
+                actor=request.user,
+                case=case.reference,
+                name=spec.name,
+                data=form.transition_data(),
+                expected_state=form.cleaned_data["expected_state"],
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+            status = exc.http_status
+        else:
+            messages.success(
+                request,
+                _("“%(transition)s” is recorded. The case is now “%(state)s”.")
+                % {"transition": spec.label_for(case.kind), "state": S.state_label(case.state, case.kind)},
+            )
+            return redirect(_after_success(request, case, from_staff_page))
+    else:
+        status = 400
+        posted_state = request.POST.get("expected_state")
+        if posted_state and posted_state != case.state:
+            # The page was stale: say so rather than list fields the new state may not even ask for.
+            add_to_form(form, ConcurrentUpdate())
+            status = 409
+    return _render_failure(request, reference, form, status, from_staff_page)
+
+
+def _after_success(request, case, from_staff_page: bool) -> str:
+    user = request.user
+    if (
+        from_staff_page
+        and is_staff_user(user)
+        and selectors.case_get_for_staff(user=user, reference=case.reference)
+    ):
+        return reverse("staff:case", kwargs={"reference": case.reference})
+    if selectors.case_list_for_submitter(user=user).filter(pk=case.pk).exists():
+        return reverse("public:my_cases") + f"#case-{case.reference}"
+    if is_staff_user(user):
+        return reverse("staff:cases")
+    return reverse("public:home")
+
+
+def _render_failure(request, reference: str, form: TransitionForm, status: int, from_staff_page: bool):
+    """Show the page the form came from again, with the form's errors and the case as it is now."""
+    user = request.user
+    staff_case = selectors.case_get_for_staff(user=user, reference=reference) if is_staff_user(user) else None
+    current = staff_case or selectors.case_get(reference=reference)
+    if current is None:
+        raise Http404
+    form.refresh_expected_state(current.state)
+    if staff_case is not None and (from_staff_page or not _is_own_case(user, current)):
+        return _render_case(request, staff_case, bound=form, status=status)
+    if _is_own_case(user, current):
+        form.case = current
+        return render_my_cases(request, bound=form, status=status)
+    message = " ".join(str(m) for msgs in form.errors.values() for m in msgs)
+    return render(
+        request,
+        "errors/error.html",
+        {"title": _("The action was refused"), "status": status, "detail": message},
+        status=status,
+    )
+
+
+def _is_own_case(user, case) -> bool:
+    return selectors.case_list_for_submitter(user=user).filter(pk=case.pk).exists()

@@ -1,0 +1,214 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from tests.api.helpers import assert_error
+
+LIST_URL = "/api/v1/cases/"
+
+PUBLIC_FIELDS = {
+    "reference",
+    "kind",
+    "kind_label",
+    "title",
+    "state",
+    "state_label",
+    "submitted_at",
+    "committee",
+    "service",
+    "session",
+    "year",
+    "legal_deadline",
+    "overdue",
+    "url",
+}
+
+
+def test_list_is_public_and_never_shows_drafts(world, api_client):
+    draft = world.case_in("draft")
+    filed = world.case_in("submitted")
+    response = api_client.get(LIST_URL)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    item = body["results"][0]
+    assert item["reference"] == filed.reference
+    assert draft.reference not in response.content.decode()
+    assert set(item) == PUBLIC_FIELDS
+    assert item["state"] == "submitted"
+    assert item["kind_label"]
+    assert item["url"].endswith(reverse("api:case-detail", kwargs={"reference": filed.reference}))
+
+
+def test_list_shows_related_names_and_opinion_labels(world, api_client):
+    opinion = world.case_in("adopted", "advisory_opinion")
+    proposal = world.case_in("adopted", "proposal")
+    items = {i["reference"]: i for i in api_client.get(LIST_URL).json()["results"]}
+    assert items[opinion.reference]["committee"] == {
+        "id": world.committee.pk,
+        "name_ar": world.committee.name_ar,
+        "name_fr": world.committee.name_fr,
+        "name": world.committee.name_ar,
+    }
+    assert items[opinion.reference]["session"]["id"] == world.session.pk
+    assert items[opinion.reference]["service"]["id"] == world.service.pk
+    # An opinion is "taken into account", not "adopted" (DOMAIN 3.2).
+    assert items[opinion.reference]["state_label"] != items[proposal.reference]["state_label"]
+
+
+def test_filters(world, api_client):
+    petition = world.case_in("submitted", "petition")
+    proposal = world.case_in("in_committee", "proposal")
+    opinion = world.case_in("submitted", "advisory_opinion")
+
+    def refs(**params):
+        response = api_client.get(LIST_URL, params)
+        assert response.status_code == 200, response.content
+        return {i["reference"] for i in response.json()["results"]}
+
+    assert refs(kind="petition") == {petition.reference}
+    assert refs(state="submitted") == {petition.reference, opinion.reference}
+    assert refs(committee=world.committee.pk) == {proposal.reference}
+    assert refs(committee=world.other_committee.pk) == set()
+    assert refs(year=proposal.year) == {petition.reference, proposal.reference, opinion.reference}
+    assert refs(year=1999) == set()
+    assert refs(search=proposal.reference) == {proposal.reference}
+    assert refs(search="Street lighting") == {petition.reference, proposal.reference, opinion.reference}
+    assert refs(kind="proposal", state="in_committee") == {proposal.reference}
+    # An empty parameter (a form's "any") is no filter.
+    assert refs(kind="", state="", committee="") == {
+        petition.reference,
+        proposal.reference,
+        opinion.reference,
+    }
+    assert refs(collectivity="demnate", kind="advisory_opinion") == {opinion.reference}
+
+
+def _petition_filed_at(world, at, **kwargs):
+    case, _code = services.case_create(
+        actor=world["citizen"],
+        kind="petition",
+        title="Water point in Ait Majden",
+        description="The neighbourhood has no public water point.",
+        reasons="Families walk far for water.",
+        objectives="Install a public water point.",
+        at=at,
+        **kwargs,
+    )
+    return case
+
+
+def test_overdue_filter_counts_open_petitions_past_their_legal_deadline(world, api_client):
+    now = timezone.now()
+    late = _petition_filed_at(world, now - datetime.timedelta(days=120))
+    recent = _petition_filed_at(world, now - datetime.timedelta(days=10))
+    decided_late = _petition_filed_at(world, now - datetime.timedelta(days=130))
+    decided_late = services.case_transition(
+        actor=world["bureau"],
+        case=decided_late,
+        name="declare_inadmissible",
+        data=world.payload_for("declare_inadmissible"),
+    )
+    old_proposal, _code = services.case_create(
+        actor=world["citizen"],
+        kind="proposal",
+        title="Old",
+        description="An old proposal.",
+        at=now - datetime.timedelta(days=200),
+    )
+
+    def refs(value):
+        response = api_client.get(LIST_URL, {"overdue": value})
+        assert response.status_code == 200, response.content
+        return {i["reference"] for i in response.json()["results"]}
+
+    assert refs("true") == {late.reference}
+    assert refs("false") == {recent.reference, decided_late.reference, old_proposal.reference}
+    assert refs("1") == {late.reference}
+    items = {i["reference"]: i for i in api_client.get(LIST_URL).json()["results"]}
+    assert items[late.reference]["overdue"] is True
+    assert items[recent.reference]["overdue"] is False
+    assert items[late.reference]["legal_deadline"] == late.legal_deadline.isoformat()
+    assert items[old_proposal.reference]["legal_deadline"] is None
+
+
+def test_overdue_follows_the_collectivity_months(world, api_client):
+    late_for_two_months = _petition_filed_at(world, timezone.now() - datetime.timedelta(days=75))
+    assert api_client.get(LIST_URL, {"overdue": "true"}).json()["count"] == 0
+    world.collectivity.rejection_notice_months = 2
+    world.collectivity.save()
+    refs = [i["reference"] for i in api_client.get(LIST_URL, {"overdue": "true"}).json()["results"]]
+    assert refs == [late_for_two_months.reference]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "letter"},
+        {"state": "lost"},
+        {"committee": "abc"},
+        {"committee": "1.5"},
+        {"committee": "0"},
+        {"committee": "99999999999999999999999999"},
+        {"committee": "1e400"},
+        {"year": "twenty"},
+        {"year": "-3"},
+        {"year": "99999999999999999999"},
+        {"overdue": "maybe"},
+        {"collectivity": "no such slug!"},
+        {"search": "x" * 500},
+        {"search": "lighting\x00"},
+    ],
+)
+def test_invalid_filters_are_a_400(world, api_client, params):
+    body = assert_error(api_client.get(LIST_URL, params), 400, "invalid")
+    assert set(body["fields"]) <= set(params)
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "999", "-1"])
+def test_invalid_pages_are_a_404_with_the_error_shape(world, api_client, page):
+    world.case_in("submitted")
+    assert_error(api_client.get(LIST_URL, {"page": page}), 404, "not_found")
+
+
+def test_unknown_collectivity_filter_is_a_404(world, api_client):
+    assert_error(api_client.get(LIST_URL, {"collectivity": "atlantis"}), 404, "not_found")
+
+
+def test_list_is_paginated_by_fifty(world, api_client):
+    for _ in range(51):
+        world.case_in("submitted")
+    first = api_client.get(LIST_URL).json()
+    assert first["count"] == 51
+    assert len(first["results"]) == 50
+    assert first["next"]
+    second = api_client.get(LIST_URL, {"page": 2}).json()
+    assert len(second["results"]) == 1
+
+
+def _list_queries(api_client) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_client.get(LIST_URL, {"overdue": "false"})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_query_count_does_not_grow_with_rows(world, api_client):
+    states = ["in_committee", "on_agenda", "in_implementation"]
+    for state in states:
+        world.case_in(state)
+    few = _list_queries(api_client)
+    for i in range(17):
+        world.case_in(states[i % 3], "proposal" if i % 2 else "advisory_opinion")
+    world.case_in("submitted", "petition")
+    assert api_client.get(LIST_URL).json()["count"] == 21
+    assert _list_queries(api_client) == few
+
+
+def test_list_does_not_accept_writes_other_than_post(world, api_client):
+    assert_error(api_client.delete(LIST_URL), 405, "method_not_allowed")
