@@ -90,6 +90,20 @@ class TransitionForm(forms.Form):
             self.fields[spec_field.name] = _field_for(
                 spec_field, case, required=spec_field.is_required(case.state)
             )
+        # DOMAIN 3.2: the decision answers every linked opinion (followed or not, and why).
+        self.linked_opinions = list(selectors.case_linked_opinions(case)) if spec.name in ("adopt", "reject") else []
+        for opinion in self.linked_opinions:
+            self.fields[f"opinion_{opinion.pk}_followed"] = forms.TypedChoiceField(
+                label=_("Opinion %(reference)s followed?") % {"reference": opinion.reference},
+                choices=[EMPTY_CHOICE, ("yes", _("Followed")), ("no", _("Not followed"))],
+                coerce=lambda v: v == "yes",
+                empty_value=None,
+            )
+            self.fields[f"opinion_{opinion.pk}_reason"] = forms.CharField(
+                label=_("Why (opinion %(reference)s)") % {"reference": opinion.reference},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=5000,
+            )
 
     def clean(self):
         """Ask the lifecycle table's own payload check too, so every problem (a justification too
@@ -130,7 +144,17 @@ class TransitionForm(forms.Form):
 
     def transition_data(self) -> dict:
         """cleaned_data as the plain values the service accepts (ids, ISO dates, lists)."""
-        return self._plain(self.cleaned_data)
+        data = self._plain(self.cleaned_data)
+        if self.linked_opinions:
+            data["opinions"] = [
+                {
+                    "reference": o.reference,
+                    "followed": self.cleaned_data.get(f"opinion_{o.pk}_followed"),
+                    "reason": self.cleaned_data.get(f"opinion_{o.pk}_reason", ""),
+                }
+                for o in self.linked_opinions
+            ]
+        return data
 
     def refresh_expected_state(self, state: str) -> None:
         """After a conflict the page shows the new state; a resubmission must carry it."""
@@ -357,3 +381,46 @@ def transition_panels(
         action = reverse(url_name, kwargs={"reference": case.reference, "name": spec.name})
         panels.append(TransitionPanel(spec=spec, case=case, form=form, action=action, failed=failed))
     return panels
+
+
+# Audited actions on the staff case page ------------------------------------------------------
+
+
+class ProgressForm(forms.Form):
+    percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    planned_on = forms.DateField(
+        label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class CorrectionForm(forms.Form):
+    """A reasoned fix of a recorded decision (president only); empty fields are left unchanged."""
+
+    deliberation_number = forms.CharField(label=_("Deliberation number"), max_length=50, required=False)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=100_000, required=False)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=100_000, required=False)
+    votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=100_000, required=False)
+    decision_justification = forms.CharField(
+        label=_("Corrected justification"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    justification = forms.CharField(
+        label=_("Why this correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Published beside the original, which stays visible."),
+    )
+
+    def changes(self) -> dict:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "justification" and value not in (None, "")
+        }
+
+
+class LinkOpinionForm(forms.Form):
+    related_case = forms.CharField(label=_("Reference of the case this opinion is about"), max_length=30)

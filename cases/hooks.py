@@ -38,3 +38,16 @@ def before_transition(event: TransitionEvent) -> None:
 def after_transition(event: TransitionEvent) -> None:
     for fn in list(_listeners):
         fn(event)
+
+
+_case_page_panels: list[Callable] = []
+
+
+def register_case_page_panel(fn: Callable) -> None:
+    """A panel another app adds to the staff case page: fn(request, case) -> {"template", ...} or None."""
+    if fn not in _case_page_panels:
+        _case_page_panels.append(fn)
+
+
+def case_page_panels(request, case) -> list[dict]:
+    return [panel for fn in _case_page_panels if (panel := fn(request, case))]

@@ -126,15 +126,15 @@ def case_timeline(*, case: Case, private: bool = False) -> list[TimelineItem]:
     for e in entries:
         spec = lifecycle.TRANSITIONS.get(e.transition)
         public_payload = (e.payload or {}).get("public", {})
-        show_justification = spec is not None and any(
-            f.name == "justification" and f.public for f in spec.fields
+        show_justification = (spec is not None and any(f.name == "justification" and f.public for f in spec.fields)) or (
+            e.transition in ("case_correct", "opinion_outcome")
         )
         items.append(
             TimelineItem(
                 at=e.created_at,
                 kind="transition",
                 transition=e.transition,
-                label=spec.label_for(case.kind) if spec else e.transition,
+                label=lifecycle.entry_label(e.transition, case.kind),
                 from_state=e.from_state,
                 to_state=e.to_state,
                 from_label=S.state_label(e.from_state, case.kind),
@@ -446,3 +446,13 @@ def agenda_candidates(*, collectivity) -> QuerySet[Case]:
     """Cases whose committee report is in and that wait for a place on an agenda."""
     qs = Case.objects.filter(collectivity=collectivity, state=S.REPORTED).select_related("committee", "collectivity")
     return _agenda_order(qs)
+
+
+def case_linked_opinions(case: Case) -> QuerySet[Case]:
+    """Advisory opinions and children's recommendations linked to this case, still standing."""
+    return (
+        Case.objects.filter(related_case=case, kind__in=lifecycle.OPINION_KINDS)
+        .exclude(state__in=[S.DRAFT, S.WITHDRAWN])
+        .select_related("opinion_outcome")
+        .order_by("id")
+    )

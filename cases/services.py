@@ -21,7 +21,7 @@ from django_fsm import ConcurrentTransition
 from audit.services import audit_entry_append
 from notifications.services import outbox_enqueue
 
-from . import hooks, lifecycle, roles
+from . import hooks, lifecycle, roles, selectors
 from . import states as S
 from .errors import ConcurrentUpdate, GuardFailed, InvalidInput, NotFound, TransitionNotAllowed
 from .guards import guard_submit
@@ -379,18 +379,10 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
     return case
 
 
-def _linked_opinions(case: Case):
-    return (
-        Case.objects.filter(related_case=case, kind__in=lifecycle.OPINION_KINDS)
-        .exclude(state__in=[S.DRAFT, S.WITHDRAWN])
-        .order_by("id")
-    )
-
-
 def _clean_opinion_outcomes(case: Case, data) -> list[tuple[Case, bool, str]]:
     """OL 113-14 art. 120 and DOMAIN 3.2: a decision states, for each linked advisory opinion or
     children's recommendation, whether it was followed and why."""
-    linked = list(_linked_opinions(case))
+    linked = list(selectors.case_linked_opinions(case))
     if not linked:
         return []
     given = data.get("opinions") if isinstance(data, Mapping) else None

@@ -21,6 +21,11 @@ staff_patterns = [
     path("cases/", staff.case_list, name="cases"),
     path("cases/<str:reference>/", staff.case_detail, name="case"),
     path("cases/<str:reference>/transition/<str:name>/", staff.transition, name="transition"),
+    path("cases/<str:reference>/progress/", staff.progress, name="progress"),
+    path("cases/<str:reference>/milestones/", staff.milestone, name="milestone"),
+    path("cases/<str:reference>/milestones/<int:milestone_id>/reached/", staff.milestone_reach, name="milestone_reach"),
+    path("cases/<str:reference>/correct/", staff.correct, name="correct"),
+    path("cases/<str:reference>/link/", staff.link_opinion, name="link_opinion"),
 ]
 
 case_patterns = [

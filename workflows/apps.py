@@ -7,8 +7,9 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Workflows")
 
     def ready(self):
-        from cases.hooks import register_transition_listener
+        from cases.hooks import register_case_page_panel, register_transition_listener
 
-        from . import desk
+        from . import desk, views
 
         register_transition_listener(desk.desk_after_transition)
+        register_case_page_panel(views.case_desk_panel)

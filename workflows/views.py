@@ -114,3 +114,27 @@ def _back(request) -> str | None:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return None
+
+
+def case_desk_panel(request, case):
+    """The desk on the staff case page: every task of the case, who took and completed it, and
+    take / release for the active one."""
+    from .flows import STEPS
+
+    tasks = list(selectors.case_tasks(case))
+    if not tasks:
+        return None
+    rows = []
+    for task in tasks:
+        step = task.flow_task.name if task.flow_task else ""
+        rows.append(
+            {
+                "task": task,
+                "label": STEPS[step][3] if step in STEPS else step,
+                "active": task.status in ("NEW", "ASSIGNED", "STARTED"),
+                "mine": task.owner_id == request.user.pk,
+                "can_take": task.status == "NEW"
+                and selectors.task_for_user(request.user, task.pk) is not None,
+            }
+        )
+    return {"template": "workflows/case_panel.html", "rows": rows, "next": request.get_full_path()}

@@ -6,7 +6,7 @@ import datetime
 
 from django import template
 from django.db import DatabaseError
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -133,8 +133,39 @@ def carried(item) -> list[tuple[str, str]]:
             if name == "justification" or value in (None, "", []):
                 continue
             spec_field = fields.get(name)
-            rows.append((str(spec_field.label) if spec_field else name, _show(spec_field, value)))
+            if spec_field is not None:
+                rows.append((str(spec_field.label), _show(spec_field, value)))
+            else:
+                rows.append((str(lifecycle.PAYLOAD_LABELS.get(name, name)), _show_extra(name, value, item)))
     return rows
+
+
+def _show_extra(name: str, value, item) -> str:
+    """Values of audited actions (progress, corrections, opinion outcomes) in the reader's language."""
+    arrow = " ← " if translation.get_language_bidi() else " → "
+    if name == "changes" and isinstance(value, dict):
+        parts = []
+        for field, pair in value.items():
+            old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            label = str(lifecycle.CORRECTABLE_LABELS.get(field, field))
+            parts.append(f"{label}: {old if old not in (None, '') else '—'}{arrow}{new}")
+        return "; ".join(parts)
+    if name == "followed":
+        return str(_("yes")) if value else str(_("no"))
+    if name == "decision":
+        return S.state_label(str(value))
+    if name in ("planned_on", "reached_on"):
+        return _show_date(value)
+    if name == "percent":
+        return f"{formats.localize(value)} %"
+    if name == "opinions" and isinstance(value, list):
+        rows = []
+        for o in value:
+            if isinstance(o, dict):
+                verdict = _("followed") if o.get("followed") else _("not followed")
+                rows.append(f"{o.get('reference', '')}: {verdict} — {o.get('reason', '')}")
+        return "\n".join(rows)
+    return _show(None, value)
 
 
 @register.filter

@@ -73,8 +73,33 @@ def _render_case(request, case, *, bound: TransitionForm | None = None, status: 
     if bound is not None and not any(p.failed for p in panels):
         # The transition is no longer offered (the state moved on): say why at the top.
         orphan_errors = [str(m) for msgs in bound.errors.values() for m in msgs]
+    from django.utils import timezone
+
+    from cases import hooks
+    from cases.forms import CorrectionForm, LinkOpinionForm, MilestoneForm, ProgressForm
+
+    user = request.user
+    in_implementation = case.state == S.IN_IMPLEMENTATION
+    can_progress = in_implementation and lifecycle.P.is_service_of_case(user, case)
     context = {
         "case": case,
+        "late": in_implementation and case.planned_end is not None and case.planned_end < timezone.localdate(),
+        "progress_updates": list(case.progress_updates.select_related("created_by")),
+        "milestones": list(case.milestones.all()),
+        "progress_form": ProgressForm(initial={"percent": case.progress_percent}) if can_progress else None,
+        "milestone_form": MilestoneForm() if can_progress else None,
+        "correction_form": CorrectionForm()
+        if case.decided_at is not None and lifecycle.P.is_president(user, case)
+        else None,
+        "link_form": LinkOpinionForm()
+        if case.is_opinion
+        and case.decided_at is None
+        and case.state not in S.CLOSED_STATES
+        and (lifecycle.P.is_bureau_member(user, case) or lifecycle.P.is_secretariat(user, case))
+        else None,
+        "opinion_outcome": getattr(case, "opinion_outcome", None) if case.is_opinion else None,
+        "linked_opinions": list(selectors.case_linked_opinions(case)),
+        "extra_panels": hooks.case_page_panels(request, case),
         "decision": selectors.case_decision(case),
         "timeline": selectors.case_timeline(case=case, private=True),
         "linked_cases": selectors.case_linked_cases_public(case),
@@ -173,3 +198,99 @@ def _render_failure(request, reference: str, form: TransitionForm, status: int, 
 
 def _is_own_case(user, case) -> bool:
     return selectors.case_list_for_submitter(user=user).filter(pk=case.pk).exists()
+
+
+# Audited actions that are not transitions ------------------------------------------------------
+
+
+def _action(request, reference: str, form_class, perform, success_message: str):
+    """Parse the form, call one service, come back to the case page (errors shown there)."""
+    case = selectors.case_get_for_staff(user=request.user, reference=reference)
+    if case is None:
+        raise Http404
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            perform(case, form)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, success_message)
+    else:
+        errors = [f"{form.fields[n].label if n in form.fields else ''}: {' '.join(m)}".strip(": ") for n, m in form.errors.items()]
+        messages.error(request, " ".join(errors))
+    return redirect("staff:case", reference=case.reference)
+
+
+@staff_required
+@require_POST
+def progress(request, reference: str):
+    from cases.forms import ProgressForm
+
+    return _action(
+        request,
+        reference,
+        ProgressForm,
+        lambda case, form: services.case_progress_add(actor=request.user, case=case, **form.cleaned_data),
+        _("The progress update is recorded."),
+    )
+
+
+@staff_required
+@require_POST
+def milestone(request, reference: str):
+    from cases.forms import MilestoneForm
+
+    return _action(
+        request,
+        reference,
+        MilestoneForm,
+        lambda case, form: services.case_milestone_add(actor=request.user, case=case, **form.cleaned_data),
+        _("The milestone is planned."),
+    )
+
+
+@staff_required
+@require_POST
+def milestone_reach(request, reference: str, milestone_id: int):
+    from django import forms as django_forms
+
+    return _action(
+        request,
+        reference,
+        django_forms.Form,
+        lambda case, form: services.case_milestone_reach(actor=request.user, milestone_id=milestone_id),
+        _("The milestone is marked as reached."),
+    )
+
+
+@staff_required
+@require_POST
+def correct(request, reference: str):
+    from cases.forms import CorrectionForm
+
+    return _action(
+        request,
+        reference,
+        CorrectionForm,
+        lambda case, form: services.case_correct(
+            actor=request.user, case=case, changes=form.changes(), justification=form.cleaned_data["justification"]
+        ),
+        _("The correction is recorded; the original stays visible in the history."),
+    )
+
+
+@staff_required
+@require_POST
+def link_opinion(request, reference: str):
+    from cases.forms import LinkOpinionForm
+
+    return _action(
+        request,
+        reference,
+        LinkOpinionForm,
+        lambda case, form: services.case_link_opinion(
+            actor=request.user, opinion=case, target=form.cleaned_data["related_case"].strip()
+        ),
+        _("The opinion is linked: the decision on that case must say whether it was followed."),
+    )

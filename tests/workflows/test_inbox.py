@@ -118,3 +118,18 @@ def test_inbox_query_count_does_not_grow(world, client):
         world.case_in("submitted", "petition")
     many = _count_inbox_queries(client, world["bureau"])
     assert few == many
+
+
+def test_staff_case_page_shows_the_desk_and_take(world, client):
+    case = world.case_in("submitted", "proposal")
+    client.force_login(world["bureau"])
+    page = client.get(reverse("staff:case", args=[case.reference]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    task = active_tasks(case.pk).get()
+    assert reverse("workflows:take", args=[task.pk]) in body
+    client.post(reverse("workflows:take", args=[task.pk]), {"next": reverse("staff:case", args=[case.reference])})
+    task.refresh_from_db()
+    assert task.owner == world["bureau"]
+    body = client.get(reverse("staff:case", args=[case.reference])).content.decode()
+    assert reverse("workflows:release", args=[task.pk]) in body

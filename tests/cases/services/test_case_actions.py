@@ -154,3 +154,51 @@ def test_agenda_puts_petitions_first(world):
     petition = world.case_in("reported", "petition")
     refs = [c.reference for c in agenda_candidates(collectivity=world.collectivity)]
     assert refs.index(petition.reference) < refs.index(proposal.reference)
+
+
+def test_staff_page_forms_for_actions(world, client):
+    from django.urls import reverse
+
+    case = world.case_in("in_implementation")
+    client.force_login(world["service"])
+    page = client.get(reverse("staff:case", args=[case.reference]))
+    assert reverse("staff:progress", args=[case.reference]) in page.content.decode()
+    response = client.post(reverse("staff:progress", args=[case.reference]), {"percent": 55, "note": "Half done"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.progress_percent == 55
+    bad = client.post(reverse("staff:progress", args=[case.reference]), {"percent": 555, "note": "x"})
+    assert bad.status_code == 302
+    case.refresh_from_db()
+    assert case.progress_percent == 55
+    decided = world.case_in("adopted")
+    client.force_login(world["president"])
+    page = client.get(reverse("staff:case", args=[decided.reference]))
+    assert reverse("staff:correct", args=[decided.reference]) in page.content.decode()
+    client.post(
+        reverse("staff:correct", args=[decided.reference]),
+        {"votes_for": 16, "justification": JUSTIFICATION},
+    )
+    decided.refresh_from_db()
+    assert decided.votes_for == 16
+    public = client.get(reverse("public:case", args=[decided.reference])).content.decode()
+    assert "17/2027" in public  # the original deliberation number stays in the public history
+
+
+def test_decision_form_asks_for_each_linked_opinion(world, client):
+    from django.urls import reverse
+
+    target = world.case_in("on_agenda", "petition")
+    opinion = world.case_in("in_committee", "advisory_opinion", related_case=target.reference)
+    client.force_login(world["secretariat"])
+    body = client.get(reverse("staff:case", args=[target.reference])).content.decode()
+    assert f"opinion_{opinion.pk}_followed" in body
+    data = {**world.payload_for("adopt"), "expected_state": "on_agenda"}
+    refused = client.post(reverse("staff:transition", args=[target.reference, "adopt"]), data)
+    assert refused.status_code == 400
+    data.update({f"opinion_{opinion.pk}_followed": "no", f"opinion_{opinion.pk}_reason": "Outside the budget year."})
+    ok = client.post(reverse("staff:transition", args=[target.reference, "adopt"]), data)
+    assert ok.status_code == 302
+    assert OpinionOutcome.objects.get(opinion=opinion).followed is False
+    opinion_page = client.get(reverse("staff:case", args=[opinion.reference])).content.decode()
+    assert "Outside the budget year." in opinion_page

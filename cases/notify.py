@@ -1,0 +1,158 @@
+"""The case side of notifications (DOMAIN 7): who hears about a case's events and what they read.
+
+notifications never imports case models; it asks this resolver, registered for subject type "case"
+from CasesConfig.ready().
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from notifications.registry import Recipient, register_subject
+from notifications.selectors import followers_active
+
+from . import lifecycle
+from . import states as S
+from .models import Case
+
+TRANSITION_EVENT = "case.transition"
+# Audited actions that are not transitions (cases.services._append_action) and are worth a message;
+# the others (planning a milestone, linking an opinion) stay in the public history only.
+ACTION_MESSAGES = {
+    "case.progress": gettext_lazy("The responsible service reported implementation progress: %(percent)s%%."),
+    "case.milestone_reach": gettext_lazy("The responsible service reached a milestone of the implementation."),
+    "case.case_correct": gettext_lazy(
+        "A correction was recorded on the decision. The original stays visible in the public history."
+    ),
+    "case.opinion_outcome": gettext_lazy(
+        "The council decided on the case this opinion is linked to; the register says whether the opinion "
+        "was followed and why."
+    ),
+}
+NOTIFIED_EVENTS = frozenset({TRANSITION_EVENT, *ACTION_MESSAGES})
+
+
+def _public_path(reference: str) -> str:
+    return reverse("public:case", args=[reference])
+
+
+class CaseNotifications:
+    """Resolver of subject type "case" for notifications.registry."""
+
+    def _case(self, subject_id: int) -> Case | None:
+        return (
+            Case.objects.select_related("collectivity", "association", "association__representative", "submitter")
+            .filter(pk=subject_id)
+            .first()
+        )
+
+    def recipients(self, subject_id: int, event: str, payload: dict) -> list[Recipient]:
+        """The submitter, the association's representative and members, then confirmed followers."""
+        if event not in NOTIFIED_EVENTS:
+            return []
+        case = self._case(subject_id)
+        if case is None:
+            return []
+        users = []
+        if case.submitter is not None:
+            users.append(case.submitter)
+        if case.association is not None:
+            if case.association.representative is not None:
+                users.append(case.association.representative)
+            users.extend(case.association.members.filter(is_active=True).order_by("id"))
+        recipients: list[Recipient] = []
+        seen: set[int] = set()
+        for user in users:
+            if user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            recipients.append(Recipient.for_user(user_id=user.pk, email=user.email, language=user.language))
+        # Nobody can follow a draft, so the filing receipt goes to the filers alone.
+        recipients.extend(followers_active(subject_type="case", subject_id=case.pk))
+        return recipients
+
+    def context(self, subject_id: int, event: str, payload: dict, language: str) -> dict:
+        case = self._case(subject_id)
+        if case is None:
+            raise LookupError(f"case {subject_id} not found")
+        with translation.override(language):
+            reference = payload.get("reference") or case.reference
+            common = {
+                "reference": reference,
+                "title": case.title,
+                "kind_label": str(Case.Kind(case.kind).label),
+                "collectivity": case.collectivity.name,
+                "url_path": _public_path(reference),
+                "track_path": reverse("public:track"),
+            }
+            if event == TRANSITION_EVENT:
+                return {**common, **self._transition_context(case, payload, reference)}
+            state_label = S.state_label(payload.get("state", case.state), case.kind)
+            return {
+                **common,
+                "template": "case_action",
+                "action_text": str(ACTION_MESSAGES.get(event, "")) % {"percent": case.progress_percent},
+                "state_label": state_label,
+                "subject": _("%(reference)s: news of the case") % {"reference": reference},
+                "summary": _("News of case %(reference)s (%(state)s).") % {"reference": reference, "state": state_label},
+            }
+
+    def _transition_context(self, case: Case, payload: dict, reference: str) -> dict:
+        transition = payload.get("transition", "")
+        spec = lifecycle.TRANSITIONS.get(transition)
+        to_state = payload.get("to", case.state)
+        from_state = payload.get("from", "")
+        to_label = S.state_label(to_state, case.kind)
+        is_receipt = transition == "submit"
+        if is_receipt:
+            subject = _("Receipt: your case %(reference)s was filed") % {"reference": reference}
+            summary = _("Your case %(reference)s was filed. Keep its tracking code.") % {"reference": reference}
+        else:
+            subject = _("%(reference)s: %(state)s") % {"reference": reference, "state": to_label}
+            summary = _("Case %(reference)s is now: %(state)s.") % {"reference": reference, "state": to_label}
+        next_step = ""
+        if to_state == S.AWAITING_INFORMATION:
+            next_step = _(
+                "The council bureau asked for more information. The submitter sees what is missing on the "
+                "tracking page."
+            )
+        elif to_state in S.CLOSED_STATES:
+            next_step = _("The case is closed. The decision and its justification are public in the register.")
+        elif to_state in S.DECIDED_STATES:
+            next_step = _("The decision and its justification are public in the register.")
+        return {
+            "template": "case_transition",
+            "transition": transition,
+            "transition_label": spec.label_for(case.kind) if spec else transition,
+            "from_label": S.state_label(from_state, case.kind) if from_state else "",
+            "to_label": to_label,
+            "is_receipt": is_receipt,
+            # The tracking code is stored hashed only: the receipt says where to use it, not what it is.
+            "filed_on": date_format(timezone.localtime(case.submitted_at), "j F Y H:i") if case.submitted_at else "",
+            "next_step": next_step,
+            "subject": subject,
+            "summary": summary,
+        }
+
+    def exists(self, subject_id: int) -> bool:
+        return Case.objects.public().filter(pk=subject_id).exists()
+
+    def find(self, reference: str) -> int | None:
+        """A filed case by its reference; drafts are not public, so they cannot be followed."""
+        if not isinstance(reference, str) or len(reference) > 30:
+            return None
+        return Case.objects.public().filter(reference=reference).values_list("pk", flat=True).first()
+
+    def describe(self, subject_id: int, language: str) -> dict:
+        row = Case.objects.filter(pk=subject_id).values("reference", "title").first()
+        if row is None:
+            return {}
+        return {**row, "url_path": _public_path(row["reference"])}
+
+
+def register() -> None:
+    register_subject("case", CaseNotifications())
