@@ -19,6 +19,11 @@ class TransitionEntryQuerySet(models.QuerySet):
     def bulk_update(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries are append-only.")
 
+    def bulk_create(self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, update_fields=None, unique_fields=None):
+        if update_conflicts:
+            raise AppendOnlyError("Audit entries are append-only.")
+        return super().bulk_create(objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
+
 
 class TransitionEntry(models.Model):
     """One accepted change of a case: a transition, a correction or a progress update."""
@@ -53,8 +58,9 @@ class TransitionEntry(models.Model):
         return f"#{self.seq} {self.transition} {self.from_state}->{self.to_state}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AppendOnlyError("Audit entries are append-only.")
+        kwargs["force_insert"] = True  # an explicit pk must never turn the INSERT into an UPDATE
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

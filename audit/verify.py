@@ -17,7 +17,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"entry id={self.entry_id} #{self.seq}" if self.entry_id is not None else "chain head"
+        if self.entry_id is not None:
+            where = f"entry id={self.entry_id} #{self.seq}"
+        elif self.seq is not None:
+            where = f"entry #{self.seq}"
+        else:
+            where = "chain head"
         return f"{self.case_label}: {where}: {self.message}"
 
 
@@ -52,6 +57,8 @@ def verify_chain(subject: Subject, entries: Iterable[TransitionEntry]) -> Proble
         prev = entry.hash
         last_state = entry.to_state
         expected_seq += 1
+    if n < subject.count:
+        return Problem(subject.label, None, n + 1, f"entry #{n + 1} missing: {n} entries found, the case records {subject.count}")
     if n != subject.count:
         return Problem(subject.label, None, None, f"{n} entries found, the case records {subject.count}")
     if prev != subject.head:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import random
 import time
 from collections import Counter
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +32,7 @@ from notifications import services as notification_services
 from . import roles, services
 from . import states as S
 from .errors import DomainError
-from .models import Association, Case, Collectivity, Committee, CouncilSession, Service
+from .models import Association, Case, CaseAttachment, Collectivity, Committee, CouncilSession, Service
 
 SEED = 20250206  # the day the council adopted the charter (ordinary February session 2025)
 DEFAULT_PASSWORD = "demo"  # noqa: S105 - the documented demo password (DOMAIN 11)
@@ -1116,6 +1118,11 @@ class PlannedCase:
     created: datetime.datetime
     draft_first: bool  # created as a draft, then filed by a later `submit` step
     steps: list[PlannedStep]
+    # Petitions: what the filing guard asks for (OL 113-14 art. 123-124), while still a draft.
+    documents_at: datetime.datetime | None = None  # an association's receipt, statutes, mandate
+    signatures_at: datetime.datetime | None = None  # a citizens' petition's signed lists
+    signatures: int = 0
+    checklist_at: datetime.datetime | None = None  # the bureau's admissibility checklist, all met
 
     @property
     def submitted_at(self) -> datetime.datetime | None:
@@ -1243,9 +1250,10 @@ class Planner:
         path = build_path(spec)
         gaps = [rng.randint(*_gap_range(path[i - 1] if i else None, name)) for i, name in enumerate(path)]
         times = [(rng.randint(8, 15), rng.randint(0, 59)) for _ in path]
-        # Petitions collect signatures as drafts before filing; the desk registers paper at once.
-        if spec.kind == PETITION and spec.by != "intake":
-            draft_days = rng.randint(7, 35)
+        # Petitions collect signatures (or gather the association's documents) as drafts before
+        # filing; the desk types in paper lists brought already signed within a few days.
+        if spec.kind == PETITION:
+            draft_days = rng.randint(1, 4) if spec.by == "intake" else rng.randint(7, 35)
         else:
             draft_days = rng.randint(1, 6) if rng.random() < 0.3 else 0
         if not path or path[0] != "submit":
@@ -1274,7 +1282,26 @@ class Planner:
             created = steps[0].at
         for i, step in enumerate(steps):
             self._fill(spec, step, prev=steps[i - 1] if i else None)
-        return PlannedCase(spec=spec, created=created, draft_first=draft_first, steps=steps)
+        plan = PlannedCase(spec=spec, created=created, draft_first=draft_first, steps=steps)
+        if spec.kind == PETITION:
+            self._petition_extras(plan)
+        return plan
+
+    def _petition_extras(self, plan: PlannedCase) -> None:
+        spec, rng = plan.spec, self.rng
+        filed = plan.submitted_at
+        # Between the draft's creation and the filing (or, for a draft, a few hours after creation).
+        window_end = filed or plan.created + datetime.timedelta(hours=3)
+        midway = plan.created + (window_end - plan.created) * 0.6
+        if spec.association or spec.by in ("association", "association_b"):
+            plan.documents_at = midway
+        else:
+            plan.signatures_at = midway
+            # Still collecting: short of the minimum; filed: above it (100 below 35,000 inhabitants).
+            plan.signatures = rng.randint(104, 160) if filed else rng.randint(20, 80)
+        refer = next((s for s in plan.steps if s.name == "refer_to_committee"), None)
+        if refer is not None:
+            plan.checklist_at = refer.at - datetime.timedelta(hours=2)
 
     def _plain_dates(self, spec, path, gaps, dwell, draft_days) -> tuple[list[datetime.date], dict]:
         """No session on the way: the last step is `dwell` days before the end, the rest before it."""
@@ -1437,6 +1464,10 @@ class Planner:
 
     def _check(self, planned: dict[str, PlannedCase]) -> None:
         for plan in planned.values():
+            extras = [t for t in (plan.documents_at, plan.signatures_at) if t is not None]
+            submit = plan.submitted_at
+            if submit is not None and any(not plan.created < t < submit for t in extras):
+                raise SeedError(f"{plan.spec.key}: its petition documents come after the filing")
             stamps = [plan.created] + [s.at for s in plan.steps][1 if not plan.draft_first else 0 :]
             if any(b <= a for a, b in zip(stamps, stamps[1:], strict=False)):
                 raise SeedError(f"{plan.spec.key}: its history is not in increasing order")
@@ -1686,16 +1717,28 @@ def _play(ctx: _Context, plans: list[PlannedCase]) -> dict[str, str]:
     opinions follow the calendar. Returns the tracking codes (shown once) by case key."""
     events = []
     for plan in plans:
-        events.append((plan.created, plan.spec.key, -1, plan, None))
+        mine = [(plan.created, "create", None)]
+        if plan.documents_at:
+            mine.append((plan.documents_at, "documents", None))
+        if plan.signatures_at:
+            mine.append((plan.signatures_at, "signatures", None))
+        if plan.checklist_at:
+            mine.append((plan.checklist_at, "checklist", None))
         steps = plan.steps if plan.draft_first else plan.steps[1:]
-        events += [(step.at, plan.spec.key, i, plan, step) for i, step in enumerate(steps)]
+        mine += [(step.at, step.name, step) for step in steps]
+        events += [
+            (at, plan.spec.key, n, name, plan, step)
+            for n, (at, name, step) in enumerate(sorted(mine, key=lambda e: e[0]))
+        ]
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     numbers = {plan.spec.key: n for n, plan in enumerate(plans, start=1)}
     codes: dict[str, str] = {}
-    for at, key, _index, plan, step in events:
+    for at, key, _n, name, plan, step in events:
         try:
-            if step is None:
+            if name == "create":
                 ctx.cases[key], codes[key] = _create(ctx, plan)
+            elif step is None:
+                _petition_extra(ctx, plan, name, at)
             else:
                 ctx.cases[key] = services.case_transition(
                     actor=_actor(ctx, plan, step.name),
@@ -1705,12 +1748,133 @@ def _play(ctx: _Context, plans: list[PlannedCase]) -> dict[str, str]:
                     at=at,
                 )
         except (DomainError, SeedError, KeyError, ValueError, TypeError) as exc:
-            raise _failure(plan, step.name if step else "create", at, exc, numbers[key], len(plans)) from exc
+            raise _failure(plan, name, at, exc, numbers[key], len(plans)) from exc
     for plan in plans:
         case = ctx.cases[plan.spec.key]
         if case.state != plan.spec.state:
             raise SeedError(f"demo case [{plan.spec.key}] ended in {case.state}, expected {plan.spec.state}")
     return codes
+
+
+FIRST_NAMES = (
+    "محمد",
+    "فاطمة",
+    "أحمد",
+    "خديجة",
+    "الحسين",
+    "عائشة",
+    "إبراهيم",
+    "مليكة",
+    "عبد الله",
+    "زهرة",
+    "يوسف",
+    "نعيمة",
+    "لحسن",
+    "رقية",
+    "مصطفى",
+    "حادة",
+    "سعيد",
+    "إيطو",
+    "عمر",
+    "كلثوم",
+)
+FAMILY_NAMES = (
+    "أيت علي",
+    "أوبلا",
+    "أمزيان",
+    "بنعدي",
+    "أوحمو",
+    "الإدريسي",
+    "أيت موسى",
+    "أقشار",
+    "بوزيد",
+    "أوعزيز",
+    "الطاهري",
+    "أبركان",
+    "أيت الحاج",
+    "ناصر",
+    "العلوي",
+    "أوعبو",
+    "أمهروق",
+    "أيت بها",
+    "الصبار",
+    "بلقاسم",
+)
+QUARTERS = (
+    "حي الملاح",
+    "حي القصبة",
+    "حي النهضة",
+    "حي السلام",
+    "حي الفتح",
+    "دوار تاغزوت",
+    "دوار أيت بلال",
+    "دوار أيت عمر",
+)
+
+
+def _signatories(key: str, count: int) -> list[dict]:
+    """Fictitious signatories: ZZ-prefixed card numbers that no real CNIE uses."""
+    rng = random.Random(f"{SEED}:{key}:signatures")
+    numbers = rng.sample(range(100_000, 1_000_000), count)
+    return [
+        {
+            "full_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(FAMILY_NAMES)}",
+            "cnie": f"ZZ{number}",
+            "address": f"رقم {rng.randint(1, 160)}، {rng.choice(QUARTERS)}، دمنات",
+            "link": "resident" if rng.random() < 0.85 else "activity",
+        }
+        for number in numbers
+    ]
+
+
+def _petition_extra(ctx: _Context, plan: PlannedCase, name: str, at: datetime.datetime) -> None:
+    from . import petitions  # the petitions module: signatures, documents and the checklist
+
+    case = ctx.cases[plan.spec.key]
+    filer = ctx.users[plan.spec.by]
+    if name == "signatures":
+        channel = "paper" if plan.spec.by == "intake" else "online"
+        result = petitions.signatures_import(
+            actor=filer, case=case, rows=_signatories(plan.spec.key, plan.signatures), channel=channel, at=at
+        )
+        if result.rejected:
+            raise SeedError(f"signatures rejected: {result.as_dict()['rejected'][:3]}")
+    elif name == "documents":
+        _attach_association_documents(case, filer, at)
+    elif name == "checklist":
+        locked = Case.objects.get(pk=case.pk)
+        results = {condition: {"met": True} for condition in petitions.applicable_conditions(locked)}
+        petitions.admissibility_record(actor=ctx.users["bureau"], case=locked, results=results, at=at)
+
+
+ASSOCIATION_DOCUMENTS = (
+    ("final_receipt", "الوصل النهائي للجمعية"),
+    ("statutes", "النظام الأساسي للجمعية"),
+    ("mandate", "محضر تفويض الممثل القانوني"),
+)
+
+
+def _attach_association_documents(case: Case, actor, at: datetime.datetime) -> None:
+    """Decree 2.16.403 art. 4: final receipt, statutes and the representative's mandate.
+
+    There is no attachment service yet: the rows are written here, as an upload would write them.
+    """
+    for purpose, title in ASSOCIATION_DOCUMENTS:
+        content = (
+            f"{title}\n{case.association.name_ar if case.association else ''}\n{case.reference}\n".encode()
+        )
+        attachment = CaseAttachment(
+            case=case,
+            purpose=purpose,
+            name=f"{title}.txt",
+            public=False,
+            uploaded_by=actor,
+            uploaded_at=at,
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        attachment.file.save(f"{case.reference}-{purpose}.txt", ContentFile(content), save=False)
+        attachment._history_user = actor
+        attachment.save()
 
 
 def _create(ctx: _Context, plan: PlannedCase) -> tuple[Case, str]:

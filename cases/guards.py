@@ -8,7 +8,7 @@ from .errors import GuardFailed
 from .lifecycle import letter_count
 
 
-def guard_submit(case) -> None:
+def guard_submit(case, at) -> None:
     """OL 113-14 art. 122 and Decree 2.16.403 annex: a petition states its subject, reasons and objectives."""
     errors: dict[str, list[str]] = {}
     if letter_count(case.title) == 0:
@@ -20,5 +20,9 @@ def guard_submit(case) -> None:
             errors["reasons"] = [_("A petition must state its reasons.")]
         if letter_count(case.objectives) == 0:
             errors["objectives"] = [_("A petition must state its objectives.")]
+    if case.kind == "petition":
+        from .petitions import guard_petition_submit
+
+        errors.update(guard_petition_submit(case, at))
     if errors:
         raise GuardFailed(_("The case cannot be filed yet."), field_errors=errors)

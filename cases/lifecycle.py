@@ -452,6 +452,10 @@ ACTION_LABELS = {
     "case_correct": gettext_lazy("Correction of the recorded decision"),
     "opinion_outcome": gettext_lazy("Outcome of the opinion"),
     "link_opinion": gettext_lazy("Linked to a case"),
+    "attachment_add": gettext_lazy("Document attached"),
+    "admissibility_check": gettext_lazy("Admissibility checklist"),
+    "signatures_invalidated": gettext_lazy("Signatures invalidated"),
+    "personal_data_purged": gettext_lazy("Personal data purged"),
 }
 # Labels of what actions and decisions carry beyond the transition fields.
 PAYLOAD_LABELS = {
@@ -466,6 +470,12 @@ PAYLOAD_LABELS = {
     "decision": gettext_lazy("Decision"),
     "related_case": gettext_lazy("Related case"),
     "opinions": gettext_lazy("Linked opinions"),
+    "document": gettext_lazy("Document"),
+    "purpose": gettext_lazy("Kind of document"),
+    "conditions": gettext_lazy("Conditions"),
+    "count": gettext_lazy("Number"),
+    "signatures_removed": gettext_lazy("Signatures removed"),
+    "valid_kept_as_count": gettext_lazy("Valid signatures kept as a count"),
 }
 CORRECTABLE_LABELS = {
     "deliberation_number": gettext_lazy("Deliberation number"),

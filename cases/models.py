@@ -78,6 +78,9 @@ class Collectivity(models.Model):
         _("information request answered within (working days)"), default=20
     )
     weekend_days = models.JSONField(_("weekend days (0 = Monday)"), default=_default_weekend)
+    # OL 111-14 art. 120: a region's petition needs at least 5 % of the required signatures from
+    # each of its prefectures and provinces.
+    provinces = models.JSONField(_("prefectures and provinces (regions)"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -331,6 +334,14 @@ class CaseQuerySet(models.QuerySet):
     def update(self, **kwargs):  # stack-notes 7.8: bulk writes bypass the FSM and history
         raise TypeError("Case rows change only through cases.services.")
 
+    def bulk_update(self, *args, **kwargs):
+        raise TypeError("Case rows change only through cases.services.")
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:
+            raise TypeError("Case rows change only through cases.services.")
+        return super().bulk_create(objs, *args, **kwargs)
+
     def public(self):
         return self.exclude(state=S.DRAFT)
 
@@ -450,6 +461,22 @@ class Case(ConcurrentTransitionMixin, models.Model):
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
 
+    # Petitions (OL 113-14 art. 121-125).
+    signing_open = models.BooleanField(
+        _("open for online signatures"), default=False, help_text=_("A draft petition collecting signatures.")
+    )
+    mandatory_session = models.ForeignKey(
+        CouncilSession,
+        verbose_name=_("session whose agenda must include it"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mandatory_cases",
+        help_text=_("OL 113-14 art. 38: an admissible petition goes on the next ordinary session's agenda."),
+    )
+    personal_data_purged_at = models.DateTimeField(_("personal data purged at"), null=True, blank=True)
+    purged_signature_count = models.PositiveIntegerField(_("signatures counted before the purge"), null=True, blank=True)
+
     # Audit chain head (DOMAIN 5): a truncated chain no longer matches these.
     audit_head = models.CharField(_("audit chain head"), max_length=64, blank=True, editable=False)
     audit_count = models.PositiveIntegerField(_("audit entries"), default=0, editable=False)
@@ -560,6 +587,11 @@ class CaseAttachment(models.Model):
 
     class Purpose(models.TextChoices):
         SUBMISSION = "submission", _("Submission")
+        FINAL_RECEIPT = "final_receipt", _("Association's final receipt")
+        STATUTES = "statutes", _("Association's statutes")
+        MANDATE = "mandate", _("Representative's mandate")
+        SIGNED_LISTS = "signed_lists", _("Signed lists")
+        CNIE_COPIES = "cnie_copies", _("Copies of identity cards")
         REPORT = "report", _("Committee report")
         EVIDENCE = "evidence", _("Evidence of implementation")
         INFORMATION = "information", _("Completed information")
@@ -649,3 +681,104 @@ class OpinionOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opinion_id} -> {self.decided_case_id}: {self.followed}"
+
+
+class Signature(models.Model):
+    """One signatory of a petition (OL 113-14 art. 123). Personal data: visible to the bureau only,
+    the CNIE number encrypted at rest beside a keyed hash for duplicates (Law 09-08)."""
+
+    class Link(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        ACTIVITY = "activity", _("Economic, commercial or professional activity")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("Paper")
+
+    case = models.ForeignKey(Case, verbose_name=_("petition"), on_delete=models.PROTECT, related_name="signatures")
+    full_name = models.CharField(_("full name"), max_length=200)
+    cnie_encrypted = models.TextField(_("CNIE number (encrypted)"))
+    cnie_hash = models.CharField(_("CNIE keyed hash"), max_length=64)
+    cnie_last3 = models.CharField(_("CNIE last characters"), max_length=3)
+    address = models.CharField(_("address"), max_length=300)
+    link = models.CharField(_("link to the territory"), max_length=10, choices=Link.choices)
+    province = models.CharField(_("prefecture or province of residence (regions)"), max_length=100, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("online signer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+    )
+    valid = models.BooleanField(_("valid"), default=True)
+    invalidated_reason = models.CharField(_("reason of invalidation"), max_length=300, blank=True)
+    invalidated_at = models.DateTimeField(_("invalidated at"), null=True, blank=True)
+    invalidated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    # History without the personal fields, so the purge leaves no copy behind.
+    history = HistoricalRecords(excluded_fields=["full_name", "cnie_encrypted", "cnie_last3", "address"])
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "cnie_hash"], name="signature_unique_cnie"),
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=models.Q(user__isnull=False), name="signature_unique_user"
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "valid"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: ***{self.cnie_last3}"
+
+    @property
+    def cnie_masked(self) -> str:
+        return f"•••••{self.cnie_last3}"
+
+
+class SignatureAccessLog(models.Model):
+    """Every view of signatories' personal data (Law 09-08): who, when, which case."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    what = models.CharField(_("what"), max_length=40)
+    count = models.PositiveIntegerField(_("signatures shown"), default=0)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.what} {self.case_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AdmissibilityCheck(models.Model):
+    """One legal condition of the bureau's admissibility checklist (OL 113-14 art. 121-125)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="admissibility")
+    condition = models.CharField(_("condition"), max_length=40)
+    met = models.BooleanField(_("met"))
+    note = models.TextField(_("note"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("admissibility condition")
+        verbose_name_plural = _("admissibility checklist")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "condition"], name="admissibility_unique_condition")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.condition}: {self.met}"

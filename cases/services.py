@@ -245,6 +245,7 @@ def case_create(
             **{k: clean[k] for k in values},
         )
         case._history_user = actor
+        case._history_date = at
         case._change_reason = "case_create"
         case.save()
         if not draft:
@@ -319,7 +320,7 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
             edge = lifecycle.resolve_edge(spec, actor, case)
             cleaned = lifecycle.clean_payload(spec, case, data, lookups=_lookups_for(case.collectivity_id))
             if spec.name == "submit":
-                guard_submit(case)
+                guard_submit(case, at)
             outcomes = _clean_opinion_outcomes(case, data) if spec.name in ("adopt", "reject") else []
             if outcomes:
                 cleaned.public_payload["opinions"] = [
@@ -347,6 +348,7 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
             case.audit_head = entry.hash
             case.audit_count = entry.seq
             case._history_user = actor
+            case._history_date = at
             case._change_reason = f"transition:{spec.name}"
             case.save()
             hooks.after_transition(
@@ -373,9 +375,12 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
         if "lock" in str(exc).lower() or "could not obtain" in str(exc).lower():
             raise ConcurrentUpdate() from None
         raise
-    except IntegrityError:
-        # Two writers raced to the same chain position: the loser is told to retry.
-        raise ConcurrentUpdate() from None
+    except IntegrityError as exc:
+        # Two writers raced to the same chain position: the loser is told to retry. Any other
+        # integrity error is a bug and must surface.
+        if "audit" in str(exc).lower() or "hash" in str(exc).lower():
+            raise ConcurrentUpdate() from None
+        raise
     return case
 
 
@@ -445,6 +450,7 @@ def _append_action(case: Case, *, name: str, actor, role: str, at, justification
     case.audit_head = entry.hash
     case.audit_count = entry.seq
     case._history_user = actor
+    case._history_date = at
     case._change_reason = f"action:{name}"
     case.save()
     outbox_enqueue(
@@ -474,12 +480,19 @@ def _apply(case: Case, spec: lifecycle.TransitionSpec, cleaned: lifecycle.Cleane
         case.information_requested = v["justification"]
     elif name == "refer_to_committee":
         case.committee = v["committee"]
+        if case.kind == Case.Kind.PETITION:
+            # OL 113-14 art. 38 and 125: the next ordinary session after the bureau's decision.
+            case.mandatory_session = selectors.next_ordinary_session(
+                collectivity=case.collectivity, after=timezone.localtime(at).date()
+            )
     elif name == "report":
         case.report = v["report"]
         case.recommendation = v["recommendation"]
     elif name == "schedule":
         case.session = v["session"]
-    elif name in ("adopt", "reject", "declare_inadmissible"):
+    if name == "declare_inadmissible" and case.kind == Case.Kind.PETITION:
+        _record_unmet_conditions(case, v, actor=actor, at=at)
+    if name in ("adopt", "reject", "declare_inadmissible"):
         case.decided_at = at
         case.decision_justification = v["justification"]
         reason = v.get("reason_code", "")
@@ -525,6 +538,30 @@ def _apply(case: Case, spec: lifecycle.TransitionSpec, cleaned: lifecycle.Cleane
         case.decision_justification = v["justification"]
     if case.state in S.CLOSED_STATES:
         case.closed_at = at
+
+
+def _record_unmet_conditions(case: Case, v: dict, *, actor, at) -> None:
+    """A petition is declared inadmissible for unmet legal conditions only (OL 113-14 art. 125):
+    the grounds named are recorded as unmet on the checklist; one marked met cannot be a ground."""
+    from .models import AdmissibilityCheck
+
+    grounds = v.get("reason_code") or []
+    grounds = [grounds] if isinstance(grounds, str) else grounds
+    met = set(
+        AdmissibilityCheck.objects.filter(case=case, condition__in=grounds, met=True).values_list("condition", flat=True)
+    )
+    if met:
+        raise GuardFailed(
+            _("The checklist marks these conditions as met: %(conditions)s.") % {"conditions": ", ".join(sorted(met))},
+            field_errors={"reason_code": [_("Correct the checklist first, or name an unmet condition.")]},
+        )
+    for ground in grounds:
+        if ground in lifecycle.INADMISSIBILITY_GROUNDS and ground != "other":
+            AdmissibilityCheck.objects.get_or_create(
+                case=case,
+                condition=ground,
+                defaults={"met": False, "note": v["justification"], "checked_by": actor, "checked_at": at},
+            )
 
 
 def _only_service_of(actor):
@@ -771,13 +808,88 @@ def case_link_opinion(*, actor, opinion: Case | str, target: Case | str, at=None
     return locked
 
 
+# Attachments ---------------------------------------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".odt", ".docx", ".doc", ".xlsx", ".csv", ".txt"}
+# Scans carrying signatories' personal data (Law 09-08): never public, the bureau only.
+PERSONAL_PURPOSES = frozenset({"signed_lists", "cnie_copies"})
+
+
+def case_attachment_add(*, actor, case: Case | str | int, purpose: str, file, name: str = "", at=None):
+    """Attach a file to a case: the filer (agent, association, desk) while the file is open to
+    them, the committee its report, the service its evidence; audited (name and digest only)."""
+    import hashlib as _hashlib
+    import os
+
+    from .models import CaseAttachment
+
+    at = at or timezone.now()
+    errors: dict[str, list[str]] = {}
+    if purpose not in CaseAttachment.Purpose.values:
+        errors["purpose"] = [_("Unknown kind of document.")]
+    filename = getattr(file, "name", "") or ""
+    size = getattr(file, "size", None)
+    if not filename or size is None:
+        errors["file"] = [_("Choose a file.")]
+    else:
+        if size > ATTACHMENT_MAX_BYTES:
+            errors["file"] = [_("The file is too large (at most 10 MB).")]
+        if os.path.splitext(filename)[1].lower() not in ATTACHMENT_TYPES:
+            errors["file"] = [_("Accepted files: PDF, images, office documents, CSV or text.")]
+    if errors:
+        raise InvalidInput(_("The document cannot be attached."), field_errors=errors)
+    with transaction.atomic():
+        locked = _locked_for_action(case)
+        filer = lifecycle.P.is_submitter(actor, locked) or lifecycle.P.is_intake(actor, locked)
+        allowed = (
+            (filer and locked.state in (S.DRAFT, S.AWAITING_INFORMATION, S.SUBMITTED))
+            or (purpose == "report" and lifecycle.P.is_committee_member_of_case(actor, locked) and locked.state == S.IN_COMMITTEE)
+            or (purpose == "evidence" and lifecycle.P.is_service_of_case(actor, locked) and locked.state == S.IN_IMPLEMENTATION)
+            or lifecycle.P.is_bureau_member(actor, locked)
+        )
+        if not allowed:
+            raise TransitionNotAllowed(_("You may not attach documents to this case now."))
+        digest = _hashlib.sha256()
+        for chunk in file.chunks() if hasattr(file, "chunks") else [file.read()]:
+            digest.update(chunk)
+        file.seek(0)
+        attachment = CaseAttachment(
+            case=locked,
+            purpose=purpose,
+            file=file,
+            name=(name or os.path.basename(filename))[:200],
+            public=purpose in ("report", "evidence"),
+            uploaded_by=actor,
+            uploaded_at=at,
+            sha256=digest.hexdigest(),
+        )
+        attachment._history_user = actor
+        attachment.save()
+        role = next((g for g in sorted(actor.group_names())), "")
+        _append_action(
+            locked,
+            name="attachment_add",
+            actor=actor,
+            role=role,
+            at=at,
+            public={} if purpose in PERSONAL_PURPOSES else {"document": attachment.name, "purpose": purpose},
+            private={"sha256": attachment.sha256, "purpose": purpose},
+        )
+    return attachment
+
+
 # Council sessions ----------------------------------------------------------------------------
 
 
 def _first_week_day(year: int, month: int, weekend: list[int]) -> datetime.date:
-    """OL 113-14 art. 33: ordinary sessions are held in the first week of the month."""
+    """OL 113-14 art. 33: ordinary sessions are held in the first week of the month, on a working
+    day (not a weekend day, nor a Moroccan public holiday such as 1 May)."""
+    import holidays
+
+    closed = holidays.country_holidays("MA", years=year)
     day = datetime.date(year, month, 1)
-    while day.weekday() in weekend:
+    while day.weekday() in weekend or day in closed:
         day += datetime.timedelta(days=1)
     return day
 

@@ -210,6 +210,16 @@ class World:
         case.tracking_code = code
         return case
 
+    def sign(self, case, n: int, *, start: int = 0, actor=None):
+        """Add n valid, distinct paper signatures to a draft petition, through the service."""
+        from cases.petitions import signatures_import
+
+        rows = [
+            {"full_name": f"Signataire {i}", "cnie": f"JK{100000 + i}", "address": f"Derb {i}, Demnate", "link": "resident"}
+            for i in range(start, start + n)
+        ]
+        return signatures_import(actor=actor or case.submitter or self.users[roles.INTAKE], case=case, rows=rows)
+
     def case_in(self, state: str, kind: str = "proposal", **kwargs):
         """A case brought to `state` through the services, so its audit chain is valid."""
         path = path_to(kind, state)
@@ -217,6 +227,9 @@ class World:
             raise ValueError(f"{kind} cannot reach {state}")
         case = self.new_case(kind, **kwargs)
         code = case.tracking_code
+        if kind == "petition" and "submit" in path and case.association_id is None:
+            self.sign(case, case.collectivity.petition_min_signatures)
+            case.refresh_from_db()
         for name in path:
             case = case_services.case_transition(
                 actor=self.actor_for(name, case), case=case, name=name, data=self.payload_for(name)
