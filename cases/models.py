@@ -20,6 +20,10 @@ def _default_session_months() -> list[int]:
     return [2, 5, 10]  # OL 113-14 art. 33: February, May, October
 
 
+def _default_reminders() -> list[int]:
+    return [7, 1]
+
+
 def _default_weekend() -> list[int]:
     return [5, 6]  # Saturday, Sunday (Python weekday numbers)
 
@@ -78,6 +82,10 @@ class Collectivity(models.Model):
         _("information request answered within (working days)"), default=20
     )
     weekend_days = models.JSONField(_("weekend days (0 = Monday)"), default=_default_weekend)
+    reminder_days_before = models.JSONField(_("reminders (days before a deadline)"), default=_default_reminders)
+    second_escalation_days = models.PositiveSmallIntegerField(
+        _("escalation to the bureau and the follow-up team (days after a deadline)"), default=7
+    )
     # OL 111-14 art. 120: a region's petition needs at least 5 % of the required signatures from
     # each of its prefectures and provinces.
     provinces = models.JSONField(_("prefectures and provinces (regions)"), default=list, blank=True)
@@ -474,6 +482,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         related_name="mandatory_cases",
         help_text=_("OL 113-14 art. 38: an admissible petition goes on the next ordinary session's agenda."),
     )
+    # Clocks (DOMAIN 6). The stage clock pauses while the submitter completes the file; the
+    # current deadline is recomputed by cases.deadlines at every transition and rule change.
+    clock_started_at = models.DateTimeField(_("stage clock started at"), null=True, blank=True)
+    clock_paused_at = models.DateTimeField(_("stage clock paused at"), null=True, blank=True)
+    deadline_on = models.DateField(_("current deadline"), null=True, blank=True, db_index=True)
+    legal_deadline_on = models.DateField(_("legal deadline"), null=True, blank=True)
     personal_data_purged_at = models.DateTimeField(_("personal data purged at"), null=True, blank=True)
     purged_signature_count = models.PositiveIntegerField(_("signatures counted before the purge"), null=True, blank=True)
 
@@ -514,6 +528,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         provinces and regions, a per-collectivity setting)."""
         if self.kind != self.Kind.PETITION or not self.submitted_at:
             return None
+        if self.legal_deadline_on:
+            return self.legal_deadline_on
         from dateutil.relativedelta import relativedelta
 
         filed = timezone.localtime(self.submitted_at).date()
@@ -782,3 +798,83 @@ class AdmissibilityCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.condition}: {self.met}"
+
+
+class DeadlineRule(models.Model):
+    """How long a case may stay in a state (DOMAIN 6): per collectivity, kind (blank: every kind)
+    and state; calendar or working days, counted from entering the state or from filing."""
+
+    class Unit(models.TextChoices):
+        CALENDAR = "calendar", _("Calendar days")
+        WORKING = "working", _("Working days")
+
+    class From(models.TextChoices):
+        STATE = "state", _("Entering the state")
+        FILING = "filing", _("Filing")
+
+    collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.CASCADE)
+    kind = models.CharField(_("kind"), max_length=30, choices=Case.Kind.choices, blank=True)
+    state = models.CharField(_("state"), max_length=30, choices=S.STATE_CHOICES)
+    days = models.PositiveSmallIntegerField(_("days"), validators=[MinValueValidator(1), MaxValueValidator(3650)])
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.CALENDAR)
+    counted_from = models.CharField(_("counted from"), max_length=10, choices=From.choices, default=From.STATE)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["collectivity", "state", "kind"]
+        constraints = [models.UniqueConstraint(fields=["collectivity", "kind", "state"], name="deadline_rule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.kind or '*'}: {self.days} {self.unit}"
+
+
+class HolidayOverride(models.Model):
+    """The official Islamic holidays follow the moon sighting: an administrator confirms, shifts,
+    cancels or adds a public holiday, and every clock follows the confirmed date (DOMAIN 6)."""
+
+    class Action(models.TextChoices):
+        CONFIRM = "confirm", _("Confirm")
+        SHIFT = "shift", _("Shift to another date")
+        CANCEL = "cancel", _("Cancel")
+        ADD = "add", _("Add a holiday")
+
+    date = models.DateField(_("date in the calendar"))
+    name = models.CharField(_("holiday"), max_length=100)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    new_date = models.DateField(_("confirmed date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("public holiday confirmation")
+        verbose_name_plural = _("public holiday confirmations")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["date", "name"], name="holiday_override_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name} ({self.action})"
+
+    def clean(self) -> None:
+        if self.action == self.Action.SHIFT and not self.new_date:
+            raise ValidationError({"new_date": _("Give the confirmed date.")})
+
+
+class DeadlineNotice(models.Model):
+    """A reminder or an escalation sent for a case's stay in a state: never twice (DOMAIN 6)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_notices")
+    state = models.CharField(max_length=30)
+    entered_at = models.DateTimeField()
+    threshold = models.CharField(max_length=30)
+    deadline_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "state", "entered_at", "threshold"], name="deadline_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.state} {self.threshold}"

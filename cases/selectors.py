@@ -197,8 +197,9 @@ def case_decision(case: Case) -> dict | None:
 
 
 def days_in_state(case: Case, now: datetime.datetime | None = None) -> int:
-    now = now or timezone.now()
-    return max(0, (now - case.state_entered_at).days)
+    from .deadlines import days_in_state as _days
+
+    return _days(case, now)
 
 
 def committee_list(*, collectivity=None) -> QuerySet[Committee]:
@@ -230,22 +231,6 @@ def collectivity_get(*, slug: str) -> Collectivity | None:
     return Collectivity.objects.filter(slug=slug).first()
 
 
-def petition_overdue_q(*, months: int, today: datetime.date | None = None) -> Q:
-    """Open petitions past their legal deadline (OL 113-14 art. 125: reasoned rejection within
-    `months` of filing).
-
-    `Case.legal_deadline` is "local filing date + months", and a case is overdue once today is past
-    it. Adding months to a column is not portable SQL, so the months are taken off today instead:
-    filed before local midnight of (today - months) means the deadline has passed. The two agree
-    except on month-end clipping, where the difference is one day at most.
-    """
-    from dateutil.relativedelta import relativedelta
-
-    today = today or timezone.localdate()
-    cutoff = timezone.make_aware(datetime.datetime.combine(today - relativedelta(months=months), datetime.time.min))
-    return Q(kind=Case.Kind.PETITION, state__in=AWAITING_DECISION_STATES, submitted_at__lt=cutoff)
-
-
 def case_list_public_filtered(
     *,
     collectivity=None,
@@ -262,21 +247,19 @@ def case_list_public_filtered(
         collectivity=collectivity, kind=kind, state=state, committee=committee, year=year, search=search
     )
     if overdue is not None:
-        if collectivity is None:
-            from .services import default_collectivity
+        from .deadlines import overdue_q
 
-            collectivity = default_collectivity()
-        q = petition_overdue_q(months=collectivity.rejection_notice_months)
-        qs = qs.filter(q) if overdue else qs.exclude(q)
+        # The current deadline (stage, or the petition's legal one if sooner) is stored on the
+        # case at every transition: the flag is a plain filter.
+        qs = qs.filter(overdue_q()) if overdue else qs.exclude(overdue_q())
     return qs
 
 
 def case_is_overdue(case: Case, today: datetime.date | None = None) -> bool:
-    """The petition's legal deadline has passed while it still awaits a decision."""
-    deadline = case.legal_deadline
-    if deadline is None or case.state not in AWAITING_DECISION_STATES:
-        return False
-    return (today or timezone.localdate()) > deadline
+    """Past its current deadline while still open (DOMAIN 6)."""
+    from .deadlines import is_overdue
+
+    return is_overdue(case, today)
 
 
 def case_signature_count(case: Case) -> int:

@@ -146,6 +146,11 @@ class CaseListSerializer(serializers.Serializer):
     legal_deadline = serializers.DateField(
         allow_null=True, help_text=_("Petitions: the date by which a reasoned rejection must be notified.")
     )
+    deadline = serializers.DateField(
+        source="deadline_on",
+        allow_null=True,
+        help_text=_("The current deadline of the case's stage (the legal one for a petition, if sooner)."),
+    )
     overdue = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 

@@ -21,7 +21,7 @@ from django_fsm import ConcurrentTransition
 from audit.services import audit_entry_append
 from notifications.services import outbox_enqueue
 
-from . import hooks, lifecycle, roles, selectors
+from . import deadlines, hooks, lifecycle, roles, selectors
 from . import states as S
 from .errors import ConcurrentUpdate, GuardFailed, InvalidInput, NotFound, TransitionNotAllowed
 from .guards import guard_submit
@@ -473,6 +473,12 @@ def _apply(case: Case, spec: lifecycle.TransitionSpec, cleaned: lifecycle.Cleane
     """Copy what the transition carried onto the case and stamp its dates."""
     v = cleaned.values
     case.state_entered_at = at
+    name = spec.name
+    _apply_fields(case, spec, v, actor=actor, at=at)
+    deadlines.clock_on_transition(case, name, at)
+
+
+def _apply_fields(case: Case, spec, v: dict, *, actor, at) -> None:
     name = spec.name
     if name == "submit":
         case.submitted_at = at

@@ -24,6 +24,7 @@ PUBLIC_FIELDS = {
     "session",
     "year",
     "legal_deadline",
+    "deadline",
     "overdue",
     "url",
 }
@@ -89,31 +90,38 @@ def test_filters(world, api_client):
     assert refs(collectivity="demnate", kind="advisory_opinion") == {opinion.reference}
 
 
-def _petition_filed_at(world, at, **kwargs):
-    case, _code = services.case_create(
-        actor=world["citizen"],
-        kind="petition",
+def _petition_filed_at(world, at, *, reviewed_at=None, **kwargs):
+    """A citizens' petition with its signatures, filed at `at`; the bureau opens the review at
+    `reviewed_at` (so the stage clock is fresh and only the legal deadline can be late)."""
+    case = world.new_case(
+        "petition",
         title="Water point in Ait Majden",
         description="The neighbourhood has no public water point.",
         reasons="Families walk far for water.",
         objectives="Install a public water point.",
-        at=at,
         **kwargs,
     )
+    world.sign(case, case.collectivity.petition_min_signatures)
+    case = services.case_transition(actor=world["citizen"], case=case.reference, name="submit", at=at)
+    if reviewed_at is not None:
+        case = services.case_transition(actor=world["bureau"], case=case.reference, name="start_review", at=reviewed_at)
     return case
 
 
-def test_overdue_filter_counts_open_petitions_past_their_legal_deadline(world, api_client):
+def test_overdue_filter_follows_the_current_deadline(world, api_client):
     now = timezone.now()
-    late = _petition_filed_at(world, now - datetime.timedelta(days=120))
-    recent = _petition_filed_at(world, now - datetime.timedelta(days=10))
-    decided_late = _petition_filed_at(world, now - datetime.timedelta(days=130))
+    yesterday = now - datetime.timedelta(days=1)
+    # Legal deadline (3 months from filing, OL 113-14 art. 125) passed; the review stage is fresh.
+    late = _petition_filed_at(world, now - datetime.timedelta(days=120), reviewed_at=yesterday)
+    recent = _petition_filed_at(world, now - datetime.timedelta(days=10), reviewed_at=yesterday)
+    decided_late = _petition_filed_at(world, now - datetime.timedelta(days=130), reviewed_at=yesterday)
     decided_late = services.case_transition(
         actor=world["bureau"],
         case=decided_late,
         name="declare_inadmissible",
         data=world.payload_for("declare_inadmissible"),
     )
+    # A proposal left 200 days in `submitted`: its stage deadline (5 working days) is long past.
     old_proposal, _code = services.case_create(
         actor=world["citizen"],
         kind="proposal",
@@ -121,27 +129,31 @@ def test_overdue_filter_counts_open_petitions_past_their_legal_deadline(world, a
         description="An old proposal.",
         at=now - datetime.timedelta(days=200),
     )
+    fresh_proposal, _code = services.case_create(
+        actor=world["citizen"], kind="proposal", title="Fresh", description="A fresh proposal."
+    )
 
     def refs(value):
         response = api_client.get(LIST_URL, {"overdue": value})
         assert response.status_code == 200, response.content
         return {i["reference"] for i in response.json()["results"]}
 
-    assert refs("true") == {late.reference}
-    assert refs("false") == {recent.reference, decided_late.reference, old_proposal.reference}
-    assert refs("1") == {late.reference}
+    assert refs("true") == {late.reference, old_proposal.reference}
+    assert refs("false") == {recent.reference, decided_late.reference, fresh_proposal.reference}
+    assert refs("1") == {late.reference, old_proposal.reference}
     items = {i["reference"]: i for i in api_client.get(LIST_URL).json()["results"]}
     assert items[late.reference]["overdue"] is True
     assert items[recent.reference]["overdue"] is False
     assert items[late.reference]["legal_deadline"] == late.legal_deadline.isoformat()
-    assert items[old_proposal.reference]["legal_deadline"] is None
+    assert items[late.reference]["deadline"] == late.legal_deadline.isoformat()
+    assert items[decided_late.reference]["deadline"] is None
 
 
 def test_overdue_follows_the_collectivity_months(world, api_client):
-    late_for_two_months = _petition_filed_at(world, timezone.now() - datetime.timedelta(days=75))
-    assert api_client.get(LIST_URL, {"overdue": "true"}).json()["count"] == 0
-    world.collectivity.rejection_notice_months = 2
+    world.collectivity.rejection_notice_months = 2  # a province or a region: OL 112-14 art. 116
     world.collectivity.save()
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    late_for_two_months = _petition_filed_at(world, timezone.now() - datetime.timedelta(days=75), reviewed_at=yesterday)
     refs = [i["reference"] for i in api_client.get(LIST_URL, {"overdue": "true"}).json()["results"]]
     assert refs == [late_for_two_months.reference]
 
