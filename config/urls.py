@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api_urls")),
     path("staff/", include("workflows.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("accounts/", include("accounts.urls")),
     path("", include("cases.urls")),
 ]
 

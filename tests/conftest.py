@@ -44,7 +44,6 @@ def celery_config():
     return {
         "broker_url": os.environ.get("MITHAQ_TEST_BROKER_URL", "memory://"),
         "result_backend": "cache+memory://",
-        "task_ignore_result": True,
     }
 
 

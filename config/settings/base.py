@@ -62,6 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.context_processors.mithaq",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -124,7 +125,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# One beat process runs these (README: production).
+CELERY_BEAT_SCHEDULE: dict = {
+    "check-deadlines-daily": {"task": "cases.check_deadlines", "schedule": 24 * 3600, "options": {"expires": 3600}},
+    "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -151,6 +156,8 @@ SPECTACULAR_SETTINGS = {
 VIEWFLOW = {"AUTOREGISTER": False}
 
 # Mithaq
+# Base of the absolute links in e-mails (workers have no request to build them from).
+MITHAQ_SITE_URL = env("MITHAQ_SITE_URL", default="http://127.0.0.1:8000")
 MITHAQ_DEFAULT_COLLECTIVITY = env("MITHAQ_DEFAULT_COLLECTIVITY", default="demnate")
 # Key for encrypting personal data at rest (Law 09-08); production must set it.
 MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY", default="")

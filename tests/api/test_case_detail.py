@@ -86,7 +86,7 @@ def test_petition_detail_has_deadline_and_signature_count(world, api_client):
     case = world.case_in("submitted", "petition")
     body = api_client.get(detail_url(case.reference)).json()
     assert body["legal_deadline"] == case.legal_deadline.isoformat()
-    assert body["signature_count"] == 0
+    assert body["signature_count"] == case.collectivity.petition_min_signatures
     assert body["overdue"] is False
     assert body["reasons"] == "Residents feel unsafe at night."
 

@@ -1,0 +1,339 @@
+"""Account writes: sign-up, e-mail verification and profile changes. Views call these and nothing
+else writes a user from the public pages."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from cases import roles
+from cases.errors import DomainError
+
+from . import tokens
+from .models import User
+
+logger = logging.getLogger(__name__)
+
+# Abuse limits (fixed windows in the cache; DOMAIN 3.3 asks for rate limits on online signing too).
+SIGNUP_LIMIT = 5
+SIGNUP_WINDOW_SECONDS = 60 * 60
+VERIFICATION_EMAIL_LIMIT = 3
+VERIFICATION_EMAIL_WINDOW_SECONDS = 60 * 60
+
+_PROFILE_FIELDS = ("first_name", "last_name", "email", "language")
+
+
+class AccountRefused(DomainError):
+    code = "account_refused"
+    default_message = _("The account could not be saved.")
+
+
+class EmailTaken(AccountRefused):
+    code = "email_taken"
+    default_message = _("An account already uses this e-mail address.")
+
+
+class UsernameTaken(AccountRefused):
+    code = "username_taken"
+    default_message = _("A user with that username already exists.")
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    http_status = status.HTTP_429_TOO_MANY_REQUESTS
+    default_message = _("Too many requests; try again later.")
+
+
+class VerificationNotNeeded(DomainError):
+    code = "verification_not_needed"
+    default_message = _("Your e-mail address is already verified.")
+
+
+class NoEmail(DomainError):
+    code = "no_email"
+    default_message = _("Your account has no e-mail address. Add one in your profile first.")
+
+
+# Rate limits --------------------------------------------------------------------------------
+
+
+def _rate_hit(key: str, *, limit: int, window: int) -> bool:
+    """Count one hit in the window that starts at the first hit; False once over the limit."""
+    cache.add(key, 0, window)
+    try:
+        hits = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        hits = 1
+    return hits <= limit
+
+
+def _ip_key(ip: str) -> str:
+    # Hashed: the cache should not hold readable addresses (Law 09-08).
+    return hashlib.sha256((ip or "unknown").encode()).hexdigest()[:32]
+
+
+def signup_attempt_allowed(*, ip: str) -> bool:
+    """Count one sign-up attempt from `ip`; at most SIGNUP_LIMIT an hour."""
+    return _rate_hit("mithaq:signup:" + _ip_key(ip), limit=SIGNUP_LIMIT, window=SIGNUP_WINDOW_SECONDS)
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+
+def _normalize_email(email: str) -> str:
+    return User.objects.normalize_email((email or "").strip())
+
+
+def _email_in_use(email: str, *, exclude_pk: int | None = None) -> bool:
+    qs = User.objects.filter(email__iexact=email)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+def _lock_names(*names: str) -> None:
+    """Serialize writers that claim the same e-mail or username: neither column has a
+    case-insensitive unique index. SQLite's IMMEDIATE transactions are serialized already."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(
+        {int.from_bytes(hashlib.sha256(n.lower().encode()).digest()[:8], "big", signed=True) for n in names}
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            field: [str(m) for m in ValidationError(errors).messages]
+            for field, errors in exc.error_dict.items()
+        }
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def _site_url(base_url: str | None) -> str:
+    """Base of the link: MITHAQ_SITE_URL when set (behind a proxy the request host may be internal),
+    else the request's own (validated against ALLOWED_HOSTS)."""
+    return (getattr(settings, "MITHAQ_SITE_URL", "") or base_url or "http://127.0.0.1:8000").rstrip("/")
+
+
+# Sign-up ------------------------------------------------------------------------------------
+
+
+def user_signup(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    language: str,
+    first_name: str = "",
+    last_name: str = "",
+    base_url: str | None = None,
+) -> User:
+    """Create a citizen account: unique e-mail (any case), valid password, `citizen` group, the
+    default collectivity; the verification link leaves on commit."""
+    from cases.services import default_collectivity
+
+    username = (username or "").strip()
+    password = password or ""
+    email = _normalize_email(email)
+    if not email:
+        raise AccountRefused(field_errors={"email": [gettext("Enter an e-mail address.")]})
+    user = User(
+        username=username,
+        email=email,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        language=language,
+        email_verified=False,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountRefused(field_errors={"password": [str(m) for m in exc.messages]}) from exc
+    user.set_password(password)
+    try:
+        collectivity = default_collectivity()
+    except DomainError:  # no collectivity configured yet: an installation-wide account
+        collectivity = None
+    user.collectivity = collectivity
+    try:
+        with transaction.atomic():
+            _lock_names("email:" + email, "username:" + username)
+            if _email_in_use(email):
+                raise EmailTaken(field_errors={"email": [str(EmailTaken.default_message)]})
+            if User.objects.filter(username__iexact=username).exists():
+                raise UsernameTaken(field_errors={"username": [str(UsernameTaken.default_message)]})
+            try:
+                user.full_clean(exclude=["password"])
+            except ValidationError as exc:
+                raise AccountRefused(field_errors=_field_errors(exc)) from exc
+            user.save()
+            citizen, _created = Group.objects.get_or_create(name=roles.CITIZEN)
+            user.groups.add(citizen)
+            try:
+                user_email_verification_send(user=user, base_url=base_url)
+            except RateLimited:  # a reused id inside a stale window: the user can ask again later
+                logger.warning("Verification e-mail for new user %s deferred by the rate limit", user.pk)
+    except IntegrityError as exc:  # a concurrent sign-up took the username first
+        raise UsernameTaken(field_errors={"username": [str(UsernameTaken.default_message)]}) from exc
+    user.__dict__.pop("_group_names", None)
+    return user
+
+
+# E-mail verification ------------------------------------------------------------------------
+
+
+def verification_link(*, user: User, base_url: str | None = None) -> str:
+    token = tokens.make_token(user_id=user.pk, email=user.email)
+    return _site_url(base_url) + reverse("accounts:verify_email_confirm", args=[token])
+
+
+def _render_verification_email(*, user: User, link: str) -> tuple[str, str, str]:
+    days = int(tokens.MAX_AGE / datetime.timedelta(days=1))
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        commune = user.collectivity.name if user.collectivity_id else gettext("Citizen participation")
+        context = {
+            "user": user,
+            "display_name": user.get_full_name() or user.get_username(),
+            "commune": commune,
+            "link": link,
+            "days": days,
+            "language": translation.get_language(),
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+        }
+        subject = gettext("Verify your e-mail address") + " · " + commune
+        text = render_to_string("emails/verify_email.txt", context)
+        html = render_to_string("emails/verify_email.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def _deliver(*, user_id: int, to: str, language: str, subject: str, text: str, html: str) -> None:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as exc:
+        # The account exists already; the user can ask for a new link. No address in the log.
+        logger.warning("Verification e-mail for user %s not sent: %s", user_id, type(exc).__name__)
+
+
+def user_email_verification_send(*, user: User, base_url: str | None = None) -> None:
+    """Send a fresh verification link to the user's current address; at most
+    VERIFICATION_EMAIL_LIMIT an hour per user, whatever asked for it (sign-up, resend, e-mail change)."""
+    if not user.email:
+        raise NoEmail()
+    if user.email_verified:
+        raise VerificationNotNeeded()
+    key = f"mithaq:verify-email:{user.pk}"
+    if not _rate_hit(key, limit=VERIFICATION_EMAIL_LIMIT, window=VERIFICATION_EMAIL_WINDOW_SECONDS):
+        raise RateLimited(
+            _(
+                "You asked for too many links in the last hour. Use the latest e-mail you received, or try again later."
+            )
+        )
+    link = verification_link(user=user, base_url=base_url)
+    subject, text, html = _render_verification_email(user=user, link=link)
+    payload = {
+        "user_id": user.pk,
+        "to": user.email,
+        "language": user.language,
+        "subject": subject,
+        "text": text,
+        "html": html,
+    }
+    transaction.on_commit(lambda: _deliver(**payload))
+
+
+def user_verify_email(*, token: str, max_age: datetime.timedelta | float = tokens.MAX_AGE) -> User:
+    """Mark the address verified when the link is genuine, younger than max_age and was sent to
+    the address the account holds now."""
+    claims = tokens.read_token(token, max_age=max_age)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=claims.user_id, is_active=True).first()
+        if user is None:
+            raise tokens.TokenInvalid()
+        if not tokens.matches_email(claims, user.email):
+            raise tokens.TokenStale()
+        if not user.email_verified:
+            user.email_verified = True
+            user.save(update_fields=["email_verified"])
+    return user
+
+
+# Profile ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileUpdate:
+    user: User
+    email_changed: bool
+    link_sent: bool
+
+
+def user_profile_update(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    language: str,
+    base_url: str | None = None,
+) -> ProfileUpdate:
+    """Change names, language and e-mail; a new address is unverified until its own link is used."""
+    email = _normalize_email(email)
+    if not email:
+        raise AccountRefused(field_errors={"email": [gettext("Enter an e-mail address.")]})
+    link_sent = False
+    with transaction.atomic():
+        _lock_names("email:" + email)
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        email_changed = email.lower() != (locked.email or "").lower()
+        if email_changed and _email_in_use(email, exclude_pk=locked.pk):
+            raise EmailTaken(field_errors={"email": [str(EmailTaken.default_message)]})
+        locked.first_name = (first_name or "").strip()
+        locked.last_name = (last_name or "").strip()
+        locked.email = email
+        locked.language = language
+        if email_changed:
+            locked.email_verified = False
+        try:
+            locked.clean_fields(
+                exclude=[f.name for f in User._meta.concrete_fields if f.name not in _PROFILE_FIELDS]
+            )
+        except ValidationError as exc:
+            raise AccountRefused(field_errors=_field_errors(exc)) from exc
+        locked.save(update_fields=[*_PROFILE_FIELDS, "email_verified"])
+        if email_changed:
+            try:
+                user_email_verification_send(user=locked, base_url=base_url)
+                link_sent = True
+            except RateLimited:
+                link_sent = False
+    return ProfileUpdate(user=locked, email_changed=email_changed, link_sent=link_sent)

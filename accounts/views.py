@@ -1,0 +1,218 @@
+"""Account pages: sign-up, e-mail verification and profile. Views parse, call one service, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from cases import roles
+from cases.errors import DomainError, add_to_form
+
+from . import services, tokens
+from .forms import HONEYPOT_FIELD, ProfileForm, SignupForm
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _client_ip(request) -> str:
+    # REMOTE_ADDR only: a forwarded header is set by the client unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _safe_next(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _login_backend() -> str:
+    backends = list(settings.AUTHENTICATION_BACKENDS)
+    return MODEL_BACKEND if MODEL_BACKEND in backends else backends[0]
+
+
+def _switch_language(request, response, language: str) -> None:
+    """Show the rest of this request and the next ones in `language` (same cookie as set_language)."""
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    next_url = _safe_next(request)
+    status = 200
+    if request.method != "POST":
+        form = SignupForm()
+    else:
+        form = SignupForm(request.POST)
+        if form.is_bot():
+            # Refused silently: the robot sees the same redirect a person would, and it counts.
+            services.signup_attempt_allowed(ip=_client_ip(request))
+            return redirect("public:home")
+        if form.is_valid():
+            if not services.signup_attempt_allowed(ip=_client_ip(request)):
+                form.add_error(
+                    None,
+                    _("Too many accounts were created from your network in the last hour. Try again later."),
+                )
+                status = 429
+            else:
+                data = form.cleaned_data
+                try:
+                    user = services.user_signup(
+                        username=data["username"],
+                        email=data["email"],
+                        password=data["password1"],
+                        first_name=data.get("first_name", ""),
+                        last_name=data.get("last_name", ""),
+                        language=data["language"],
+                        base_url=_base_url(request),
+                    )
+                except DomainError as exc:
+                    add_to_form(form, exc)
+                else:
+                    login(request, user, backend=_login_backend())
+                    response = redirect(next_url or "accounts:verify_email")
+                    _switch_language(request, response, user.language)
+                    messages.success(
+                        request,
+                        _(
+                            "Welcome! Your account is ready. We sent you an e-mail with a link to verify your address."
+                        ),
+                    )
+                    return response
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "next": next_url, "honeypot_field": HONEYPOT_FIELD},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify_email(request):
+    if request.method == "POST":
+        try:
+            services.user_email_verification_send(user=request.user, base_url=_base_url(request))
+        except services.VerificationNotNeeded as exc:
+            messages.info(request, str(exc.message))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("We sent a new link to %(email)s. It is valid for %(days)s days.")
+                % {"email": request.user.email, "days": tokens.MAX_AGE.days},
+            )
+        return redirect("accounts:verify_email")
+    return render(
+        request,
+        "accounts/verify_email.html",
+        {"days": tokens.MAX_AGE.days, "hourly_limit": services.VERIFICATION_EMAIL_LIMIT},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_email_confirm(request, token: str):
+    """GET shows the link's account and a button; it verifies at once only for the account's own
+    session, so a mail scanner that follows links cannot verify an address on its own."""
+    try:
+        target = tokens.user_for_token(token)
+        if target.email_verified:
+            return _verify_result(request, target, already=True)
+        own = request.user.is_authenticated and request.user.pk == target.pk
+        if request.method == "POST" or own:
+            user = services.user_verify_email(token=token)
+            return _verify_result(request, user, already=False)
+    except tokens.TokenInvalid as exc:
+        return render(
+            request,
+            "accounts/verify_email_confirm.html",
+            {"state": "invalid", "error": exc.message, "error_code": exc.code},
+            status=400,
+        )
+    return render(request, "accounts/verify_email_confirm.html", {"state": "confirm", "target": target})
+
+
+def _verify_result(request, user, *, already: bool):
+    return render(
+        request,
+        "accounts/verify_email_confirm.html",
+        {"state": "done", "already": already, "target": user},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    if request.method != "POST":
+        form = ProfileForm(user=request.user)
+    else:
+        form = ProfileForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                result = services.user_profile_update(
+                    user=request.user, base_url=_base_url(request), **form.cleaned_data
+                )
+            except DomainError as exc:
+                add_to_form(form, exc)
+            else:
+                response = redirect("accounts:profile")
+                _switch_language(request, response, result.user.language)
+                messages.success(request, _("Your profile was saved."))
+                if result.email_changed and result.link_sent:
+                    messages.info(
+                        request,
+                        _("Your new e-mail address must be verified: we sent a link to %(email)s.")
+                        % {"email": result.user.email},
+                    )
+                elif result.email_changed:
+                    messages.warning(
+                        request,
+                        _(
+                            "Your new e-mail address must be verified, but too many links were sent in the "
+                            "last hour. Ask for a new one later from the verification page."
+                        ),
+                    )
+                return response
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "role_labels": [roles.ROLE_LABELS.get(g, g) for g in sorted(request.user.group_names())],
+        },
+    )

@@ -1,0 +1,87 @@
+"""Who hears about an event and what the message says, per subject type.
+
+notifications knows nothing of cases (STYLE, dependencies): the app that owns a subject registers a
+resolver that turns `(subject_id, event, payload)` into recipients and plain message context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person to notify. `key` is stable across retries: it is part of the idempotency key."""
+
+    key: str
+    email: str = ""
+    language: str = "ar"
+    user_id: int | None = None
+    # Set for anonymous followers: their e-mails carry a one-click unsubscribe link (RFC 8058).
+    unsubscribe_token: str = ""
+
+    @classmethod
+    def for_user(cls, *, user_id: int, email: str, language: str) -> Recipient:
+        return cls(key=f"user:{user_id}", email=email or "", language=normalize_language(language), user_id=user_id)
+
+    @classmethod
+    def for_email(cls, *, email: str, language: str, unsubscribe_token: str = "") -> Recipient:
+        return cls(
+            key=f"email:{email.strip().lower()}",
+            email=email.strip(),
+            language=normalize_language(language),
+            unsubscribe_token=unsubscribe_token,
+        )
+
+
+class SubjectResolver(Protocol):
+    def recipients(self, subject_id: int, event: str, payload: dict) -> list[Recipient]: ...
+
+    def context(self, subject_id: int, event: str, payload: dict, language: str) -> dict:
+        """Plain, already translated data for the message templates.
+
+        Must hold `subject` (the e-mail subject / in-app title), `summary` (one line for the in-app
+        centre) and `url_path` (where the reader goes next); anything else the event's templates use.
+        """
+        ...
+
+    def exists(self, subject_id: int) -> bool: ...
+
+    def find(self, reference: str) -> int | None:
+        """The id of the followable subject with this public reference, or None."""
+        ...
+
+    def describe(self, subject_id: int, language: str) -> dict:
+        """`reference`, `title` and `url_path` of a subject, for the follow pages and e-mails."""
+        ...
+
+
+class UnknownSubjectType(LookupError):
+    pass
+
+
+_RESOLVERS: dict[str, SubjectResolver] = {}
+
+LANGUAGES = ("ar", "fr")
+
+
+def normalize_language(language: str | None) -> str:
+    code = (language or "").split("-")[0].lower()
+    return code if code in LANGUAGES else LANGUAGES[0]
+
+
+def register_subject(subject_type: str, resolver: SubjectResolver) -> None:
+    """Register (or replace, so AppConfig.ready() may run twice) the resolver of a subject type."""
+    _RESOLVERS[subject_type] = resolver
+
+
+def resolver_for(subject_type: str) -> SubjectResolver:
+    try:
+        return _RESOLVERS[subject_type]
+    except KeyError:
+        raise UnknownSubjectType(subject_type) from None
+
+
+def is_registered(subject_type: str) -> bool:
+    return subject_type in _RESOLVERS
