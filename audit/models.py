@@ -65,3 +65,22 @@ class TransitionEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries are append-only.")
+
+
+class AuditDigest(models.Model):
+    """A daily sha256 over every case's chain head (DOMAIN 5), published so that anyone who kept
+    an earlier digest can detect a rewritten history."""
+
+    day = models.DateField(_("day"), unique=True)
+    digest = models.CharField(_("digest"), max_length=64)
+    chains = models.PositiveIntegerField(_("chains"))
+    entries = models.PositiveIntegerField(_("entries"))
+    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daily audit digest")
+        verbose_name_plural = _("daily audit digests")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.digest}"

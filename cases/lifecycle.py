@@ -51,9 +51,22 @@ RECOMMENDATIONS = {
 }
 
 
+TATWEEL = "\u0640"  # Arabic kashida: stretches a word, adds no letter
+
+
 def letter_count(text: str) -> int:
-    """Letters and digits only: whitespace, punctuation, symbols and diacritics do not count."""
-    return sum(1 for ch in text if unicodedata.category(ch)[0] in ("L", "N"))
+    """Letters only: whitespace, punctuation, digits, symbols, diacritics and kashida do not count."""
+    return sum(1 for ch in text if ch != TATWEEL and unicodedata.category(ch)[0] == "L")
+
+
+def has_content(text: str) -> bool:
+    """At least one letter or digit (a deliberation number such as 17/2027 has no letter)."""
+    return any(unicodedata.category(ch)[0] in ("L", "N") and ch != TATWEEL for ch in text)
+
+
+def has_invalid_characters(text: str) -> bool:
+    """NUL (refused by PostgreSQL) and lone surrogates (not encodable, so not hashable)."""
+    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 @dataclass(frozen=True)
@@ -377,8 +390,8 @@ def _clean_value(f: FieldSpec, raw, lookups, min_letters: int):
     if f.type in ("justification", "text"):
         if not isinstance(raw, str):
             raise ValueError(_("%(field)s must be text.") % {"field": f.label})
-        if "\x00" in raw:
-            raise ValueError(_("Text cannot contain NUL characters."))
+        if has_invalid_characters(raw):
+            raise ValueError(_("The text contains invalid characters."))
         if len(raw) > f.max_length:
             raise ValueError(
                 _("%(field)s is too long (at most %(n)d characters).") % {"field": f.label, "n": f.max_length}
@@ -391,7 +404,7 @@ def _clean_value(f: FieldSpec, raw, lookups, min_letters: int):
                 )
                 % {"n": min_letters}
             )
-        if f.type == "text" and letter_count(raw) == 0:
+        if f.type == "text" and not has_content(raw):
             raise ValueError(_("%(field)s must contain words.") % {"field": f.label})
         return raw, raw
     if f.type == "choice":
@@ -422,7 +435,7 @@ def _clean_value(f: FieldSpec, raw, lookups, min_letters: int):
             raise ValueError(_("%(field)s must be between 0 and 100000.") % {"field": f.label})
         return value, value
     if f.type == "date":
-        value = raw if isinstance(raw, datetime.date) else None
+        value = raw if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime) else None
         if value is None and isinstance(raw, str):
             try:
                 value = parse_date(raw)

@@ -113,6 +113,7 @@ class Collectivity(models.Model):
                 "association_min_members": 101,  # OL 112-14 art. 115: more than 100
                 "standing_committees_min": 3,
                 "standing_committees_max": None,
+                "signatory_electoral_conditions_required": True,
             }
         if type_ == cls.Type.REGION:
             return {
@@ -121,6 +122,8 @@ class Collectivity(models.Model):
                 "association_min_members": 0,
                 "standing_committees_min": 3,
                 "standing_committees_max": 7,
+                # OL 111-14 art. 120 does not list the electoral-registration condition.
+                "signatory_electoral_conditions_required": False,
             }
         return {
             "rejection_notice_months": 3,  # OL 113-14 art. 125
@@ -128,6 +131,7 @@ class Collectivity(models.Model):
             "association_min_members": 0,
             "standing_committees_min": 2,
             "standing_committees_max": 5,
+            "signatory_electoral_conditions_required": True,
         }
 
     @property
@@ -156,13 +160,15 @@ class Collectivity(models.Model):
             not isinstance(months, list)
             or not months
             or len(set(months)) != len(months)
-            or not all(isinstance(m, int) and 1 <= m <= 12 for m in months)
+            or not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in months)
         ):
             errors.setdefault("ordinary_session_months", []).append(
                 _("Give distinct month numbers between 1 and 12.")
             )
         weekend = self.weekend_days
-        if not isinstance(weekend, list) or not all(isinstance(d, int) and 0 <= d <= 6 for d in weekend):
+        if not isinstance(weekend, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in weekend
+        ):
             errors.setdefault("weekend_days", []).append(_("Give weekday numbers between 0 (Monday) and 6 (Sunday)."))
         if self.has_arrondissements and self.type != self.Type.COMMUNE:
             errors.setdefault("has_arrondissements", []).append(_("Only a commune can have arrondissements."))

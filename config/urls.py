@@ -5,7 +5,9 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/audit/", include("audit.api_urls")),
     path("api/v1/", include("cases.api_urls")),
+    path("", include("audit.urls")),
     path("staff/", include("workflows.urls")),
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),

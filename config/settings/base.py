@@ -129,6 +129,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     "check-deadlines-daily": {"task": "cases.check_deadlines", "schedule": 24 * 3600, "options": {"expires": 3600}},
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+    "audit-digest-daily": {"task": "audit.digest", "schedule": 24 * 3600, "options": {"expires": 3600}},
 }
 
 REST_FRAMEWORK = {

@@ -17,7 +17,9 @@ def _counts():
 def test_progress_update_is_audited(world):
     case = world.case_in("in_implementation")
     before = _counts()
-    services.case_progress_add(actor=world["service"], case=case.reference, percent=40, note="Poles installed")
+    services.case_progress_add(
+        actor=world["service"], case=case.reference, percent=40, note="Poles installed"
+    )
     case.refresh_from_db()
     assert case.progress_percent == 40
     assert _counts() == (before[0] + 1, before[1] + 1, before[2] + 1)
@@ -52,7 +54,9 @@ def test_progress_only_in_implementation(world):
 
 def test_milestones(world):
     case = world.case_in("in_implementation")
-    milestone = services.case_milestone_add(actor=world["service"], case=case, title="Tender", planned_on="2099-01-31")
+    milestone = services.case_milestone_add(
+        actor=world["service"], case=case, title="Tender", planned_on="2099-01-31"
+    )
     services.case_milestone_reach(actor=world["service"], milestone_id=milestone.pk)
     milestone.refresh_from_db()
     assert milestone.reached_on is not None
@@ -80,7 +84,9 @@ def test_correction_by_president_keeps_the_original_in_history(world):
 def test_only_the_president_corrects(world, role):
     case = world.case_in("adopted")
     with pytest.raises(errors.TransitionNotAllowed):
-        services.case_correct(actor=world[role], case=case, changes={"votes_for": 3}, justification=JUSTIFICATION)
+        services.case_correct(
+            actor=world[role], case=case, changes={"votes_for": 3}, justification=JUSTIFICATION
+        )
 
 
 def test_correction_needs_reason_and_known_fields(world):
@@ -94,11 +100,15 @@ def test_correction_needs_reason_and_known_fields(world):
         ({"deliberation_number": "17/2027"}, JUSTIFICATION),
     ]:
         with pytest.raises(errors.GuardFailed):
-            services.case_correct(actor=world["president"], case=case, changes=changes, justification=justification)
+            services.case_correct(
+                actor=world["president"], case=case, changes=changes, justification=justification
+            )
     assert TransitionEntry.objects.count() == before
     undecided = world.case_in("on_agenda")
     with pytest.raises(errors.InvalidTransition):
-        services.case_correct(actor=world["president"], case=undecided, changes={"votes_for": 1}, justification=JUSTIFICATION)
+        services.case_correct(
+            actor=world["president"], case=undecided, changes={"votes_for": 1}, justification=JUSTIFICATION
+        )
 
 
 def test_decision_answers_every_linked_opinion(world):
@@ -107,11 +117,17 @@ def test_decision_answers_every_linked_opinion(world):
     payload = world.payload_for("adopt")
     before = TransitionEntry.objects.count()
     with pytest.raises(errors.GuardFailed) as refused:
-        services.case_transition(actor=world["secretariat"], case=target.reference, name="adopt", data=payload)
+        services.case_transition(
+            actor=world["secretariat"], case=target.reference, name="adopt", data=payload
+        )
     assert "opinions" in refused.value.field_errors
     assert TransitionEntry.objects.count() == before
-    payload["opinions"] = [{"reference": opinion.reference, "followed": True, "reason": "The opinion was sound."}]
-    decided = services.case_transition(actor=world["secretariat"], case=target.reference, name="adopt", data=payload)
+    payload["opinions"] = [
+        {"reference": opinion.reference, "followed": True, "reason": "The opinion was sound."}
+    ]
+    decided = services.case_transition(
+        actor=world["secretariat"], case=target.reference, name="adopt", data=payload
+    )
     assert decided.state == "adopted"
     outcome = OpinionOutcome.objects.get(opinion=opinion)
     assert outcome.followed and outcome.decided_case == decided
@@ -122,7 +138,9 @@ def test_decision_answers_every_linked_opinion(world):
 def test_link_opinion_later(world):
     target = world.case_in("in_committee", "proposal")
     opinion = world.case_in("submitted", "children_recommendation")
-    linked = services.case_link_opinion(actor=world["bureau"], opinion=opinion.reference, target=target.reference)
+    linked = services.case_link_opinion(
+        actor=world["bureau"], opinion=opinion.reference, target=target.reference
+    )
     assert linked.related_case == Case.objects.get(pk=target.pk)
     with pytest.raises(errors.TransitionNotAllowed):
         services.case_link_opinion(actor=world["citizen"], opinion=opinion.reference, target=target.reference)
@@ -163,7 +181,9 @@ def test_staff_page_forms_for_actions(world, client):
     client.force_login(world["service"])
     page = client.get(reverse("staff:case", args=[case.reference]))
     assert reverse("staff:progress", args=[case.reference]) in page.content.decode()
-    response = client.post(reverse("staff:progress", args=[case.reference]), {"percent": 55, "note": "Half done"})
+    response = client.post(
+        reverse("staff:progress", args=[case.reference]), {"percent": 55, "note": "Half done"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.progress_percent == 55
@@ -196,7 +216,9 @@ def test_decision_form_asks_for_each_linked_opinion(world, client):
     data = {**world.payload_for("adopt"), "expected_state": "on_agenda"}
     refused = client.post(reverse("staff:transition", args=[target.reference, "adopt"]), data)
     assert refused.status_code == 400
-    data.update({f"opinion_{opinion.pk}_followed": "no", f"opinion_{opinion.pk}_reason": "Outside the budget year."})
+    data.update(
+        {f"opinion_{opinion.pk}_followed": "no", f"opinion_{opinion.pk}_reason": "Outside the budget year."}
+    )
     ok = client.post(reverse("staff:transition", args=[target.reference, "adopt"]), data)
     assert ok.status_code == 302
     assert OpinionOutcome.objects.get(opinion=opinion).followed is False

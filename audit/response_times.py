@@ -1,0 +1,280 @@
+"""Response-time audit for the follow-up team (DOMAIN 6 and 8), computed in SQL from the audit
+chain: each transition closes a stay in a state, opened by the case's previous transition.
+
+Percentiles are linear interpolations between closest ranks (PostgreSQL's percentile_cont),
+written with window functions so SQLite and PostgreSQL give the same figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+
+GROUPS = ("stage", "committee", "service", "kind")
+# Stays that belong to a committee or a service (grouping by them looks at those stays only).
+COMMITTEE_STAGES = ("in_committee",)
+SERVICE_STAGES = ("adopted", "in_implementation")
+OPEN_STATES = (
+    "submitted",
+    "under_review",
+    "awaiting_information",
+    "in_committee",
+    "reported",
+    "on_agenda",
+    "adopted",
+    "in_implementation",
+)
+FUNNEL = (
+    ("filed", ("submit",)),
+    ("admissible", ("refer_to_committee",)),
+    ("decided", ("adopt", "reject")),
+    ("adopted", ("adopt",)),
+    ("implemented", ("complete",)),
+)
+
+
+@dataclass
+class GroupStats:
+    key: str | int | None
+    count: int
+    median_days: float | None
+    p90_days: float | None
+    max_days: float | None
+    on_time: int
+    measured: int
+    open_now: int = 0
+    overdue_now: int = 0
+    label: str = ""
+
+    @property
+    def on_time_share(self) -> float | None:
+        return round(self.on_time / self.measured, 4) if self.measured else None
+
+
+@dataclass
+class FunnelStep:
+    step: str
+    count: int
+    rate: float | None  # of the previous step
+    rate_of_filed: float | None
+    median_days: float | None  # from filing to this step
+
+
+@dataclass
+class Report:
+    group_by: str
+    start: datetime.datetime
+    end: datetime.datetime
+    groups: list[GroupStats] = field(default_factory=list)
+    funnel: list[FunnelStep] = field(default_factory=list)
+
+
+def _tables() -> tuple[str, str]:
+    entry = apps.get_model("audit", "TransitionEntry")._meta.db_table
+    case = apps.get_model("cases", "Case")._meta.db_table
+    return entry, case
+
+
+def _dialect():
+    """The few expressions SQLite and PostgreSQL write differently."""
+    if connection.vendor == "postgresql":
+        return {
+            "days": "EXTRACT(EPOCH FROM ({b} - {a})) / 86400.0",
+            "deadline": "(e.payload -> 'clock' ->> 'deadline')",
+            # On time: left before the end of the deadline day, in the commune's time zone.
+            "on_time": "CASE WHEN {d} IS NULL THEN NULL WHEN {b} < ((CAST({d} AS date) + 1)::timestamp AT TIME ZONE %(tz)s) THEN 1 ELSE 0 END",
+        }
+    return {
+        "days": "(julianday({b}) - julianday({a}))",
+        "deadline": "json_extract(e.payload, '$.clock.deadline')",
+        # SQLite keeps UTC text: Morocco's legal time is UTC+1 (the Ramadan hour is ignored here).
+        "on_time": "CASE WHEN {d} IS NULL THEN NULL WHEN julianday({b}) < julianday({d}, '+1 day', '-1 hour') THEN 1 ELSE 0 END",
+    }
+
+
+def _percentile_sql(values_sql: str) -> str:
+    """count, median, p90, max and on-time counts per group `g` of a (g, days, on_time) relation."""
+    # floor(): PostgreSQL rounds when casting to integer, SQLite truncates (positions are > 0).
+    floor = "FLOOR({})" if connection.vendor == "postgresql" else "CAST({} AS INTEGER)"
+    m = floor.format("1 + 0.5 * (n - 1)")
+    p = floor.format("1 + 0.9 * (n - 1)")
+    return f"""
+        WITH v AS ({values_sql}),
+        r AS (
+            SELECT g, days, on_time,
+                   ROW_NUMBER() OVER (PARTITION BY g ORDER BY days) AS rn,
+                   COUNT(*) OVER (PARTITION BY g) AS n
+            FROM v
+        ),
+        agg AS (
+            SELECT g, MAX(n) AS n, MAX(days) AS max_days,
+                   SUM(CASE WHEN on_time = 1 THEN 1 ELSE 0 END) AS on_time,
+                   SUM(CASE WHEN on_time IS NULL THEN 0 ELSE 1 END) AS measured,
+                   MAX(CASE WHEN rn = {m} THEN days END) AS m_lo,
+                   MAX(CASE WHEN rn = {m} + 1 THEN days END) AS m_hi,
+                   MAX(1 + 0.5 * (n - 1) - {m}) AS m_frac,
+                   MAX(CASE WHEN rn = {p} THEN days END) AS p_lo,
+                   MAX(CASE WHEN rn = {p} + 1 THEN days END) AS p_hi,
+                   MAX(1 + 0.9 * (n - 1) - {p}) AS p_frac
+            FROM r GROUP BY g
+        )
+        SELECT g, n,
+               m_lo + m_frac * (COALESCE(m_hi, m_lo) - m_lo) AS median_days,
+               p_lo + p_frac * (COALESCE(p_hi, p_lo) - p_lo) AS p90_days,
+               max_days, on_time, measured
+        FROM agg ORDER BY g
+    """
+
+
+def _stays_sql(group_by: str) -> tuple[str, dict]:
+    entry, case = _tables()
+    d = _dialect()
+    group = {
+        "stage": "s.from_state",
+        "committee": "c.committee_id",
+        "service": "c.service_id",
+        "kind": "c.kind",
+    }[group_by]
+    where = ""
+    if group_by == "committee":
+        where = "AND s.from_state IN ('in_committee')"
+    elif group_by == "service":
+        where = "AND s.from_state IN ('adopted', 'in_implementation')"
+    days = d["days"].format(a="s.entered_at", b="s.created_at")
+    on_time = d["on_time"].format(d="s.deadline", b="s.created_at")
+    sql = f"""
+        SELECT {group} AS g, {days} AS days, {on_time} AS on_time
+        FROM (
+            SELECT e.case_id, e.from_state, e.created_at,
+                   LAG(e.created_at) OVER (PARTITION BY e.case_id ORDER BY e.seq) AS entered_at,
+                   LAG({d["deadline"]}) OVER (PARTITION BY e.case_id ORDER BY e.seq) AS deadline
+            FROM {entry} e
+            WHERE e.from_state <> e.to_state AND e.created_at < %(end)s
+        ) s
+        JOIN {case} c ON c.id = s.case_id
+        WHERE s.entered_at IS NOT NULL AND s.from_state <> 'draft'
+          AND s.created_at >= %(start)s AND s.created_at < %(end)s {where}
+    """
+    return sql, {}
+
+
+def response_times(*, start: datetime.datetime, end: datetime.datetime, group_by: str = "stage", collectivity_id=None) -> Report:
+    if group_by not in GROUPS:
+        raise ValueError(group_by)
+    report = Report(group_by=group_by, start=start, end=end)
+    params = {"start": start, "end": end, "tz": timezone.get_current_timezone_name()}
+    stays, _extra = _stays_sql(group_by)
+    if collectivity_id is not None:
+        stays += " AND c.collectivity_id = %(collectivity)s"
+        params["collectivity"] = collectivity_id
+    with connection.cursor() as cursor:
+        cursor.execute(_percentile_sql(stays), params)
+        for g, n, median, p90, max_days, on_time, measured in cursor.fetchall():
+            report.groups.append(
+                GroupStats(
+                    key=g,
+                    count=int(n),
+                    median_days=_round(median),
+                    p90_days=_round(p90),
+                    max_days=_round(max_days),
+                    on_time=int(on_time or 0),
+                    measured=int(measured or 0),
+                )
+            )
+    _open_now(report, collectivity_id)
+    report.funnel = funnel(start=start, end=end, collectivity_id=collectivity_id)
+    return report
+
+
+def _open_now(report: Report, collectivity_id) -> None:
+    """Open and overdue cases now, in the same groups (from the cases' current clocks)."""
+    _entry, case = _tables()
+    column = {"stage": "state", "committee": "committee_id", "service": "service_id", "kind": "kind"}[report.group_by]
+    states = {"committee": COMMITTEE_STAGES, "service": SERVICE_STAGES}.get(report.group_by, OPEN_STATES)
+    placeholders = ", ".join(["%s"] * len(states))
+    sql = f"""
+        SELECT {column}, COUNT(*), SUM(CASE WHEN deadline_on < %s THEN 1 ELSE 0 END)
+        FROM {case} WHERE state IN ({placeholders})
+    """
+    params: list = [timezone.localdate(), *states]
+    if collectivity_id is not None:
+        sql += " AND collectivity_id = %s"
+        params.append(collectivity_id)
+    sql += f" GROUP BY {column}"
+    by_key = {g.key: g for g in report.groups}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for key, n, overdue in cursor.fetchall():
+            group = by_key.get(key)
+            if group is None:
+                group = GroupStats(key, 0, None, None, None, 0, 0)
+                report.groups.append(group)
+                by_key[key] = group
+            group.open_now = int(n)
+            group.overdue_now = int(overdue or 0)
+    report.groups.sort(key=lambda g: (str(g.key) if g.key is not None else ""))
+
+
+def funnel(*, start, end, collectivity_id=None) -> list[FunnelStep]:
+    """Cases filed in the period, and how many of them reached each later step (and how fast)."""
+    entry, case = _tables()
+    d = _dialect()
+    days = d["days"].format(a="f.at", b="x.at")
+    coll = "AND c.collectivity_id = %(collectivity)s" if collectivity_id is not None else ""
+    params = {"start": start, "end": end, "collectivity": collectivity_id}
+    parts = []
+    for step, transitions in FUNNEL:
+        names = ", ".join(f"'{t}'" for t in transitions)
+        parts.append(
+            f"""SELECT '{step}' AS g, {days} AS days, CAST(NULL AS INTEGER) AS on_time
+                FROM filed f JOIN (
+                    SELECT case_id, MIN(created_at) AS at FROM {entry} WHERE transition IN ({names}) GROUP BY case_id
+                ) x ON x.case_id = f.case_id"""
+        )
+    values = f"""
+        WITH filed AS (
+            SELECT e.case_id, MIN(e.created_at) AS at FROM {entry} e JOIN {case} c ON c.id = e.case_id
+            WHERE e.transition = 'submit' AND e.created_at >= %(start)s AND e.created_at < %(end)s {coll}
+            GROUP BY e.case_id
+        )
+        {" UNION ALL ".join(parts)}
+    """
+    # The CTE must lead the statement: inline it into the percentile query's first CTE.
+    sql = _percentile_sql("SELECT * FROM (" + values + ") steps")
+    stats = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for g, n, median, _p90, _max, _on, _measured in cursor.fetchall():
+            stats[g] = (int(n), _round(median))
+    out = []
+    filed = stats.get("filed", (0, None))[0]
+    previous = None
+    for step, _t in FUNNEL:
+        n, median = stats.get(step, (0, None))
+        out.append(
+            FunnelStep(
+                step=step,
+                count=n,
+                rate=round(n / previous, 4) if previous else (1.0 if step == "filed" and n else None),
+                rate_of_filed=round(n / filed, 4) if filed else None,
+                median_days=median if step != "filed" else 0.0 if n else None,
+            )
+        )
+        previous = n if step in ("filed", "admissible", "decided") else previous
+    # adopted and implemented are rates of decided and adopted respectively.
+    for i, step in enumerate(out):
+        if step.step == "adopted":
+            decided = out[2].count
+            step.rate = round(step.count / decided, 4) if decided else None
+        if step.step == "implemented":
+            adopted = out[i - 1].count
+            step.rate = round(step.count / adopted, 4) if adopted else None
+    return out
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 2)
