@@ -6,6 +6,8 @@ from CasesConfig.ready().
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -33,7 +35,52 @@ ACTION_MESSAGES = {
         "was followed and why."
     ),
 }
-NOTIFIED_EVENTS = frozenset({TRANSITION_EVENT, *ACTION_MESSAGES})
+DEADLINE_EVENTS = ("deadline.reminder", "deadline.escalation")
+NOTIFIED_EVENTS = frozenset({TRANSITION_EVENT, *ACTION_MESSAGES, *DEADLINE_EVENTS})
+
+
+def acting_users(case: Case):
+    """Who must act next on the case (DOMAIN 7: "new task for a group"): the bureau, the case's
+    committee, the secretariat, the case's service (or every service while none is named)."""
+    from django.contrib.auth import get_user_model
+
+    from . import roles
+
+    User = get_user_model()
+    active = User.objects.filter(is_active=True).filter(
+        models.Q(collectivity__isnull=True) | models.Q(collectivity_id=case.collectivity_id)
+    )
+    if case.state in (S.SUBMITTED, S.UNDER_REVIEW):
+        return active.filter(groups__name=roles.BUREAU)
+    if case.state == S.IN_COMMITTEE and case.committee_id:
+        return active.filter(groups__name=roles.COMMITTEE, committees=case.committee_id)
+    if case.state in (S.REPORTED, S.ON_AGENDA):
+        return active.filter(groups__name=roles.SECRETARIAT)
+    if case.state in (S.ADOPTED, S.IN_IMPLEMENTATION):
+        if case.service_id:
+            return active.filter(groups__name=roles.SERVICE, services=case.service_id)
+        return active.filter(groups__name=roles.SERVICE)
+    return User.objects.none()
+
+
+def escalation_users(case: Case, level: int):
+    """Level 1: the committee chair or the head of service (else the bureau); level 2: the bureau
+    and the follow-up team (DOMAIN 6)."""
+    from django.contrib.auth import get_user_model
+
+    from . import roles
+
+    User = get_user_model()
+    active = User.objects.filter(is_active=True).filter(
+        models.Q(collectivity__isnull=True) | models.Q(collectivity_id=case.collectivity_id)
+    )
+    if level <= 1:
+        if case.state == S.IN_COMMITTEE and case.committee and case.committee.chair_id:
+            return active.filter(pk=case.committee.chair_id)
+        if case.state in (S.ADOPTED, S.IN_IMPLEMENTATION) and case.service and case.service.head_id:
+            return active.filter(pk=case.service.head_id)
+        return active.filter(groups__name=roles.BUREAU)
+    return active.filter(groups__name__in=[roles.BUREAU, roles.FOLLOWUP])
 
 
 def _public_path(reference: str) -> str:
@@ -58,12 +105,27 @@ class CaseNotifications:
         if case is None:
             return []
         users = []
+        if event in DEADLINE_EVENTS:
+            level = int(payload.get("level") or 0)
+            staff = acting_users(case) if level == 0 else escalation_users(case, level)
+            if level == 0 and case.state == S.AWAITING_INFORMATION and case.submitter is not None:
+                staff = [case.submitter]
+            return self._unique(staff)
         if case.submitter is not None:
             users.append(case.submitter)
         if case.association is not None:
             if case.association.representative is not None:
                 users.append(case.association.representative)
             users.extend(case.association.members.filter(is_active=True).order_by("id"))
+        if event == TRANSITION_EVENT and case.state in S.OPEN_STATES and settings.MITHAQ_NOTIFY_NEW_TASKS:
+            # The group that must act next hears of its new task (one event, one outbox row).
+            users.extend(acting_users(case).order_by("id"))
+        recipients = self._unique(users)
+        # Nobody can follow a draft, so the filing receipt goes to the filers alone.
+        recipients.extend(followers_active(subject_type="case", subject_id=case.pk))
+        return recipients
+
+    def _unique(self, users) -> list[Recipient]:
         recipients: list[Recipient] = []
         seen: set[int] = set()
         for user in users:
@@ -71,8 +133,6 @@ class CaseNotifications:
                 continue
             seen.add(user.pk)
             recipients.append(Recipient.for_user(user_id=user.pk, email=user.email, language=user.language))
-        # Nobody can follow a draft, so the filing receipt goes to the filers alone.
-        recipients.extend(followers_active(subject_type="case", subject_id=case.pk))
         return recipients
 
     def context(self, subject_id: int, event: str, payload: dict, language: str) -> dict:
@@ -91,6 +151,8 @@ class CaseNotifications:
             }
             if event == TRANSITION_EVENT:
                 return {**common, **self._transition_context(case, payload, reference)}
+            if event in DEADLINE_EVENTS:
+                return {**common, **self._deadline_context(case, event, payload, reference)}
             state_label = S.state_label(payload.get("state", case.state), case.kind)
             return {
                 **common,
@@ -136,6 +198,37 @@ class CaseNotifications:
             "next_step": next_step,
             "subject": subject,
             "summary": summary,
+        }
+
+    def _deadline_context(self, case: Case, event: str, payload: dict, reference: str) -> dict:
+        import datetime
+
+        state_label = S.state_label(payload.get("state", case.state), case.kind)
+        try:
+            deadline = date_format(datetime.date.fromisoformat(payload.get("deadline", "")), "j F Y")
+        except ValueError:
+            deadline = payload.get("deadline", "")
+        if event == "deadline.reminder":
+            subject = _("%(reference)s: deadline on %(date)s") % {"reference": reference, "date": deadline}
+            text = _("Case %(reference)s (%(state)s) must be dealt with by %(date)s.") % {
+                "reference": reference,
+                "state": state_label,
+                "date": deadline,
+            }
+        else:
+            subject = _("%(reference)s is overdue") % {"reference": reference}
+            text = _("Case %(reference)s (%(state)s) passed its deadline of %(date)s and still waits.") % {
+                "reference": reference,
+                "state": state_label,
+                "date": deadline,
+            }
+        return {
+            "template": "case_action",
+            "action_text": text,
+            "state_label": state_label,
+            "subject": subject,
+            "summary": text,
+            "url_path": reverse("staff:case", args=[reference]),
         }
 
     def exists(self, subject_id: int) -> bool:

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cases import roles, selectors, services
@@ -84,7 +84,13 @@ def generate(request):
     created = []
     for y in (year, year + 1):
         created += services.session_calendar_generate(collectivity=_collectivity(request.user), year=y)
-    messages.success(request, _("%(n)d ordinary session(s) added to the calendar.") % {"n": len(created)})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d ordinary session added to the calendar.", "%(n)d ordinary sessions added to the calendar.", len(created)
+        )
+        % {"n": len(created)},
+    )
     return redirect("workflows:sessions")
 
 

@@ -156,6 +156,10 @@ def _show_extra(name: str, value, item) -> str:
         return S.state_label(str(value))
     if name in ("planned_on", "reached_on"):
         return _show_date(value)
+    if name == "purpose":
+        from cases.models import CaseAttachment
+
+        return str(dict(CaseAttachment.Purpose.choices).get(value, value))
     if name == "percent":
         return f"{formats.localize(value)} %"
     if name == "opinions" and isinstance(value, list):

@@ -92,6 +92,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True
@@ -159,6 +160,8 @@ VIEWFLOW = {"AUTOREGISTER": False}
 # Mithaq
 # Base of the absolute links in e-mails (workers have no request to build them from).
 MITHAQ_SITE_URL = env("MITHAQ_SITE_URL", default="http://127.0.0.1:8000")
+# Tell the group that must act next about its new task (DOMAIN 7), by e-mail and in the app.
+MITHAQ_NOTIFY_NEW_TASKS = env.bool("MITHAQ_NOTIFY_NEW_TASKS", default=True)
 MITHAQ_DEFAULT_COLLECTIVITY = env("MITHAQ_DEFAULT_COLLECTIVITY", default="demnate")
 # Key for encrypting personal data at rest (Law 09-08); production must set it.
 MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY", default="")

@@ -11,6 +11,13 @@ def _case_resolver():
 
 
 @pytest.fixture(autouse=True)
+def _filers_only(settings):
+    # These tests are about the filers' and followers' messages; the acting group's new-task
+    # messages have their own test (test_new_task_messages.py), which turns this back on.
+    settings.MITHAQ_NOTIFY_NEW_TASKS = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # The follow page counts requests per address in the cache; tests must not share counts.
     cache.clear()
