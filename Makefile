@@ -6,7 +6,8 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Two workers: the machines have two cores (pytest-xdist gives each worker its own test database).
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help install messages migrate seed demo serve test test-postgres lint check bench worker beat clean
 
@@ -58,6 +59,8 @@ lint: install
 bench: install messages
 	$(PY) bench/run.py
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench} $(PY) bench/run.py
+	$(PY) bench/signatures.py
+	BENCH_DATABASE_URL=$${BENCH_SIG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_sig} $(PY) bench/signatures.py
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

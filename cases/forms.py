@@ -62,6 +62,8 @@ def _field_for(spec_field: lifecycle.FieldSpec, case: Case, *, required: bool) -
         return forms.ModelChoiceField(label=label, required=required, queryset=queryset, empty_label="—")
     if kind == "int":
         return forms.IntegerField(label=label, required=required, min_value=0, max_value=100_000)
+    if kind == "file":
+        return forms.FileField(label=label, required=False, help_text=_("PDF, image or office document, at most 10 MB."))
     if kind == "date":
         return forms.DateField(
             label=label,
@@ -131,7 +133,7 @@ class TransitionForm(forms.Form):
         out = {}
         for spec_field in self.spec.fields:
             value = cleaned.get(spec_field.name)
-            if value is None or value == "" or value == []:
+            if spec_field.type == "file" or value is None or value == "" or value == []:
                 continue
             if isinstance(value, models.Model):
                 value = value.pk

@@ -72,7 +72,7 @@ def has_invalid_characters(text: str) -> bool:
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    type: str  # justification | text | choice | choices | committee | session | service | int | date
+    type: str  # justification | text | choice | choices | committee | session | service | int | date | file
     label: object
     required: bool = True
     # When set, the field is required only when the edge starts from one of these states.
@@ -183,7 +183,10 @@ TRANSITIONS: dict[str, TransitionSpec] = {
                 Edge((S.AWAITING_INFORMATION,), P.is_submitter, "submitter", ADMISSIBILITY_KINDS),
                 Edge((S.AWAITING_INFORMATION,), P.is_intake, roles.INTAKE, ADMISSIBILITY_KINDS),
             ),
-            (FieldSpec("justification", "text", gettext_lazy("The completed items"), public=False),),
+            (
+                FieldSpec("justification", "text", gettext_lazy("The completed items"), public=False),
+                FieldSpec("attachment", "file", gettext_lazy("Completed documents (optional)"), required=False, public=False),
+            ),
         ),
         TransitionSpec(
             "refer_to_committee",
@@ -206,6 +209,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             (
                 FieldSpec("report", "text", gettext_lazy("Committee report")),
                 FieldSpec("recommendation", "choice", gettext_lazy("Recommendation"), choices=RECOMMENDATIONS),
+                FieldSpec("attachment", "file", gettext_lazy("Report document (optional)"), required=False),
             ),
         ),
         TransitionSpec(
@@ -275,7 +279,10 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             pgettext_lazy("transition", "Mark as implemented"),
             "complete",
             (Edge((S.IN_IMPLEMENTATION,), P.is_service_of_case, roles.SERVICE),),
-            (FieldSpec("evidence", "text", gettext_lazy("Evidence of implementation")),),
+            (
+                FieldSpec("evidence", "text", gettext_lazy("Evidence of implementation")),
+                FieldSpec("attachment", "file", gettext_lazy("Evidence document or photo (optional)"), required=False),
+            ),
         ),
         TransitionSpec(
             "abandon",
@@ -363,6 +370,8 @@ def clean_payload(spec: TransitionSpec, case, data: Mapping | None, *, lookups) 
     cleaned = Cleaned()
     min_letters = case.collectivity.justification_min_chars
     for f in spec.fields:
+        if f.type == "file":
+            continue  # uploads travel beside the payload (cases.services: `files`)
         raw = data.get(f.name)
         if isinstance(raw, str):
             raw = raw.strip()

@@ -285,6 +285,7 @@ def case_transition(
     data: Mapping | None = None,
     at: datetime.datetime | None = None,
     expected_state: str | None = None,
+    files: Mapping | None = None,
 ) -> Case:
     """Perform transition `name` of DOMAIN 3.2 on a case, all or nothing.
 
@@ -306,10 +307,54 @@ def case_transition(
         if found is None:
             raise NotFound(_("No such case."))
         case_id = found
-    return _transition(actor=actor, case_id=case_id, name=spec.name, data=data, at=at, expected_state=expected_state)
+    return _transition(
+        actor=actor, case_id=case_id, name=spec.name, data=data, at=at, expected_state=expected_state, files=files
+    )
 
 
-def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> Case:
+TRANSITION_ATTACHMENT_PURPOSE = {"report": "report", "complete": "evidence", "provide_information": "information"}
+
+
+def _check_upload(file) -> dict[str, list[str]]:
+    import os
+
+    filename = getattr(file, "name", "") or ""
+    size = getattr(file, "size", None)
+    if not filename or size is None:
+        return {"attachment": [_("Choose a file.")]}
+    if size > ATTACHMENT_MAX_BYTES:
+        return {"attachment": [_("The file is too large (at most 10 MB).")]}
+    if os.path.splitext(filename)[1].lower() not in ATTACHMENT_TYPES:
+        return {"attachment": [_("Accepted files: PDF, images, office documents, CSV or text.")]}
+    return {}
+
+
+def _store_upload(case: Case, file, purpose: str, *, actor, at):
+    import hashlib as _hashlib
+    import os
+
+    from .models import CaseAttachment
+
+    digest = _hashlib.sha256()
+    for chunk in file.chunks() if hasattr(file, "chunks") else [file.read()]:
+        digest.update(chunk)
+    file.seek(0)
+    attachment = CaseAttachment(
+        case=case,
+        purpose=purpose,
+        file=file,
+        name=os.path.basename(file.name)[:200],
+        public=purpose in ("report", "evidence"),
+        uploaded_by=actor,
+        uploaded_at=at,
+        sha256=digest.hexdigest(),
+    )
+    attachment._history_user = actor
+    attachment.save()
+    return attachment
+
+
+def _transition(*, actor, case_id: int, name: str, data, at, expected_state, files=None) -> Case:
     spec = lifecycle.get_spec(name)
     at = at or timezone.now()
     try:
@@ -319,6 +364,12 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
                 raise ConcurrentUpdate()
             edge = lifecycle.resolve_edge(spec, actor, case)
             cleaned = lifecycle.clean_payload(spec, case, data, lookups=_lookups_for(case.collectivity_id))
+            upload = (files or {}).get("attachment") if spec.name in TRANSITION_ATTACHMENT_PURPOSE else None
+            if upload is not None and (problems := _check_upload(upload)):
+                raise GuardFailed(
+                    _("“%(transition)s” cannot be recorded.") % {"transition": spec.label_for(case.kind)},
+                    field_errors=problems,
+                )
             if spec.name == "submit":
                 guard_submit(case, at)
             outcomes = _clean_opinion_outcomes(case, data) if spec.name in ("adopt", "reject") else []
@@ -332,6 +383,12 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state) -> 
             )
             getattr(case, spec.method)()
             _apply(case, spec, cleaned, actor=actor, at=at)
+            if upload is not None:
+                stored = _store_upload(case, upload, TRANSITION_ATTACHMENT_PURPOSE[spec.name], actor=actor, at=at)
+                (cleaned.public_payload if stored.public else cleaned.private_payload)["attachment"] = {
+                    "name": stored.name,
+                    "sha256": stored.sha256,
+                }
             entry = audit_entry_append(
                 case_id=case.pk,
                 prev_hash=case.audit_head,

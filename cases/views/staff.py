@@ -129,10 +129,11 @@ def transition(request, reference: str, name: str):
     if spec is None or case is None:
         raise Http404
     from_staff_page = request.resolver_match.namespace == "staff"
-    form = TransitionForm(request.POST, spec=spec, case=case)
+    form = TransitionForm(request.POST, request.FILES, spec=spec, case=case)
     if form.is_valid():
         try:
             case = services.case_transition(
+                files={"attachment": form.cleaned_data["attachment"]} if form.cleaned_data.get("attachment") else None,
                 actor=request.user,
                 case=case.reference,
                 name=spec.name,

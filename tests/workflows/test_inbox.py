@@ -133,3 +133,24 @@ def test_staff_case_page_shows_the_desk_and_take(world, client):
     assert task.owner == world["bureau"]
     body = client.get(reverse("staff:case", args=[case.reference])).content.decode()
     assert reverse("workflows:release", args=[task.pk]) in body
+
+
+def test_report_with_its_document(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from audit.models import TransitionEntry
+    from cases.models import CaseAttachment
+
+    case = world.case_in("in_committee", "proposal")
+    client.force_login(world["committee"])
+    url = reverse("staff:transition", args=[case.reference, "report"])
+    data = {"expected_state": "in_committee", "report": "Study done.", "recommendation": "adopt"}
+    bad = client.post(url, {**data, "attachment": SimpleUploadedFile("virus.exe", b"MZ")})
+    assert bad.status_code == 400
+    assert not CaseAttachment.objects.filter(case=case).exists()
+    ok = client.post(url, {**data, "attachment": SimpleUploadedFile("rapport.pdf", b"%PDF-1.4 report")})
+    assert ok.status_code == 302
+    attachment = CaseAttachment.objects.get(case=case)
+    assert attachment.purpose == "report" and attachment.public
+    entry = TransitionEntry.objects.filter(case=case).last()
+    assert entry.payload["public"]["attachment"]["name"] == "rapport.pdf"
