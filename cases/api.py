@@ -27,7 +27,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import lifecycle, roles, selectors, services
+from . import lifecycle, petitions, roles, selectors, services
 from . import serializers as ser
 from .errors import DomainError, InvalidInput, NotFound
 
@@ -350,3 +350,25 @@ class CaseTransitionView(ApiView):
         services.case_transition(actor=request.user, case=reference, name=name, data=data)
         case = selectors.case_get(reference=reference)
         return Response(ser.CaseDetailSerializer(case, context={"request": request}).data)
+
+
+class CaseSignaturesView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="cases_signatures_add",
+        request=ser.SignatureRowSerializer(many=True),
+        responses={200: ser.SignatureImportSerializer, 201: ser.SignatureImportSerializer, **ERRORS},
+    )
+    def post(self, request, reference: str):
+        """Add signatories to a petition (its agent, or the reception desk typing paper lists):
+        each row is accepted or rejected with its reason; a CNIE number already on the petition
+        counts once and is reported. 201 when at least one row was accepted, 200 otherwise."""
+        rows = request.data
+        if not isinstance(rows, list):
+            raise InvalidInput(_("Send a JSON list of signatures: [{full_name, cnie, address, link}, ...]."))
+        if not _well_formed(reference):
+            raise NotFound(_("No such case."))
+        result = petitions.signatures_import(actor=request.user, case=reference, rows=rows)
+        code = status.HTTP_201_CREATED if result.accepted else status.HTTP_200_OK
+        return Response(ser.SignatureImportSerializer(result.as_dict()).data, status=code)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", api.CaseListCreateView.as_view(), name="case-list"),
     path("cases/<str:reference>/", api.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<str:reference>/transitions/", api.CaseTransitionListView.as_view(), name="case-transitions"),
+    path("cases/<str:reference>/signatures/", api.CaseSignaturesView.as_view(), name="case-signatures"),
     path(
         "cases/<str:reference>/transitions/<str:name>/",
         api.CaseTransitionView.as_view(),

@@ -7,6 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from . import hooks
         from .notify import register
+        from .views.petitions import staff_petition_panel
 
         register()
+        hooks.register_case_page_panel(staff_petition_panel)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import hashlib
 import random
 import time
 from collections import Counter
@@ -32,7 +31,7 @@ from notifications import services as notification_services
 from . import roles, services
 from . import states as S
 from .errors import DomainError
-from .models import Association, Case, CaseAttachment, Collectivity, Committee, CouncilSession, Service
+from .models import Association, Case, Collectivity, Committee, CouncilSession, Service
 
 SEED = 20250206  # the day the council adopted the charter (ordinary February session 2025)
 DEFAULT_PASSWORD = "demo"  # noqa: S105 - the documented demo password (DOMAIN 11)
@@ -1855,26 +1854,20 @@ ASSOCIATION_DOCUMENTS = (
 
 
 def _attach_association_documents(case: Case, actor, at: datetime.datetime) -> None:
-    """Decree 2.16.403 art. 4: final receipt, statutes and the representative's mandate.
-
-    There is no attachment service yet: the rows are written here, as an upload would write them.
-    """
+    """Decree 2.16.403 art. 4: final receipt, statutes and the representative's mandate, uploaded
+    by the association's member through the attachment service (audited like any upload)."""
     for purpose, title in ASSOCIATION_DOCUMENTS:
         content = (
             f"{title}\n{case.association.name_ar if case.association else ''}\n{case.reference}\n".encode()
         )
-        attachment = CaseAttachment(
-            case=case,
+        services.case_attachment_add(
+            actor=actor,
+            case=case.pk,
             purpose=purpose,
+            file=ContentFile(content, name=f"{case.reference}-{purpose}.txt"),
             name=f"{title}.txt",
-            public=False,
-            uploaded_by=actor,
-            uploaded_at=at,
-            sha256=hashlib.sha256(content).hexdigest(),
+            at=at,
         )
-        attachment.file.save(f"{case.reference}-{purpose}.txt", ContentFile(content), save=False)
-        attachment._history_user = actor
-        attachment.save()
 
 
 def _create(ctx: _Context, plan: PlannedCase) -> tuple[Case, str]:

@@ -6,6 +6,7 @@ This is the one table views, the API, workflow tasks and services all ask.
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -64,9 +65,12 @@ def has_content(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in ("L", "N") and ch != TATWEEL for ch in text)
 
 
+_INVALID = re.compile("[\x00\ud800-\udfff]")
+
+
 def has_invalid_characters(text: str) -> bool:
     """NUL (refused by PostgreSQL) and lone surrogates (not encodable, so not hashable)."""
-    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _INVALID.search(text) is not None
 
 
 @dataclass(frozen=True)

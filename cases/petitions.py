@@ -237,21 +237,25 @@ def signatures_import(
 
 
 def _signatures_bulk_create(pending: list[Signature], *, actor, case: Case) -> None:
-    """Insert the rows, then their "+" history rows. Where the database returns the new ids, the
-    history is copied in SQL (INSERT ... SELECT) instead of a second model instance per row in
-    Python, which halves the cost of a 100,000-row import; the rows written are the same. The case
-    is locked, so no other writer adds signatures to it meanwhile."""
+    """Insert the rows, then their "+" history rows, as bulk_create_with_history would, at a
+    fraction of its cost on a 100,000-row import: PostgreSQL takes each batch as one INSERT ...
+    SELECT FROM unnest(column arrays), and the history is copied in SQL (INSERT ... SELECT) rather
+    than built as a second model instance per row. The case is locked: no other writer adds
+    signatures to it meanwhile."""
     if not pending:
         return
-    if not connection.features.can_return_rows_from_bulk_insert:
+    if connection.vendor == "postgresql":
+        ids = _signatures_insert_unnest(pending)
+    elif connection.features.can_return_rows_from_bulk_insert:
+        Signature.objects.bulk_create(pending, batch_size=BATCH)
+        ids = [signature.pk for signature in pending]
+    else:
         for start in range(0, len(pending), BATCH):
             bulk_create_with_history(pending[start : start + BATCH], Signature, batch_size=BATCH, default_user=actor)
         return
-    Signature.objects.bulk_create(pending, batch_size=BATCH)
     history = Signature.history.model
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in history.tracked_fields)
-    ids = [signature.pk for signature in pending]
     with connection.cursor() as cursor:
         cursor.execute(
             # Identifiers only come from the models' metadata; every value is a parameter.
@@ -261,6 +265,44 @@ def _signatures_bulk_create(pending: list[Signature], *, actor, case: Case) -> N
             f"WHERE {qn('case_id')} = %s AND {qn('id')} BETWEEN %s AND %s",
             [connection.ops.adapt_datetimefield_value(timezone.now()), getattr(actor, "pk", None), case.pk, min(ids), max(ids)],
         )
+
+
+def _signatures_insert_unnest(pending: list[Signature]) -> list[int]:
+    """PostgreSQL: every concrete field as one typed array per batch (what Django's own bulk_create
+    sends), skipping its per-value compilation; values are prepared by their field, once per
+    distinct value. Returns the new ids, which are also set on the instances."""
+    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    arrays = ", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields)
+    sql = (
+        # Identifiers and types only come from the model's metadata; every value is a parameter.
+        f"INSERT INTO {qn(Signature._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+        f"SELECT * FROM unnest({arrays}) RETURNING {qn(Signature._meta.pk.column)}"
+    )
+    text = {"CharField", "TextField"}
+    prepared: list[dict] = [{} for _ in fields]
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(pending), BATCH):
+            batch = pending[start : start + BATCH]
+            columns = []
+            for field, memo in zip(fields, prepared, strict=True):
+                values = [getattr(obj, field.attname) for obj in batch]
+                if field.get_internal_type() not in text:
+                    try:
+                        for value in set(values) - memo.keys():
+                            memo[value] = field.get_db_prep_save(value, connection)
+                        values = [memo[value] for value in values]
+                    except TypeError:  # an unhashable value: prepare each one
+                        values = [field.get_db_prep_save(value, connection) for value in values]
+                columns.append(values)
+            cursor.execute(sql, columns)
+            ids += [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(pending, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return ids
 
 
 def signatures_import_csv(*, actor, case: Case | str, stream, at=None) -> ImportResult:
@@ -536,15 +578,17 @@ def personal_data_purge(*, now=None, dry_run: bool = False) -> list[tuple[str, i
             locked = _lock(case.pk)
             count = Signature.objects.filter(case=locked, valid=True).count()
             removed = Signature.objects.filter(case=locked).count()
-            Signature.history.filter(case_id=locked.pk).delete()
-            Signature.objects.filter(case=locked).delete()
-            scans = locked.attachments.filter(
-                purpose__in=[CaseAttachment.Purpose.SIGNED_LISTS, CaseAttachment.Purpose.CNIE_COPIES]
-            )
+            personal = [CaseAttachment.Purpose.SIGNED_LISTS, CaseAttachment.Purpose.CNIE_COPIES]
+            scans = locked.attachments.filter(purpose__in=personal)
             for scan in scans:
                 scan.file.delete(save=False)
-            CaseAttachment.history.filter(case_id=locked.pk, purpose__in=[CaseAttachment.Purpose.SIGNED_LISTS, CaseAttachment.Purpose.CNIE_COPIES]).delete()
+            # Rows first, then their history: deleting a row writes one more history record.
+            # A raw delete: no per-row history record for rows whose history goes next anyway.
+            doomed = Signature.objects.filter(case=locked)
+            doomed._raw_delete(doomed.db)
             scans.delete()
+            Signature.history.filter(case_id=locked.pk).delete()
+            CaseAttachment.history.filter(case_id=locked.pk, purpose__in=personal).delete()
             locked.purged_signature_count = count
             locked.personal_data_purged_at = now
             locked.submitter_name = ""

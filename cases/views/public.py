@@ -28,6 +28,10 @@ PAGE_SIZE = 25
 TRACK_ATTEMPTS = 20
 TRACK_WINDOW_SECONDS = 10 * 60
 FILED_SESSION_KEY = "mithaq_filed_case"
+# Cases this browser session tracked with their code: their receipts may be printed again
+# without an account (cases.views.petitions.case_receipt reads it).
+TRACKED_SESSION_KEY = "mithaq_tracked_cases"
+TRACKED_MAX = 20
 
 PARTICIPATION_LEVELS = ("information", "consultation", "concertation", "co_decision")
 
@@ -106,6 +110,8 @@ def track(request):
         case = selectors.case_get(reference=form.cleaned_data["reference"])
         code = form.cleaned_data["code"]
         if case is not None and services.tracking_code_matches(case, code):
+            tracked = [r for r in request.session.get(TRACKED_SESSION_KEY, []) if r != case.reference]
+            request.session[TRACKED_SESSION_KEY] = [*tracked, case.reference][-TRACKED_MAX:]
             context = _public_case_context(case)
             context.update({"form": TrackForm(), "limits": limits, "tracked": True})
             return render(request, "public/track.html", context)

@@ -39,7 +39,7 @@ def test_draft_stays_a_draft(world, client_as):
 @pytest.mark.parametrize(
     ("role", "kind", "extra"),
     [
-        (roles.CITIZEN, "petition", {"reasons": "Unsafe at night.", "objectives": "Ten street lights."}),
+        (roles.CITIZEN, "petition", {"reasons": "Unsafe at night.", "objectives": "Ten street lights.", "draft": True}),
         (roles.ASSOCIATION, "proposal", {}),
         (
             roles.INTAKE,
@@ -55,6 +55,14 @@ def test_filing_roles(world, client_as, role, kind, extra):
     assert response.status_code == 201, response.content
     code = Case.KIND_CODES[kind]
     assert re.fullmatch(rf"DMN-{code}-\d{{4}}-\d{{4}}", response.json()["reference"])
+
+
+def test_citizens_petition_without_signatures_cannot_be_filed_straight(world, client_as):
+    # OL 113-14 art. 123: a citizens' petition is filed with its minimum of valid signatures.
+    body = {**PROPOSAL, "kind": "petition", "reasons": "Unsafe at night.", "objectives": "Ten street lights."}
+    error = assert_error(client_as(world["citizen"]).post(LIST_URL, body, format="json"), 400, "guard_failed")
+    assert "signatures" in error["fields"]
+    assert Case.objects.count() == 0
 
 
 def test_association_files_in_its_name(world, client_as):

@@ -51,6 +51,9 @@ def test_path_through_the_flow(world, kind, path_name):
         pytest.skip("opinions skip admissibility")
     owners = OPINION_OWNER if kind in OPINIONS else OWNER
     case = world.new_case(kind)
+    if kind == "petition":
+        # OL 113-14 art. 123: a citizens' petition is filed with its minimum of signatures.
+        world.sign(case, case.collectivity.petition_min_signatures)
     for name in steps:
         case = services.case_transition(actor=world.actor_for(name, case), case=case, name=name, data=world.payload_for(name))
         tasks = list(active_tasks(case.pk))
