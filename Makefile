@@ -61,6 +61,7 @@ bench: install messages
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench} $(PY) bench/run.py
 	$(PY) bench/signatures.py
 	BENCH_DATABASE_URL=$${BENCH_SIG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_sig} $(PY) bench/signatures.py
+	BENCH_DATABASE_URL=$${BENCH_RT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_rt} $(PY) bench/response_times.py
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO
