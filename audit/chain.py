@@ -21,6 +21,8 @@ def canonical(
     created_at: datetime.datetime,
     justification: str,
     payload: dict,
+    stay_started_at: datetime.datetime | None = None,
+    stay_deadline: datetime.date | None = None,
 ) -> str:
     at = created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     document = {
@@ -35,6 +37,11 @@ def canonical(
         "to": to_state,
         "transition": transition,
     }
+    # Hashed when present, so entries written before these fields existed keep their hash.
+    if stay_started_at is not None:
+        document["stay_started"] = stay_started_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    if stay_deadline is not None:
+        document["stay_deadline"] = stay_deadline.isoformat()
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -56,5 +63,7 @@ def entry_hash(entry, prev_hash: str) -> str:
             created_at=entry.created_at,
             justification=entry.justification,
             payload=entry.payload,
+            stay_started_at=entry.stay_started_at,
+            stay_deadline=entry.stay_deadline,
         ),
     )

@@ -42,6 +42,9 @@ class TransitionEntry(models.Model):
     created_at = models.DateTimeField(_("at"), db_index=True)
     justification = models.TextField(_("justification"), blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
+    # The stay this transition closes: when it began and the deadline it had then (response times).
+    stay_started_at = models.DateTimeField(_("stay started at"), null=True, blank=True)
+    stay_deadline = models.DateField(_("stay deadline"), null=True, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 

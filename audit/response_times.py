@@ -84,13 +84,11 @@ def _dialect():
     if connection.vendor == "postgresql":
         return {
             "days": "EXTRACT(EPOCH FROM ({b} - {a})) / 86400.0",
-            "deadline": "(e.payload -> 'clock' ->> 'deadline')",
             # On time: left before the end of the deadline day, in the commune's time zone.
-            "on_time": "CASE WHEN {d} IS NULL THEN NULL WHEN {b} < ((CAST({d} AS date) + 1)::timestamp AT TIME ZONE %(tz)s) THEN 1 ELSE 0 END",
+            "on_time": "CASE WHEN {d} IS NULL THEN NULL WHEN {b} < (({d} + 1)::timestamp AT TIME ZONE %(tz)s) THEN 1 ELSE 0 END",
         }
     return {
         "days": "(julianday({b}) - julianday({a}))",
-        "deadline": "json_extract(e.payload, '$.clock.deadline')",
         # SQLite keeps UTC text: Morocco's legal time is UTC+1 (the Ramadan hour is ignored here).
         "on_time": "CASE WHEN {d} IS NULL THEN NULL WHEN julianday({b}) < julianday({d}, '+1 day', '-1 hour') THEN 1 ELSE 0 END",
     }
@@ -144,33 +142,28 @@ def _percentile_sql(values_sql: str) -> str:
 
 
 def _stays_sql(group_by: str) -> tuple[str, dict]:
+    """Each transition entry closes a stay: it records when the stay began and its deadline, so
+    the stays are one indexed scan of the period's entries (no window over the whole chain)."""
     entry, case = _tables()
     d = _dialect()
     group = {
-        "stage": "s.from_state",
+        "stage": "e.from_state",
         "committee": "c.committee_id",
         "service": "c.service_id",
         "kind": "c.kind",
     }[group_by]
     where = ""
     if group_by == "committee":
-        where = "AND s.from_state IN ('in_committee')"
+        where = "AND e.from_state IN ('in_committee')"
     elif group_by == "service":
-        where = "AND s.from_state IN ('adopted', 'in_implementation')"
-    days = d["days"].format(a="s.entered_at", b="s.created_at")
-    on_time = d["on_time"].format(d="s.deadline", b="s.created_at")
+        where = "AND e.from_state IN ('adopted', 'in_implementation')"
+    days = d["days"].format(a="e.stay_started_at", b="e.created_at")
+    on_time = d["on_time"].format(d="e.stay_deadline", b="e.created_at")
     sql = f"""
         SELECT {group} AS g, {days} AS days, {on_time} AS on_time
-        FROM (
-            SELECT e.case_id, e.from_state, e.created_at,
-                   LAG(e.created_at) OVER (PARTITION BY e.case_id ORDER BY e.seq) AS entered_at,
-                   LAG({d["deadline"]}) OVER (PARTITION BY e.case_id ORDER BY e.seq) AS deadline
-            FROM {entry} e
-            WHERE e.from_state <> e.to_state AND e.created_at < %(end)s
-        ) s
-        JOIN {case} c ON c.id = s.case_id
-        WHERE s.entered_at IS NOT NULL AND s.from_state <> 'draft'
-          AND s.created_at >= %(start)s AND s.created_at < %(end)s {where}
+        FROM {entry} e JOIN {case} c ON c.id = e.case_id
+        WHERE e.created_at >= %(start)s AND e.created_at < %(end)s
+          AND e.from_state <> e.to_state AND e.from_state <> 'draft' AND e.stay_started_at IS NOT NULL {where}
     """
     return sql, {}
 

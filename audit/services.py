@@ -30,6 +30,8 @@ def audit_entry_append(
     at: datetime.datetime,
     justification: str = "",
     payload: dict | None = None,
+    stay_started_at: datetime.datetime | None = None,
+    stay_deadline: datetime.date | None = None,
 ) -> TransitionEntry:
     """Append one entry after the case's current head; the caller holds the case row lock."""
     entry = TransitionEntry(
@@ -44,6 +46,8 @@ def audit_entry_append(
         justification=justification,
         payload=_plain(payload or {}),
         prev_hash=prev_hash,
+        stay_started_at=stay_started_at,
+        stay_deadline=stay_deadline,
     )
     entry.hash = entry_hash(entry, prev_hash)
     entry.save()

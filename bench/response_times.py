@@ -69,11 +69,11 @@ def main() -> dict:
         cur.execute(
             """
             INSERT INTO audit_transitionentry (case_id, seq, transition, from_state, to_state, role, created_at,
-                justification, payload, prev_hash, hash)
+                justification, payload, prev_hash, hash, stay_started_at, stay_deadline)
             SELECT c.id, s.seq, s.t, s.f, s.to_, '', c.submitted_at + (s.seq - 1) * ((c.id %% 17) + 2) * interval '1 day',
-                   '', jsonb_build_object('clock', jsonb_build_object('deadline',
-                        to_char(c.submitted_at + ((s.seq - 1) * ((c.id %% 17) + 2) + 20) * interval '1 day', 'YYYY-MM-DD'))),
-                   '', md5(c.id::text || '-' || s.seq) || md5(s.seq::text || '-' || c.id)
+                   '', '{}'::jsonb, '', md5(c.id::text || '-' || s.seq) || md5(s.seq::text || '-' || c.id),
+                   CASE WHEN s.seq > 1 THEN c.submitted_at + (s.seq - 2) * ((c.id %% 17) + 2) * interval '1 day' END,
+                   CASE WHEN s.seq > 1 THEN (c.submitted_at + ((s.seq - 2) * ((c.id %% 17) + 2) + 20) * interval '1 day')::date END
             FROM cases_case c
             CROSS JOIN (VALUES (1, 'submit', 'draft', 'submitted'), (2, 'start_review', 'submitted', 'under_review'),
                                (3, 'refer_to_committee', 'under_review', 'in_committee'), (4, 'report', 'in_committee', 'reported'),

@@ -378,6 +378,8 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state, fil
                     {"reference": o.reference, "followed": followed, "reason": reason} for o, followed, reason in outcomes
                 ]
             from_state = case.state
+            # The stay this transition closes, for the response-time audit.
+            stay_started_at, stay_deadline = case.state_entered_at, case.deadline_on
             hooks.before_transition(
                 hooks.TransitionEvent(case=case, name=spec.name, from_state=from_state, to_state=spec.target, actor=actor, at=at)
             )
@@ -400,16 +402,9 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state, fil
                 role=edge.role,
                 at=at,
                 justification=cleaned.justification,
-                payload={
-                    "public": cleaned.public_payload,
-                    "private": cleaned.private_payload,
-                    # The clock set on entering the new state: the response-time audit measures
-                    # each stay against it, from the chain alone.
-                    "clock": {
-                        "deadline": case.deadline_on.isoformat() if case.deadline_on else None,
-                        "legal": case.legal_deadline_on.isoformat() if case.legal_deadline_on else None,
-                    },
-                },
+                payload={"public": cleaned.public_payload, "private": cleaned.private_payload},
+                stay_started_at=stay_started_at if from_state != S.DRAFT else None,
+                stay_deadline=stay_deadline if from_state != S.DRAFT else None,
             )
             case.audit_head = entry.hash
             case.audit_count = entry.seq
