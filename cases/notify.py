@@ -229,6 +229,7 @@ class CaseNotifications:
             "subject": subject,
             "summary": text,
             "url_path": reverse("staff:case", args=[reference]),
+            "staff_link": True,
         }
 
     def exists(self, subject_id: int) -> bool:
