@@ -56,12 +56,5 @@ urlpatterns = [
     path("", include((petition_patterns, "petitions"))),
     path("staff/", include((staff_patterns, "staff"))),
     path("cases/", include((case_patterns, "cases"))),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import LoginView
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -10,6 +12,8 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("staff/", include("workflows.urls")),
     path("notifications/", include("notifications.urls")),
+    # Log in, then the site speaks the user's saved language.
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
     path("", include("cases.urls")),
 ]

@@ -141,3 +141,18 @@ def test_an_unknown_language_is_refused(client, verified):
     assert "language" in response.context["form"].errors
     verified.refresh_from_db()
     assert verified.language == "ar"
+
+
+def test_login_switches_to_the_saved_language(db, client):
+    from django.conf import settings
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="karim", groups=["citizen"])
+    user.language = "fr"
+    user.save()
+    response = client.post("/accounts/login/", {"username": "karim", "password": "pw"})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    page = client.get("/register/")
+    assert 'dir="ltr"' in page.content.decode()
