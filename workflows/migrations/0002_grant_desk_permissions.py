@@ -1,4 +1,4 @@
-from django.db import migrations
+from django.db import IntegrityError, migrations, transaction
 
 NAMES = {
     "desk_bureau": "Works the council bureau's tasks",
@@ -22,19 +22,27 @@ GRANTS = {
 }
 
 
+def _get_or_create(klass, defaults=None, **lookup):
+    """get_or_create that survives a concurrent creator (tests re-run this after a flush while a
+    worker thread may create the same content type)."""
+    try:
+        with transaction.atomic():
+            return klass.objects.get_or_create(defaults=defaults, **lookup)[0]
+    except IntegrityError:
+        return klass.objects.get(**lookup)
+
+
 def grant(apps, schema_editor):
     # Proxy-model permissions are normally created after migrate (post_migrate); create the rows
     # now so the grant can see them. create_permissions later finds them and adds nothing.
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     ContentType = apps.get_model("contenttypes", "ContentType")
-    ct, _ = ContentType.objects.get_or_create(app_label="workflows", model="caseprocess")
+    ct = _get_or_create(ContentType, app_label="workflows", model="caseprocess")
     for group_name, codenames in GRANTS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         for codename in codenames:
-            perm, _ = Permission.objects.get_or_create(
-                content_type=ct, codename=codename, defaults={"name": NAMES[codename]}
-            )
+            perm = _get_or_create(Permission, content_type=ct, codename=codename, defaults={"name": NAMES[codename]})
             group.permissions.add(perm)
 
 
