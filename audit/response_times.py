@@ -141,7 +141,7 @@ def _percentile_sql(values_sql: str) -> str:
     """
 
 
-def _stays_sql(group_by: str) -> tuple[str, dict]:
+def _stays_sql(group_by: str) -> str:
     """Each transition entry closes a stay: it records when the stay began and its deadline, so
     the stays are one indexed scan of the period's entries (no window over the whole chain)."""
     entry, case = _tables()
@@ -165,7 +165,7 @@ def _stays_sql(group_by: str) -> tuple[str, dict]:
         WHERE e.created_at >= %(start)s AND e.created_at < %(end)s
           AND e.from_state <> e.to_state AND e.from_state <> 'draft' AND e.stay_started_at IS NOT NULL {where}
     """
-    return sql, {}
+    return sql
 
 
 def response_times(*, start: datetime.datetime, end: datetime.datetime, group_by: str = "stage", collectivity_id=None) -> Report:
@@ -173,7 +173,7 @@ def response_times(*, start: datetime.datetime, end: datetime.datetime, group_by
         raise ValueError(group_by)
     report = Report(group_by=group_by, start=start, end=end)
     params = {"start": start, "end": end, "tz": timezone.get_current_timezone_name()}
-    stays, _extra = _stays_sql(group_by)
+    stays = _stays_sql(group_by)
     if collectivity_id is not None:
         stays += " AND c.collectivity_id = %(collectivity)s"
         params["collectivity"] = collectivity_id

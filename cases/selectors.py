@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.models import TransitionEntry
@@ -217,14 +217,9 @@ def session_list(*, collectivity=None) -> QuerySet[CouncilSession]:
     return qs.filter(collectivity=collectivity) if collectivity else qs
 
 
-def entries_prefetch() -> Prefetch:
-    return Prefetch("audit_entries", queryset=TransitionEntry.objects.order_by("seq"))
-
-
 # Public API reads (DOMAIN 10) ----------------------------------------------------------------
 
 # A petition still waiting for its decision: the legal clock of OL 113-14 art. 125 runs in these.
-AWAITING_DECISION_STATES = frozenset(S.OPEN_STATES - S.DECIDED_STATES)
 
 
 def collectivity_get(*, slug: str) -> Collectivity | None:
