@@ -90,7 +90,7 @@ log "collectstatic"
 "$PY" manage.py collectstatic --noinput -v 0
 log "seed_demo"
 "$PY" manage.py seed_demo > "$WORK/seed.log"
-tail -n 2 "$WORK/seed.log"
+grep -m1 "^Seeded" "$WORK/seed.log"
 
 log "gunicorn -c deploy/gunicorn.conf.py on 127.0.0.1:$PORT, celery worker"
 "$BIN/gunicorn" -c deploy/gunicorn.conf.py > "$WORK/gunicorn.log" 2>&1 &
