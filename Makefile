@@ -1,5 +1,8 @@
 # Mithaq: `make demo` (fresh machine to a running demo) and `make test`.
-PYTHON ?= python3
+# Python 3.11 to 3.13: the newest of python3.13, python3.12, python3.11 that runs (a pyenv shim for
+# a version that is not active does not). PYTHON=/path/to/python overrides.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11; do \
+	$$p -c 'import sys' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -9,18 +12,21 @@ PORT ?= 8000
 # Two workers: the machines have two cores (pytest-xdist gives each worker its own test database).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install messages migrate seed demo serve test test-postgres lint check bench worker beat clean
+.PHONY: help install messages migrate seed demo serve test test-postgres prod-smoke lint check bench worker beat clean
 
 help:
 	@echo "make demo          install, migrate, seed the demo and serve on http://$(HOST):$(PORT) (SQLite, no broker)"
 	@echo "make test          the whole test suite on SQLite"
 	@echo "make test-postgres the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mithaq)"
 	@echo "make lint          ruff and the migrations check"
+	@echo "make prod-smoke    production settings on PostgreSQL and Redis: migrate, collectstatic, seed, gunicorn, 20+ pages"
 	@echo "make bench         benchmarks under bench/"
 	@echo "make worker|beat   a Celery worker / the beat scheduler (needs CELERY_BROKER_URL)"
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Mithaq needs Python 3.11 (set PYTHON=python3.11)")'
+	@test -n "$(PYTHON)" || { echo "Mithaq needs Python 3.11, 3.12 or 3.13: none found on PATH (install one, or set PYTHON=/path/to/python3.x)" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "Mithaq needs Python 3.11, 3.12 or 3.13; $(PYTHON) is %d.%d (set PYTHON=python3.13, for example)" % v)'
+	@echo "Python: $(PYTHON) ($$($(PYTHON) -c 'import platform; print(platform.python_version())'))"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e ".[dev]"
@@ -51,6 +57,11 @@ test: install messages
 
 test-postgres: install messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq} $(VENV)/bin/pytest -q --create-db $(PYTEST_ARGS)
+
+# deploy/smoke.sh: a fresh PostgreSQL database (SMOKE_DB_NAME, dropped after), Redis db 14
+# (SMOKE_REDIS_URL), gunicorn with deploy/gunicorn.conf.py on a free port (README: production).
+prod-smoke: install messages
+	PY=$(PY) deploy/smoke.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

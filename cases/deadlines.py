@@ -63,7 +63,10 @@ LEGAL_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION)
 
 @lru_cache(maxsize=64)
 def _package_holidays(year: int) -> dict[datetime.date, str]:
-    return dict(holidays_lib.country_holidays("MA", years=year).items())
+    # Names in the package's English whatever the process locale: without a language the package
+    # follows gettext's reading of LANG, which differs between Python 3.11 and 3.13 (Arabic there),
+    # and the " (estimated)" marker removed below is English.
+    return dict(holidays_lib.country_holidays("MA", years=year, language="en_US").items())
 
 
 def public_holidays(year: int) -> dict[datetime.date, str]:

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Every value comes from config.env."""
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_fsm",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     # Mithaq: dependencies point workflows -> cases -> audit, notifications
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +77,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing at once (Django >= 5.1).
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions
+# Persistent connections: 0 (a connection per request) unless the environment says otherwise;
+# production defaults to 60 s with a health check, so a restarted PostgreSQL costs no 500.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -112,6 +119,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Internal URL prefix of nginx's protected-media location (deploy/nginx.conf): when set, downloads
+# answer with `X-Accel-Redirect: <prefix><storage name>` and nginx sends the bytes; empty, Django streams.
+MITHAQ_ACCEL_REDIRECT = env("MITHAQ_ACCEL_REDIRECT", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -160,6 +170,24 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Content-Security-Policy on every response (django-csp): every script and stylesheet is a file the
+# project serves, so no 'unsafe-inline' and no other origin; templates carry no inline script,
+# handler or style attribute (tests/config/test_csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # viewflow: keep our own middleware list explicit.
 VIEWFLOW = {"AUTOREGISTER": False}
 
@@ -171,6 +199,12 @@ MITHAQ_NOTIFY_NEW_TASKS = env.bool("MITHAQ_NOTIFY_NEW_TASKS", default=True)
 MITHAQ_DEFAULT_COLLECTIVITY = env("MITHAQ_DEFAULT_COLLECTIVITY", default="demnate")
 # Key for encrypting personal data at rest (Law 09-08); production must set it.
 MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY", default="")
+
+# Behind a reverse proxy that terminates HTTPS (deploy/nginx.conf) and sets X-Forwarded-Proto.
+# Only then may Django trust that header: without a proxy a client could forge it.
+MITHAQ_BEHIND_PROXY = env.bool("MITHAQ_BEHIND_PROXY", default=False)
+if MITHAQ_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,10 @@ the desk, the bureau and a browser session that tracked the case; nobody else.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
 
@@ -39,7 +42,10 @@ def test_the_receipt_in_each_language(client, world, petition, lang, direction):
     assert _deadline(petition, lang) in html
     assert petition.legal_deadline.isoformat() in html
     assert "http://testserver" + reverse("public:track") in html
-    assert "@page" in html and "A4" in html
+    # The A4 layout is a served stylesheet (the Content-Security-Policy allows no inline style).
+    assert "/static/css/receipt.css" in html and "<style" not in html
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "receipt.css").read_text(encoding="utf-8")
+    assert "@page" in css and "A4" in css
     assert world.collectivity.name_ar in html if lang == "ar" else world.collectivity.name_fr in html
 
 
