@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
@@ -22,18 +21,19 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
+from rest_framework.authtoken.models import Token
 
 from cases import roles
 from cases.errors import DomainError
 
-from . import tokens
+from . import ratelimit, selectors, tokens
 from .models import User
 
 logger = logging.getLogger(__name__)
 
 # Abuse limits (fixed windows in the cache; DOMAIN 3.3 asks for rate limits on online signing too).
-SIGNUP_LIMIT = 5
 SIGNUP_WINDOW_SECONDS = 60 * 60
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 VERIFICATION_EMAIL_LIMIT = 3
 VERIFICATION_EMAIL_WINDOW_SECONDS = 60 * 60
 
@@ -75,24 +75,23 @@ class NoEmail(DomainError):
 
 
 def _rate_hit(key: str, *, limit: int, window: int) -> bool:
-    """Count one hit in the window that starts at the first hit; False once over the limit."""
-    cache.add(key, 0, window)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        hits = 1
-    return hits <= limit
-
-
-def _ip_key(ip: str) -> str:
-    # Hashed: the cache should not hold readable addresses (Law 09-08).
-    return hashlib.sha256((ip or "unknown").encode()).hexdigest()[:32]
+    return ratelimit.hit(key, limit=limit, window=window)
 
 
 def signup_attempt_allowed(*, ip: str) -> bool:
-    """Count one sign-up attempt from `ip`; at most SIGNUP_LIMIT an hour."""
-    return _rate_hit("mithaq:signup:" + _ip_key(ip), limit=SIGNUP_LIMIT, window=SIGNUP_WINDOW_SECONDS)
+    """Count one sign-up attempt from `ip`; at most MITHAQ_SIGNUP_PER_HOUR an hour."""
+    return _rate_hit(
+        "mithaq:signup:" + ratelimit.address_key(ip), limit=settings.MITHAQ_SIGNUP_PER_HOUR, window=SIGNUP_WINDOW_SECONDS
+    )
+
+
+def password_reset_attempt_allowed(*, ip: str) -> bool:
+    """Count one password-reset request from `ip`; at most MITHAQ_PASSWORD_RESET_PER_HOUR an hour."""
+    return _rate_hit(
+        "mithaq:password-reset:" + ratelimit.address_key(ip),
+        limit=settings.MITHAQ_PASSWORD_RESET_PER_HOUR,
+        window=PASSWORD_RESET_WINDOW_SECONDS,
+    )
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -337,3 +336,36 @@ def user_profile_update(
             except RateLimited:
                 link_sent = False
     return ProfileUpdate(user=locked, email_changed=email_changed, link_sent=link_sent)
+
+
+# API tokens ---------------------------------------------------------------------------------
+
+
+def api_token_issue(*, user: User) -> Token:
+    """The user's API token; a new one when there is none or it has expired (MITHAQ_API_TOKEN_DAYS)."""
+    with transaction.atomic():
+        token = Token.objects.select_for_update().filter(user=user).first()
+        if token is not None and selectors.api_token_expired(token):
+            token.delete()
+            token = None
+        if token is None:
+            token = Token.objects.create(user=user)
+    return token
+
+
+def api_token_revoke(*, user: User) -> bool:
+    """Delete the user's API token at once; True when there was one. Programs using it get 403."""
+    with transaction.atomic():
+        deleted, _by_model = Token.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+# Login lockouts -----------------------------------------------------------------------------
+
+
+def user_login_unlock(*, username: str) -> int:
+    """Forget the failed login attempts counted for `username` (django-axes), so its owner can log
+    in again before the cool-off ends. Attempts counted for an address stay: `manage.py axes_reset_ip`."""
+    from axes.utils import reset
+
+    return reset(username=username)
