@@ -12,6 +12,7 @@ urlpatterns = [
     path("verify-email/", views.verify_email, name="verify_email"),
     path("verify-email/<str:token>/", views.verify_email_confirm, name="verify_email_confirm"),
     path("profile/", views.profile, name="profile"),
+    path("profile/api-token/revoke/", views.api_token_revoke, name="api_token_revoke"),
     # Django's own password reset: a signed, single-use link by e-mail.
     path(
         "password-reset/",

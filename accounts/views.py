@@ -13,12 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import roles
 from cases.errors import DomainError, add_to_form
 
-from . import services, tokens
+from . import selectors, services, tokens
 from .forms import HONEYPOT_FIELD, ProfileForm, SignupForm
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -209,14 +209,30 @@ def profile(request):
                         ),
                     )
                 return response
+    token = selectors.api_token_get(request.user)
     return render(
         request,
         "accounts/profile.html",
         {
             "form": form,
             "role_labels": [roles.ROLE_LABELS.get(g, g) for g in sorted(request.user.group_names())],
+            "api_token": token,
+            "api_token_expires": selectors.api_token_expires_at(token) if token else None,
+            "api_token_expired": selectors.api_token_expired(token) if token else False,
+            "api_token_days": settings.MITHAQ_API_TOKEN_DAYS,
         },
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def api_token_revoke(request):
+    if services.api_token_revoke(user=request.user):
+        messages.success(request, _("Your API token was revoked. Programs using it are now refused."))
+    else:
+        messages.info(request, _("Your account had no API token."))
+    return redirect("accounts:profile")
 
 
 class LoginView(auth_views.LoginView):
