@@ -10,6 +10,7 @@ import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -198,6 +199,106 @@ def user_signup(
         raise UsernameTaken(field_errors={"username": [str(UsernameTaken.default_message)]}) from exc
     user.__dict__.pop("_group_names", None)
     return user
+
+
+# Sign-up requests: the same answer whatever exists -----------------------------------------
+
+SIGNUP_NOTICE_LIMIT = 3
+SIGNUP_NOTICE_WINDOW_SECONDS = 60 * 60
+
+
+def user_signup_request(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    language: str,
+    first_name: str = "",
+    last_name: str = "",
+    base_url: str | None = None,
+) -> None:
+    """Sign-up as the public page does it: the caller learns nothing about existing accounts.
+
+    New username and address: the account is created and its verification link sent. Address
+    already used: its owner gets an e-mail saying someone tried (with log-in and password-reset
+    links). Username taken with a new address: that address is told to choose another username.
+    Only invalid input (a weak password, a malformed field) raises AccountRefused."""
+    email = _normalize_email(email)
+    username = (username or "").strip()
+    owner = User.objects.filter(email__iexact=email).first() if email else None
+    taken = owner is None and User.objects.filter(username__iexact=username).exists()
+    if owner is None and not taken:
+        try:
+            user_signup(
+                username=username,
+                email=email,
+                password=password,
+                language=language,
+                first_name=first_name,
+                last_name=last_name,
+                base_url=base_url,
+            )
+            return
+        except EmailTaken:  # a concurrent sign-up took it between the check and the insert
+            owner = User.objects.filter(email__iexact=email).first()
+        except UsernameTaken:
+            taken = True
+    else:
+        # Hash anyway, so an answer for an existing account takes as long as one for a new account.
+        make_password(password)
+    if owner is not None:
+        _send_signup_notice(
+            key=f"user:{owner.pk}", to=owner.email, language=owner.language, reason="email_taken", base_url=base_url
+        )
+    elif taken:
+        _send_signup_notice(
+            key="email:" + hashlib.sha256(email.lower().encode()).hexdigest()[:32],
+            to=email,
+            language=language,
+            reason="username_taken",
+            base_url=base_url,
+        )
+
+
+def _send_signup_notice(*, key: str, to: str, language: str, reason: str, base_url: str | None) -> None:
+    # A few an hour per address at most, so the form cannot be used to flood someone's mailbox.
+    if not _rate_hit("mithaq:signup-notice:" + key, limit=SIGNUP_NOTICE_LIMIT, window=SIGNUP_NOTICE_WINDOW_SECONDS):
+        return
+    from cases.services import default_collectivity
+
+    site = _site_url(base_url)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        try:
+            commune = default_collectivity().name
+        except DomainError:
+            commune = gettext("Citizen participation")
+        text = render_to_string(
+            "emails/signup_notice.txt",
+            {
+                "reason": reason,
+                "commune": commune,
+                "login_link": site + reverse("login"),
+                "reset_link": site + reverse("accounts:password_reset"),
+                "signup_link": site + reverse("accounts:signup"),
+            },
+        )
+        subject = gettext("Account request on the participation portal") + " · " + commune
+        content_language = translation.get_language()
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Content-Language": content_language, "Auto-Submitted": "auto-generated"},
+    )
+
+    def deliver():
+        try:
+            message.send(fail_silently=False)
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("Sign-up notice not sent: %s", type(exc).__name__)
+
+    transaction.on_commit(deliver)
 
 
 # E-mail verification ------------------------------------------------------------------------
