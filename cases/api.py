@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services as account_services
+from accounts.lockout import lockout_message
 from accounts.ratelimit import TokenEndpointThrottle
 
 from . import lifecycle, petitions, roles, selectors, services
@@ -151,8 +152,6 @@ class LockedOut(DomainError):
     http_status = status.HTTP_429_TOO_MANY_REQUESTS
 
     def __init__(self):
-        from accounts.lockout import lockout_message
-
         super().__init__(lockout_message())
 
 
