@@ -58,3 +58,44 @@ def test_inbox_still_filters_by_a_real_committee(world, client):
     response = client.get(reverse("workflows:inbox"), {"committee": str(world.committee.pk)})
     assert response.status_code == 200
     assert response.context["selected"]["committee"] == world.committee.pk
+
+
+
+HUGE = "99999999999999999999999"
+ODD_QUERIES = [
+    {"committee": HUGE},
+    {"year": HUGE},
+    {"page": HUGE},
+    {"page": "-1"},
+    {"kind": "\x00"},
+    {"state": "Ö"},
+    {"overdue": "x"},
+    {"search": "\x00"},
+]
+
+
+@pytest.mark.parametrize(
+    "url, user",
+    [
+        ("/register/", None),
+        ("/petitions/", None),
+        ("/staff/cases/", "bureau"),
+        ("/staff/inbox/archive/", "bureau"),
+        ("/notifications/", "bureau"),
+        ("/audit/digests/", None),
+    ],
+)
+def test_listing_pages_ignore_or_refuse_odd_query_strings_without_a_500(world, client, url, user):
+    """Filters a page does not know, or values out of range, are ignored (the list as without them),
+    or shown as the form's error: never a server error."""
+    if user:
+        client.force_login(world[user])
+    statuses = {str(query): client.get(url, query).status_code for query in ODD_QUERIES}
+    assert set(statuses.values()) == {200}, statuses
+
+
+def test_the_inbox_refuses_only_the_committee_it_cannot_read(world, client):
+    client.force_login(world["committee"])
+    statuses = {str(query): client.get("/staff/inbox/", query).status_code for query in ODD_QUERIES}
+    assert statuses.pop(str({"committee": HUGE})) == 400
+    assert set(statuses.values()) == {200}, statuses
