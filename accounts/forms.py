@@ -96,11 +96,16 @@ class SignupForm(UserCreationForm):
         """True when the hidden field was filled in: only a robot sees it."""
         return bool(self.is_bound and str(self.data.get(HONEYPOT_FIELD, "")).strip())
 
+    # The form never says whether a username or an address is taken: that would tell anyone who
+    # has an account. accounts.services.user_signup_request answers by e-mail to the address owner.
+    def clean_username(self) -> str:
+        return self.cleaned_data.get("username")
+
+    def validate_unique(self) -> None:
+        return None
+
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"].strip())
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account already uses this e-mail address."), code="email_taken")
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"].strip())
 
 
 class ProfileForm(forms.Form):

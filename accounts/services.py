@@ -10,9 +10,9 @@ import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
@@ -22,18 +22,19 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
+from rest_framework.authtoken.models import Token
 
 from cases import roles
 from cases.errors import DomainError
 
-from . import tokens
+from . import ratelimit, selectors, tokens
 from .models import User
 
 logger = logging.getLogger(__name__)
 
 # Abuse limits (fixed windows in the cache; DOMAIN 3.3 asks for rate limits on online signing too).
-SIGNUP_LIMIT = 5
 SIGNUP_WINDOW_SECONDS = 60 * 60
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 VERIFICATION_EMAIL_LIMIT = 3
 VERIFICATION_EMAIL_WINDOW_SECONDS = 60 * 60
 
@@ -75,24 +76,23 @@ class NoEmail(DomainError):
 
 
 def _rate_hit(key: str, *, limit: int, window: int) -> bool:
-    """Count one hit in the window that starts at the first hit; False once over the limit."""
-    cache.add(key, 0, window)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        hits = 1
-    return hits <= limit
-
-
-def _ip_key(ip: str) -> str:
-    # Hashed: the cache should not hold readable addresses (Law 09-08).
-    return hashlib.sha256((ip or "unknown").encode()).hexdigest()[:32]
+    return ratelimit.hit(key, limit=limit, window=window)
 
 
 def signup_attempt_allowed(*, ip: str) -> bool:
-    """Count one sign-up attempt from `ip`; at most SIGNUP_LIMIT an hour."""
-    return _rate_hit("mithaq:signup:" + _ip_key(ip), limit=SIGNUP_LIMIT, window=SIGNUP_WINDOW_SECONDS)
+    """Count one sign-up attempt from `ip`; at most MITHAQ_SIGNUP_PER_HOUR an hour."""
+    return _rate_hit(
+        "mithaq:signup:" + ratelimit.address_key(ip), limit=settings.MITHAQ_SIGNUP_PER_HOUR, window=SIGNUP_WINDOW_SECONDS
+    )
+
+
+def password_reset_attempt_allowed(*, ip: str) -> bool:
+    """Count one password-reset request from `ip`; at most MITHAQ_PASSWORD_RESET_PER_HOUR an hour."""
+    return _rate_hit(
+        "mithaq:password-reset:" + ratelimit.address_key(ip),
+        limit=settings.MITHAQ_PASSWORD_RESET_PER_HOUR,
+        window=PASSWORD_RESET_WINDOW_SECONDS,
+    )
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -199,6 +199,106 @@ def user_signup(
         raise UsernameTaken(field_errors={"username": [str(UsernameTaken.default_message)]}) from exc
     user.__dict__.pop("_group_names", None)
     return user
+
+
+# Sign-up requests: the same answer whatever exists -----------------------------------------
+
+SIGNUP_NOTICE_LIMIT = 3
+SIGNUP_NOTICE_WINDOW_SECONDS = 60 * 60
+
+
+def user_signup_request(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    language: str,
+    first_name: str = "",
+    last_name: str = "",
+    base_url: str | None = None,
+) -> None:
+    """Sign-up as the public page does it: the caller learns nothing about existing accounts.
+
+    New username and address: the account is created and its verification link sent. Address
+    already used: its owner gets an e-mail saying someone tried (with log-in and password-reset
+    links). Username taken with a new address: that address is told to choose another username.
+    Only invalid input (a weak password, a malformed field) raises AccountRefused."""
+    email = _normalize_email(email)
+    username = (username or "").strip()
+    owner = User.objects.filter(email__iexact=email).first() if email else None
+    taken = owner is None and User.objects.filter(username__iexact=username).exists()
+    if owner is None and not taken:
+        try:
+            user_signup(
+                username=username,
+                email=email,
+                password=password,
+                language=language,
+                first_name=first_name,
+                last_name=last_name,
+                base_url=base_url,
+            )
+            return
+        except EmailTaken:  # a concurrent sign-up took it between the check and the insert
+            owner = User.objects.filter(email__iexact=email).first()
+        except UsernameTaken:
+            taken = True
+    else:
+        # Hash anyway, so an answer for an existing account takes as long as one for a new account.
+        make_password(password)
+    if owner is not None:
+        _send_signup_notice(
+            key=f"user:{owner.pk}", to=owner.email, language=owner.language, reason="email_taken", base_url=base_url
+        )
+    elif taken:
+        _send_signup_notice(
+            key="email:" + hashlib.sha256(email.lower().encode()).hexdigest()[:32],
+            to=email,
+            language=language,
+            reason="username_taken",
+            base_url=base_url,
+        )
+
+
+def _send_signup_notice(*, key: str, to: str, language: str, reason: str, base_url: str | None) -> None:
+    # A few an hour per address at most, so the form cannot be used to flood someone's mailbox.
+    if not _rate_hit("mithaq:signup-notice:" + key, limit=SIGNUP_NOTICE_LIMIT, window=SIGNUP_NOTICE_WINDOW_SECONDS):
+        return
+    from cases.services import default_collectivity
+
+    site = _site_url(base_url)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        try:
+            commune = default_collectivity().name
+        except DomainError:
+            commune = gettext("Citizen participation")
+        text = render_to_string(
+            "emails/signup_notice.txt",
+            {
+                "reason": reason,
+                "commune": commune,
+                "login_link": site + reverse("login"),
+                "reset_link": site + reverse("accounts:password_reset"),
+                "signup_link": site + reverse("accounts:signup"),
+            },
+        )
+        subject = gettext("Account request on the participation portal") + " · " + commune
+        content_language = translation.get_language()
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Content-Language": content_language, "Auto-Submitted": "auto-generated"},
+    )
+
+    def deliver():
+        try:
+            message.send(fail_silently=False)
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("Sign-up notice not sent: %s", type(exc).__name__)
+
+    transaction.on_commit(deliver)
 
 
 # E-mail verification ------------------------------------------------------------------------
@@ -337,3 +437,36 @@ def user_profile_update(
             except RateLimited:
                 link_sent = False
     return ProfileUpdate(user=locked, email_changed=email_changed, link_sent=link_sent)
+
+
+# API tokens ---------------------------------------------------------------------------------
+
+
+def api_token_issue(*, user: User) -> Token:
+    """The user's API token; a new one when there is none or it has expired (MITHAQ_API_TOKEN_DAYS)."""
+    with transaction.atomic():
+        token = Token.objects.select_for_update().filter(user=user).first()
+        if token is not None and selectors.api_token_expired(token):
+            token.delete()
+            token = None
+        if token is None:
+            token = Token.objects.create(user=user)
+    return token
+
+
+def api_token_revoke(*, user: User) -> bool:
+    """Delete the user's API token at once; True when there was one. Programs using it get 403."""
+    with transaction.atomic():
+        deleted, _by_model = Token.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+# Login lockouts -----------------------------------------------------------------------------
+
+
+def user_login_unlock(*, username: str) -> int:
+    """Forget the failed login attempts counted for `username` (django-axes), so its owner can log
+    in again before the cool-off ends. Attempts counted for an address stay: `manage.py axes_reset_ip`."""
+    from axes.utils import reset
+
+    return reset(username=username)

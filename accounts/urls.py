@@ -12,15 +12,11 @@ urlpatterns = [
     path("verify-email/", views.verify_email, name="verify_email"),
     path("verify-email/<str:token>/", views.verify_email_confirm, name="verify_email_confirm"),
     path("profile/", views.profile, name="profile"),
+    path("profile/api-token/revoke/", views.api_token_revoke, name="api_token_revoke"),
     # Django's own password reset: a signed, single-use link by e-mail.
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="emails/password_reset.txt",
-            subject_template_name="emails/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

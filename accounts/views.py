@@ -4,29 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import roles
 from cases.errors import DomainError, add_to_form
 
-from . import services, tokens
+from . import selectors, services, tokens
 from .forms import HONEYPOT_FIELD, ProfileForm, SignupForm
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: a forwarded header is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+from .ratelimit import client_ip
 
 
 def _base_url(request) -> str:
@@ -40,11 +34,6 @@ def _safe_next(request) -> str:
     ):
         return candidate
     return ""
-
-
-def _login_backend() -> str:
-    backends = list(settings.AUTHENTICATION_BACKENDS)
-    return MODEL_BACKEND if MODEL_BACKEND in backends else backends[0]
 
 
 def _switch_language(request, response, language: str) -> None:
@@ -63,6 +52,12 @@ def _switch_language(request, response, language: str) -> None:
     )
 
 
+def _signup_sent(request, *, email: str, next_url: str):
+    """The one answer to a sign-up, whether the account was created, the address or the username
+    was already taken, or a robot filled the trap: nothing on it tells them apart."""
+    return render(request, "accounts/signup_sent.html", {"email": email, "next": next_url})
+
+
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
@@ -76,11 +71,11 @@ def signup(request):
     else:
         form = SignupForm(request.POST)
         if form.is_bot():
-            # Refused silently: the robot sees the same redirect a person would, and it counts.
-            services.signup_attempt_allowed(ip=_client_ip(request))
-            return redirect("public:home")
+            # Refused silently: the robot sees the answer a person would, and it counts.
+            services.signup_attempt_allowed(ip=client_ip(request))
+            return _signup_sent(request, email=str(request.POST.get("email", ""))[:254], next_url=next_url)
         if form.is_valid():
-            if not services.signup_attempt_allowed(ip=_client_ip(request)):
+            if not services.signup_attempt_allowed(ip=client_ip(request)):
                 form.add_error(
                     None,
                     _("Too many accounts were created from your network in the last hour. Try again later."),
@@ -89,7 +84,7 @@ def signup(request):
             else:
                 data = form.cleaned_data
                 try:
-                    user = services.user_signup(
+                    services.user_signup_request(
                         username=data["username"],
                         email=data["email"],
                         password=data["password1"],
@@ -101,16 +96,7 @@ def signup(request):
                 except DomainError as exc:
                     add_to_form(form, exc)
                 else:
-                    login(request, user, backend=_login_backend())
-                    response = redirect(next_url or "accounts:verify_email")
-                    _switch_language(request, response, user.language)
-                    messages.success(
-                        request,
-                        _(
-                            "Welcome! Your account is ready. We sent you an e-mail with a link to verify your address."
-                        ),
-                    )
-                    return response
+                    return _signup_sent(request, email=data["email"], next_url=next_url)
     return render(
         request,
         "accounts/signup.html",
@@ -209,14 +195,48 @@ def profile(request):
                         ),
                     )
                 return response
+    token = selectors.api_token_get(request.user)
     return render(
         request,
         "accounts/profile.html",
         {
             "form": form,
             "role_labels": [roles.ROLE_LABELS.get(g, g) for g in sorted(request.user.group_names())],
+            "api_token": token,
+            "api_token_expires": selectors.api_token_expires_at(token) if token else None,
+            "api_token_expired": selectors.api_token_expired(token) if token else False,
+            "api_token_days": settings.MITHAQ_API_TOKEN_DAYS,
         },
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def api_token_revoke(request):
+    if services.api_token_revoke(user=request.user):
+        messages.success(request, _("Your API token was revoked. Programs using it are now refused."))
+    else:
+        messages.info(request, _("Your account had no API token."))
+    return redirect("accounts:profile")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset: the same "sent" page whether or not the address has an account, and at most
+    MITHAQ_PASSWORD_RESET_PER_HOUR requests an hour from one address."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "emails/password_reset.txt"
+    subject_template_name = "emails/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if not services.password_reset_attempt_allowed(ip=client_ip(request)):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, _("Too many password reset requests from your network in the last hour. Try again later."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class LoginView(auth_views.LoginView):

@@ -28,6 +28,8 @@ STEP_LABELS = {
     "implemented": gettext_lazy("Implemented"),
 }
 AUDIT_ROLES = frozenset({"followup", "president"})
+FIRST_YEAR = 1900
+LAST_YEAR = 9998
 
 
 class BadPeriod(ValueError):
@@ -38,16 +40,27 @@ def can_audit(user) -> bool:
     return user.is_authenticated and (user.is_superuser or bool(user.group_names() & AUDIT_ROLES))
 
 
+def _parse_day(text: str) -> datetime.date:
+    """A YYYY-MM-DD day of the query string; anything else (letters, 2026-13-40) is the period
+    error, never a 500. Years are bounded so that a year back or a day ahead stays a date."""
+    try:
+        day = parse_date(text.strip())
+    except ValueError:
+        day = None
+    if day is None:
+        raise BadPeriod(_("Give the dates as YYYY-MM-DD."))
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BadPeriod(
+            _("Give dates between the years %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return day
+
+
 def parse_period(start: str | None, end: str | None, group_by: str | None):
     """[from, to) as aware datetimes at local midnight; default: the last twelve months."""
     today = timezone.localdate()
-    try:
-        d_end = parse_date(end) if end else today + datetime.timedelta(days=1)
-        d_start = parse_date(start) if start else d_end - datetime.timedelta(days=365)
-    except ValueError:
-        d_start = d_end = None
-    if d_start is None or d_end is None:
-        raise BadPeriod(_("Give the dates as YYYY-MM-DD."))
+    d_end = _parse_day(end) if end else today + datetime.timedelta(days=1)
+    d_start = _parse_day(start) if start else d_end - datetime.timedelta(days=365)
     if d_start >= d_end:
         raise BadPeriod(_("The start of the period must come before its end."))
     if (d_end - d_start).days > 3660:

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ParseError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
@@ -26,6 +25,10 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts import services as account_services
+from accounts.lockout import lockout_message
+from accounts.ratelimit import TokenEndpointThrottle
 
 from . import lifecycle, petitions, roles, selectors, services
 from . import serializers as ser
@@ -144,19 +147,31 @@ class ApiView(APIView):
 # Authentication ---------------------------------------------------------------------------------
 
 
+class LockedOut(DomainError):
+    code = "locked_out"
+    http_status = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self):
+        super().__init__(lockout_message())
+
+
 class TokenView(ApiView):
     # No session authentication here: a logged-in browser must not need a CSRF token to get one.
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [TokenEndpointThrottle]
 
     @extend_schema(
         operation_id="auth_token",
         request=ser.TokenRequestSerializer,
-        responses={200: ser.TokenSerializer, 400: ser.ErrorSerializer},
+        responses={200: ser.TokenSerializer, 400: ser.ErrorSerializer, 429: ser.ErrorSerializer},
         auth=[],
     )
     def post(self, request):
-        """Exchange a username and password for an API token (header `Authorization: Token ...`)."""
+        """Exchange a username and password for an API token (header `Authorization: Token ...`).
+        The token expires after MITHAQ_API_TOKEN_DAYS days (30 by default); asking again then gives a
+        new one. Too many failures for one username or from one address lock both out for a while
+        (429 `locked_out`), and requests are limited per address (429 `throttled`)."""
         data = _json_object(request)
         username, password = data.get("username"), data.get("password")
         errors = {}
@@ -166,9 +181,11 @@ class TokenView(ApiView):
         if errors:
             raise InvalidInput(field_errors=errors)
         user = authenticate(request._request, username=username, password=password)
+        if getattr(request._request, "axes_locked_out", False):
+            raise LockedOut()
         if user is None or not user.is_active:
             raise InvalidCredentials()
-        token, _created = Token.objects.get_or_create(user=user)
+        token = account_services.api_token_issue(user=user)
         return Response({"token": token.key})
 
 

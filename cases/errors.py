@@ -103,6 +103,12 @@ def api_exception_handler(exc, context):
         return Response(
             error_body("forbidden", _("You are not allowed to do this.")), status=status.HTTP_403_FORBIDDEN
         )
+    challenge = getattr(exc, "www_authenticate", None)
+    if isinstance(exc, drf_exceptions.AuthenticationFailed) and challenge:
+        # A credential that was valid once (an expired token): 401, so the client renews it.
+        response = Response(error_body(exc.default_code, str(exc.detail)), status=status.HTTP_401_UNAUTHORIZED)
+        response["WWW-Authenticate"] = challenge
+        return response
     if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
         code = "not_authenticated" if isinstance(exc, drf_exceptions.NotAuthenticated) else "authentication_failed"
         return Response(error_body(code, str(exc.detail)), status=status.HTTP_403_FORBIDDEN)
@@ -119,7 +125,10 @@ def api_exception_handler(exc, context):
     if isinstance(exc, drf_exceptions.MethodNotAllowed):
         return Response(error_body("method_not_allowed", _("This method is not allowed here.")), status=405)
     if isinstance(exc, drf_exceptions.Throttled):
-        return Response(error_body("throttled", _("Too many requests; try again later.")), status=429)
+        response = Response(error_body("throttled", _("Too many requests; try again later.")), status=429)
+        if exc.wait:
+            response["Retry-After"] = str(max(1, int(exc.wait)))
+        return response
     if isinstance(exc, drf_exceptions.PermissionDenied):
         return Response(error_body("forbidden", _("You are not allowed to do this.")), status=403)
     if isinstance(exc, drf_exceptions.APIException):

@@ -12,6 +12,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = ("celery.contrib.pytest",)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Lockouts, throttles and rate limits count in the cache: no test inherits another's counts.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     return World()

@@ -24,11 +24,31 @@ def _desk_user(request):
         raise PermissionDenied
 
 
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+# Primary keys are bigint: a larger number would overflow the database parameter (a 500).
+_MAX_ID = 2**63 - 1
+
+
+class BadFilter(ValueError):
+    pass
+
+
+def _id_or_none(value):
+    """An id of the query string, or None when absent; anything else is a BadFilter (a 400 page)."""
+    if value in (None, ""):
         return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= _MAX_ID:
+        raise BadFilter(value)
+    return int(text)
+
+
+def _bad_filter(request):
+    return render(
+        request,
+        "errors/error.html",
+        {"title": _("Bad request"), "status": 400, "detail": _("This committee filter is not valid.")},
+        status=400,
+    )
 
 
 @login_required
@@ -40,7 +60,10 @@ def inbox(request):
     step = request.GET.get("step") or None
     if step not in STEPS:
         step = None
-    committee = _int_or_none(request.GET.get("committee"))
+    try:
+        committee = _id_or_none(request.GET.get("committee"))
+    except BadFilter:
+        return _bad_filter(request)
     tasks = selectors.inbox(request.user, kind=kind, committee=committee, step=step).select_related("process", "owner")
     page = Paginator(tasks, 30).get_page(request.GET.get("page"))
     rows = selectors.inbox_rows(page.object_list)

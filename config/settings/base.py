@@ -1,5 +1,7 @@
 """Settings shared by every environment. Every value comes from config.env."""
 
+import datetime
+
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_fsm",
     "csp",
+    "axes",
     "viewflow",
     "viewflow.workflow",
     # Mithaq: dependencies point workflows -> cases -> audit, notifications
@@ -48,6 +51,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a flagged lockout into the answer (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -84,6 +89,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", d
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "public:home"
@@ -125,6 +135,39 @@ MITHAQ_ACCEL_REDIRECT = env("MITHAQ_ACCEL_REDIRECT", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# The shared cache: login lockouts, API throttling and sign-up limits count here, so every worker
+# must see the same counts. Redis in production (CACHE_URL or REDIS_URL, e.g. redis://127.0.0.1:6379/1);
+# process memory by default, enough for the one-process demo and the tests.
+_cache_url = env("CACHE_URL", default="") or env("REDIS_URL", default="") or "locmemcache://mithaq"
+CACHES = {"default": env.cache_url_config(_cache_url)}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Django's own Redis backend (redis-py), whatever django-environ would pick.
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+CACHES["default"].setdefault("KEY_PREFIX", "mithaq")
+# django-axes warns that process memory is not shared between workers: true, and known. The demo
+# runs one process; production sets a Redis cache and keeps the warning.
+SILENCED_SYSTEM_CHECKS = ["axes.W001"] if CACHES["default"]["BACKEND"].endswith("LocMemCache") else []
+
+# Behind a reverse proxy (nginx) the client's address is the last X-Forwarded-For hop the proxy
+# appended; otherwise REMOTE_ADDR. A client-set header is never trusted (accounts.client_ip).
+MITHAQ_BEHIND_PROXY = env.bool("MITHAQ_BEHIND_PROXY", default=False)
+
+# Login attempts (django-axes): after AXES_FAILURE_LIMIT failures for one username or from one
+# address, logging in is refused for AXES_COOLOFF_MINUTES; an administrator can unlock earlier
+# (README: "Locked out").
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lockout do not restart the clock: the owner gets in once the cool-off is over.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # the cache handler keeps no rows; unlocking is an action on the users list
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+
 # E-mail: console in development, SMTP from EMAIL_URL in production.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(_email)
@@ -150,14 +193,14 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
-    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
+    ],
     "EXCEPTION_HANDLER": "cases.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -197,12 +240,18 @@ MITHAQ_SITE_URL = env("MITHAQ_SITE_URL", default="http://127.0.0.1:8000")
 # Tell the group that must act next about its new task (DOMAIN 7), by e-mail and in the app.
 MITHAQ_NOTIFY_NEW_TASKS = env.bool("MITHAQ_NOTIFY_NEW_TASKS", default=True)
 MITHAQ_DEFAULT_COLLECTIVITY = env("MITHAQ_DEFAULT_COLLECTIVITY", default="demnate")
+# API tokens expire this many days after they were issued; POST /api/v1/auth/token/ gives a new one.
+MITHAQ_API_TOKEN_DAYS = env.int("MITHAQ_API_TOKEN_DAYS", default=30)
+# Requests to POST /api/v1/auth/token/ per client address (DRF rate: "10/minute", "100/hour").
+MITHAQ_API_TOKEN_RATE = env("MITHAQ_API_TOKEN_RATE", default="10/minute")
+# Sign-ups and password-reset requests per client address and hour.
+MITHAQ_SIGNUP_PER_HOUR = env.int("MITHAQ_SIGNUP_PER_HOUR", default=5)
+MITHAQ_PASSWORD_RESET_PER_HOUR = env.int("MITHAQ_PASSWORD_RESET_PER_HOUR", default=5)
 # Key for encrypting personal data at rest (Law 09-08); production must set it.
 MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY", default="")
 
 # Behind a reverse proxy that terminates HTTPS (deploy/nginx.conf) and sets X-Forwarded-Proto.
 # Only then may Django trust that header: without a proxy a client could forge it.
-MITHAQ_BEHIND_PROXY = env.bool("MITHAQ_BEHIND_PROXY", default=False)
 if MITHAQ_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

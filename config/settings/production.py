@@ -12,6 +12,19 @@ MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY")
 # Persistent database connections, checked before reuse (README: production).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)  # noqa: F405
+# Lockouts and rate limits must be shared by every worker: Redis (the same server as the broker,
+# its own database) unless CACHE_URL or REDIS_URL names another.
+CACHES = {
+    "default": {
+        **env.cache_url_config(
+            env("CACHE_URL", default="") or env("REDIS_URL", default="") or "redis://127.0.0.1:6379/1"
+        ),
+        "KEY_PREFIX": "mithaq",
+    }
+}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+SILENCED_SYSTEM_CHECKS = []
 
 # Static files served by the application itself: no CDN, works on the commune's own network.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405

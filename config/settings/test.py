@@ -1,5 +1,7 @@
 """Test runs: fast hashing, in-memory e-mail, DATABASE_URL still honoured (SQLite or PostgreSQL)."""
 
+import datetime
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -12,3 +14,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tests: process-memory cache (cleared around every test, tests/conftest.py) and a small lockout
+# limit, so a handful of wrong passwords shows the lockout.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mithaq-tests"}}
+SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+AXES_FAILURE_LIMIT = 3
+AXES_COOLOFF_MINUTES = 15
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)

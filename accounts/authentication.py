@@ -1,0 +1,25 @@
+"""API tokens that expire (MITHAQ_API_TOKEN_DAYS after they were issued)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from . import selectors
+
+
+class TokenExpired(AuthenticationFailed):
+    """401 with a WWW-Authenticate challenge: the client should get a new token and retry."""
+
+    default_code = "token_expired"
+    default_detail = _("Your API token has expired. Get a new one from POST /api/v1/auth/token/.")
+    www_authenticate = "Token"
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if selectors.api_token_expired(token):
+            raise TokenExpired()
+        return user, token
