@@ -75,12 +75,16 @@ def _followup_only(user, case: Case) -> bool:
 
 
 def sees_private_documents(user, case: Case) -> bool:
+    """Who sees the case's private fields sees its documents listed (the follow-up team, the
+    public's documents only)."""
+    if user is None or not user.is_authenticated:
+        return False
     return selectors.case_can_view_private(user=user, case=case) and not _followup_only(user, case)
 
 
 def attachment_access(user, attachment: CaseAttachment) -> Access:
     case = attachment.case
-    private_view = selectors.case_can_view_private(user=user, case=case)
+    private_view = sees_private_documents(user, case)
     if case.state == S.DRAFT and not private_view:
         return Access.HIDDEN
     if attachment.is_personal_data:
@@ -90,9 +94,7 @@ def attachment_access(user, attachment: CaseAttachment) -> Access:
         return Access.DENIED if private_view else Access.HIDDEN
     if attachment.public and case.state != S.DRAFT:
         return Access.ALLOWED
-    if private_view:
-        return Access.ALLOWED if not _followup_only(user, case) else Access.DENIED
-    return Access.HIDDEN
+    return Access.ALLOWED if private_view else Access.HIDDEN
 
 
 def attachment_for_download(*, user, attachment_id: int) -> CaseAttachment:
