@@ -943,10 +943,27 @@ def case_attachment_add(*, actor, case: Case | str | int, purpose: str, file, na
             actor=actor,
             role=role,
             at=at,
-            public={} if purpose in PERSONAL_PURPOSES else {"document": attachment.name, "purpose": purpose},
-            private={"sha256": attachment.sha256, "purpose": purpose},
+            public=_attachment_public_payload(attachment),
+            private=_attachment_private_payload(attachment),
         )
     return attachment
+
+
+def _attachment_public_payload(attachment) -> dict:
+    """The public history names a public document; of another it tells the kind alone (its name
+    may name a person), and of the identity dossier nothing (Law 09-08)."""
+    if attachment.public:
+        return {"document": attachment.name, "purpose": attachment.purpose}
+    if attachment.purpose in PERSONAL_PURPOSES:
+        return {}
+    return {"purpose": attachment.purpose}
+
+
+def _attachment_private_payload(attachment) -> dict:
+    private = {"sha256": attachment.sha256, "purpose": attachment.purpose}
+    if not attachment.public and attachment.purpose not in PERSONAL_PURPOSES:
+        private["document"] = attachment.name
+    return private
 
 
 # Council sessions ----------------------------------------------------------------------------
