@@ -82,9 +82,11 @@ def sees_private_documents(user, case: Case) -> bool:
     return selectors.case_can_view_private(user=user, case=case) and not _followup_only(user, case)
 
 
-def attachment_access(user, attachment: CaseAttachment) -> Access:
+def attachment_access(user, attachment: CaseAttachment, *, private_view: bool | None = None) -> Access:
+    """`private_view`: sees_private_documents(user, case), when the caller has it already."""
     case = attachment.case
-    private_view = sees_private_documents(user, case)
+    if private_view is None:
+        private_view = sees_private_documents(user, case)
     if case.state == S.DRAFT and not private_view:
         return Access.HIDDEN
     if attachment.is_personal_data:
@@ -138,13 +140,14 @@ def documents_for(*, user, case: Case, public_page: bool = False, purposes=None)
     where the reader may open it."""
     attachments = list(case.attachments.all()) if purposes is None else list(case.attachments.filter(purpose__in=purposes))
     out = []
+    private_view = None if public_page or not attachments else sees_private_documents(user, case)
     for attachment in attachments:
         attachment.case = case
         if public_page:
             if attachment.public and case.state != S.DRAFT:
                 out.append(Document(attachment, download_url(attachment), attachment.name))
             continue
-        access = attachment_access(user, attachment)
+        access = attachment_access(user, attachment, private_view=private_view)
         if access is Access.ALLOWED:
             out.append(Document(attachment, download_url(attachment), attachment.name))
         elif access is Access.DENIED:
