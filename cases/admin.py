@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import files
 from .deadlines import recompute_open_cases
 from .models import (
     Association,
@@ -67,7 +70,23 @@ class CaseAdmin(SimpleHistoryAdmin):
 
 @admin.register(CaseAttachment)
 class CaseAttachmentAdmin(admin.ModelAdmin):
+    """Read only: documents arrive through the services (audited, typed, digested); a changed
+    file, kind or `public` flag would change who may open it without a trace."""
+
     list_display = ("name", "case", "purpose", "public", "uploaded_at")
+    # The stored file is shown as its download link, under the case's rules: /media/ is not served.
+    fields = ("case", "purpose", "name", "document", "public", "content_type", "sha256", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("document"))
+    def document(self, obj):
+        return format_html('<a href="{}">{}</a>', files.download_url(obj), obj.name)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -629,7 +629,22 @@ class CaseAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     sha256 = models.CharField(max_length=64, editable=False)
+    # Decided by the server from the accepted extension at upload, never taken from the client.
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
     history = HistoricalRecords()
+
+    # The documents Decree 2.16.403 art. 3-4 asks of a petition's filer: identity copies, signed
+    # lists, and the association's legal dossier naming its officers. Law 09-08: the council bureau
+    # alone opens them (it alone rules on admissibility), and every opening is logged.
+    PERSONAL_DATA_PURPOSES = frozenset(
+        {
+            Purpose.SIGNED_LISTS,
+            Purpose.CNIE_COPIES,
+            Purpose.FINAL_RECEIPT,
+            Purpose.STATUTES,
+            Purpose.MANDATE,
+        }
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -638,6 +653,10 @@ class CaseAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_personal_data(self) -> bool:
+        return self.purpose in self.PERSONAL_DATA_PURPOSES
 
 
 class ProgressUpdate(models.Model):
@@ -775,6 +794,15 @@ class SignatureAccessLog(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now)
     what = models.CharField(_("what"), max_length=40)
     count = models.PositiveIntegerField(_("signatures shown"), default=0)
+    # A document opened (a CNIE copy, a signed list, a statute); kept when the purge removes the file.
+    attachment = models.ForeignKey(
+        CaseAttachment,
+        verbose_name=_("document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("personal data access")

@@ -116,6 +116,8 @@ class TimelineItem:
     private: dict = field(default_factory=dict)
     seq: int | None = None
     changes: list = field(default_factory=list)
+    # The documents the entry carried that the reader may open (cases.files.attach_to_timeline).
+    documents: list = field(default_factory=list)
 
 
 def case_timeline(*, case: Case, private: bool = False) -> list[TimelineItem]:

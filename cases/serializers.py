@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from . import lifecycle, selectors
+from . import files, lifecycle, selectors
 from . import states as S
 from .models import Case
 
@@ -193,6 +193,16 @@ class TimelineItemSerializer(serializers.Serializer):
     payload = serializers.DictField(source="public", help_text=_("What the transition carried, public part."))
 
 
+class DocumentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    purpose = serializers.CharField(source="attachment.purpose")
+    purpose_label = serializers.CharField()
+    public = serializers.BooleanField(source="attachment.public")
+    uploaded_at = serializers.DateTimeField(source="attachment.uploaded_at")
+    sha256 = serializers.CharField(source="attachment.sha256")
+    url = serializers.CharField(help_text=_("Download link (GET /files/<id>/)."))
+
+
 class CaseDetailSerializer(CaseListSerializer):
     description = serializers.CharField()
     subject = serializers.CharField()
@@ -208,6 +218,19 @@ class CaseDetailSerializer(CaseListSerializer):
     related_case = serializers.SerializerMethodField()
     linked_opinions = serializers.SerializerMethodField()
     signature_count = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
+
+    @extend_schema_field(DocumentSerializer(many=True))
+    def get_documents(self, obj):
+        """The documents the requester may open, as on the case pages: public documents for
+        everyone, the others for the staff and submitter who see the case's private fields."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        shown = [d for d in files.documents_for(user=user, case=obj) if d.url] if user is not None else []
+        for document in shown:
+            if request is not None:
+                document.url = request.build_absolute_uri(document.url)
+        return DocumentSerializer(shown, many=True).data
 
     @extend_schema_field(DecisionSerializer(allow_null=True))
     def get_decision(self, obj):

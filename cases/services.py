@@ -24,6 +24,7 @@ from notifications.services import outbox_enqueue
 from . import deadlines, hooks, lifecycle, roles, selectors
 from . import states as S
 from .errors import ConcurrentUpdate, GuardFailed, InvalidInput, NotFound, TransitionNotAllowed
+from .files import CONTENT_TYPES, content_type_for
 from .guards import guard_submit
 from .models import (
     Association,
@@ -348,6 +349,7 @@ def _store_upload(case: Case, file, purpose: str, *, actor, at):
         uploaded_by=actor,
         uploaded_at=at,
         sha256=digest.hexdigest(),
+        content_type=content_type_for(file.name),
     )
     attachment._history_user = actor
     attachment.save()
@@ -878,7 +880,7 @@ def case_link_opinion(*, actor, opinion: Case | str, target: Case | str, at=None
 # Attachments ---------------------------------------------------------------------------------
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".odt", ".docx", ".doc", ".xlsx", ".csv", ".txt"}
+ATTACHMENT_TYPES = frozenset(CONTENT_TYPES)
 # Scans carrying signatories' personal data (Law 09-08): never public, the bureau only.
 PERSONAL_PURPOSES = frozenset({"signed_lists", "cnie_copies"})
 
@@ -930,6 +932,7 @@ def case_attachment_add(*, actor, case: Case | str | int, purpose: str, file, na
             uploaded_by=actor,
             uploaded_at=at,
             sha256=digest.hexdigest(),
+            content_type=content_type_for(filename),
         )
         attachment._history_user = actor
         attachment.save()
@@ -940,10 +943,27 @@ def case_attachment_add(*, actor, case: Case | str | int, purpose: str, file, na
             actor=actor,
             role=role,
             at=at,
-            public={} if purpose in PERSONAL_PURPOSES else {"document": attachment.name, "purpose": purpose},
-            private={"sha256": attachment.sha256, "purpose": purpose},
+            public=_attachment_public_payload(attachment),
+            private=_attachment_private_payload(attachment),
         )
     return attachment
+
+
+def _attachment_public_payload(attachment) -> dict:
+    """The public history names a public document; of another it tells the kind alone (its name
+    may name a person), and of the identity dossier nothing (Law 09-08)."""
+    if attachment.public:
+        return {"document": attachment.name, "purpose": attachment.purpose}
+    if attachment.purpose in PERSONAL_PURPOSES:
+        return {}
+    return {"purpose": attachment.purpose}
+
+
+def _attachment_private_payload(attachment) -> dict:
+    private = {"sha256": attachment.sha256, "purpose": attachment.purpose}
+    if not attachment.public and attachment.purpose not in PERSONAL_PURPOSES:
+        private["document"] = attachment.name
+    return private
 
 
 # Council sessions ----------------------------------------------------------------------------

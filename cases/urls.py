@@ -4,7 +4,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import petitions, public, staff
+from .views import files, petitions, public, staff
 
 public_patterns = [
     path("", public.home, name="home"),
@@ -51,8 +51,14 @@ case_patterns = [
     path("<str:reference>/receipt/", petitions.case_receipt, name="receipt"),
 ]
 
+# A case's documents, under the case page's rules (README: documents).
+file_patterns = [
+    path("<int:attachment_id>/", files.download, name="download"),
+]
+
 urlpatterns = [
     path("", include((public_patterns, "public"))),
+    path("files/", include((file_patterns, "files"))),
     path("", include((petition_patterns, "petitions"))),
     path("staff/", include((staff_patterns, "staff"))),
     path("cases/", include((case_patterns, "cases"))),

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,10 +17,8 @@ urlpatterns = [
     path("", include("cases.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, DEBUG or not: only through /files/<id>/,
+# which applies the case's rules (README: documents).
 
 handler404 = "cases.views.errors.not_found"
 handler403 = "cases.views.errors.forbidden"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from cases import petitions, selectors
+from cases import files, petitions, selectors
 from cases import states as S
 from cases.models import Case
 from cases.petition_forms import PetitionAttachmentForm
@@ -59,7 +59,7 @@ def petition_agent_panel(context, case: Case) -> dict:
         out["missing"] = max(0, out["minimum"] - out["signature_count"])
     if collecting:
         out["attachment_form"] = PetitionAttachmentForm(case=case)
-        out["attachments"] = list(case.attachments.all())
+        out["attachments"] = files.documents_for(user=user, case=case)
         if not citizens:
             # OL 113-14 art. 124, Decree 2.16.403 art. 4: each unmet condition, named.
             out["association_unmet"] = petitions.association_unmet(case, timezone.now())

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import lifecycle, petitions, selectors, services
+from cases import files, lifecycle, petitions, selectors, services
 from cases import states as S
 from cases.errors import DomainError, InvalidInput, add_to_form
-from cases.models import AdmissibilityCheck, Case
+from cases.models import AdmissibilityCheck, Case, CaseAttachment
 from cases.petition_forms import (
     AdmissibilityForm,
     InvalidateSignaturesForm,
@@ -363,6 +363,10 @@ def staff_petition_panel(request, case: Case) -> dict | None:
     if case.association_id is not None:
         at = case.submitted_at or timezone.now()
         panel["association_unmet"] = petitions.association_unmet(case, at)
+    # Decree 2.16.403 art. 3-4: the dossier the bureau checks, each document opened from here.
+    panel["documents"] = files.documents_for(
+        user=user, case=case, purposes=CaseAttachment.PERSONAL_DATA_PURPOSES
+    )
     if is_bureau and case.state in ADMISSIBILITY_STATES:
         panel["admissibility_form"] = getattr(request, "mithaq_admissibility_form", None) or AdmissibilityForm(
             case=case, recorded=recorded

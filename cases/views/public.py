@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cases import roles, selectors, services
+from cases import files, roles, selectors, services
 from cases import states as S
 from cases.errors import DomainError, add_to_form
 from cases.forms import CaseFilingForm, CaseFilterForm, TrackForm, TransitionForm, transition_panels
@@ -55,10 +55,16 @@ def register(request):
 
 
 def _public_case_context(case) -> dict:
+    # The public page lists public documents only, whoever reads it (staff open the others from
+    # the staff page).
+    documents = files.documents_for(user=None, case=case, public_page=True)
+    timeline = selectors.case_timeline(case=case, private=False)
+    files.attach_to_timeline(timeline, documents=documents)
     return {
         "case": case,
         "decision": selectors.case_decision(case),
-        "timeline": selectors.case_timeline(case=case, private=False),
+        "timeline": timeline,
+        "documents": documents,
         "linked_cases": selectors.case_linked_cases_public(case),
         "days_in_state": selectors.days_in_state(case),
     }

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import lifecycle, roles, selectors, services
+from cases import files, lifecycle, roles, selectors, services
 from cases import states as S
 from cases.errors import ConcurrentUpdate, DomainError, add_to_form
 from cases.forms import CaseFilterForm, TransitionForm, transition_panels
@@ -81,6 +81,9 @@ def _render_case(request, case, *, bound: TransitionForm | None = None, status: 
     user = request.user
     in_implementation = case.state == S.IN_IMPLEMENTATION
     can_progress = in_implementation and lifecycle.P.is_service_of_case(user, case)
+    documents = files.documents_for(user=user, case=case)
+    timeline = selectors.case_timeline(case=case, private=True)
+    files.attach_to_timeline(timeline, documents=documents)
     context = {
         "case": case,
         "late": in_implementation and case.planned_end is not None and case.planned_end < timezone.localdate(),
@@ -101,9 +104,9 @@ def _render_case(request, case, *, bound: TransitionForm | None = None, status: 
         "linked_opinions": list(selectors.case_linked_opinions(case)),
         "extra_panels": hooks.case_page_panels(request, case),
         "decision": selectors.case_decision(case),
-        "timeline": selectors.case_timeline(case=case, private=True),
+        "timeline": timeline,
         "linked_cases": selectors.case_linked_cases_public(case),
-        "attachments": list(case.attachments.all()),
+        "attachments": documents,
         "days_in_state": selectors.days_in_state(case),
         "panels": panels,
         "orphan_errors": orphan_errors,
