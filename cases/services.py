@@ -526,8 +526,11 @@ def _append_action(case: Case, *, name: str, actor, role: str, at, justification
 
 
 def _register_changed(case: Case) -> None:
-    """The register's cached counts and years are recounted once this write commits."""
+    """The register's cached counts and years are recounted after this write. Dropped now, so this
+    transaction's own reads count again, and once more on commit, so that a figure another request
+    counted in between from the old rows is not kept."""
     collectivity_id = case.collectivity_id
+    register_cache.invalidate(collectivity_id)
     transaction.on_commit(lambda: register_cache.invalidate(collectivity_id))
 
 
