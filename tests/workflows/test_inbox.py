@@ -244,3 +244,19 @@ def test_inbox_lists_overdue_petitions_first(world, client):
     assert [r.case.reference for r in rows][:2] == [late.reference, recent.reference]
     assert rows[0].overdue and not rows[1].overdue
     assert rows[0].due is not None
+
+
+def test_inbox_counts_and_filtered_page_count_agree(world, client):
+    for _ in range(2):
+        world.case_in("submitted", "proposal")
+    world.case_in("submitted", "petition")
+    world.case_in("under_review", "proposal")
+    client.force_login(world["bureau"])
+    counts = selectors.inbox_counts(world["bureau"])
+    assert counts["total"] == 4
+    assert counts["kind"] == {"proposal": 3, "petition": 1}
+    assert sum(counts["step"].values()) == 4
+    for query, expected in (("", 4), ("?kind=petition", 1), ("?kind=proposal", 3)):
+        response = client.get(reverse("workflows:inbox") + query)
+        assert response.context["page"].paginator.count == expected
+        assert len(response.context["rows"]) == expected
