@@ -515,6 +515,8 @@ def main() -> None:
     info = {"database": db_name, "cases": args.cases, "reused": reuse}
     if not reuse:
         info.update(generate(args.cases))
+    else:
+        call_command("migrate", verbosity=0)  # indexes added since the data was generated
     call_command("collectstatic", "--noinput", verbosity=0)
     with connection.cursor() as cur:
         cur.execute(

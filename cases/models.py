@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -523,6 +524,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["collectivity", "kind", "state"]),
             # The public register and the API list: newest filed first, per collectivity.
             models.Index(fields=["collectivity", "-submitted_at", "-id"], name="case_register_idx"),
+            # viewflow keys a process's case by an integer column: the inbox joins on id cast to it.
+            models.Index(Cast("id", output_field=models.IntegerField()), name="case_id_as_integer_idx"),
         ]
 
     def __str__(self) -> str:

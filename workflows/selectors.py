@@ -20,18 +20,21 @@ from .flows import STEPS
 PERM = "workflows."
 
 
-def _visible_cases(user, permission: str) -> QuerySet[Case]:
-    """Cases whose tasks of `permission` this user works: committees and services are scoped."""
-    cases = Case.objects.all()
+def _visible_cases(user, permission: str) -> Q:
+    """Cases whose tasks of `permission` this user works, as a condition on the task's case (read
+    through the process's case, the join the inbox makes anyway): committees and services are scoped."""
+    cases = Q()
     if user.collectivity_id:
-        cases = cases.filter(collectivity_id=user.collectivity_id)
+        cases &= Q(process__case__collectivity_id=user.collectivity_id)
     if permission == "desk_committee":
-        cases = cases.filter(committee__in=user.committees.all())
+        cases &= Q(process__case__committee__in=user.committees.all())
     elif permission == "desk_service":
         # A case adopted without a named service waits for any service to plan it.
-        cases = cases.filter(Q(service__in=user.services.all()) | Q(state=S.ADOPTED, service__isnull=True))
+        cases &= Q(process__case__service__in=user.services.all()) | Q(
+            process__case__state=S.ADOPTED, process__case__service__isnull=True
+        )
     elif permission == "desk_submitter":
-        cases = cases.none()  # submitters see the tasks assigned to them, below
+        cases &= Q(pk__in=[])  # submitters see the tasks assigned to them, below
     return cases
 
 
@@ -41,10 +44,7 @@ def _scope(user) -> Q:
         return Q()
     perms = {p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith(PERM)}
     for permission in sorted(perms):
-        scope |= Q(
-            owner_permission=PERM + permission,
-            process__artifact_object_id__in=_visible_cases(user, permission).values("id"),
-        )
+        scope |= Q(owner_permission=PERM + permission) & _visible_cases(user, permission)
     return scope
 
 
