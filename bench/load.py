@@ -215,6 +215,8 @@ def main() -> dict:
         "p95_ms": round(_percentile(latencies, 95), 1) if latencies else None,
         "p99_ms": round(_percentile(latencies, 99), 1) if latencies else None,
         "errors": len(errors),
+        # The machine's load while it ran: figures taken on a busy machine are not comparable.
+        "load_average": round(os.getloadavg()[0], 1),
     }
     def is_case_page(path: str) -> bool:
         return path != "/register/" and "?" not in path

@@ -535,6 +535,9 @@ def main() -> None:
         info["cases"] = cur.fetchone()[0]
     print(" ".join(f"{k}={v}" for k, v in info.items()))
     rows = measure(args.repeat)
+    # The machine's load while it ran: ratios hold on a busy machine, absolute times do not.
+    info["load_average"] = round(os.getloadavg()[0], 1)
+    print(f"load_average={info['load_average']}")
     print(f"{'page':<24} {'product_ms':>10} {'floor_ms':>9} {'ratio':>6} {'queries':>7}")
     for r in rows:
         print(f"{r['page']:<24} {r['product_ms']:>10} {r['floor_ms']:>9} {r['ratio']:>6} {r['queries']:>7}")
