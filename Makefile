@@ -12,7 +12,7 @@ PORT ?= 8000
 # Two workers: the machines have two cores (pytest-xdist gives each worker its own test database).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install messages migrate seed demo serve test test-postgres prod-smoke lint check bench worker beat clean
+.PHONY: help install messages migrate seed demo serve test test-postgres prod-smoke lint check bench bench-pages bench-load worker beat clean
 
 help:
 	@echo "make demo          install, migrate, seed the demo and serve on http://$(HOST):$(PORT) (SQLite, no broker)"
@@ -20,7 +20,7 @@ help:
 	@echo "make test-postgres the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mithaq)"
 	@echo "make lint          ruff and the migrations check"
 	@echo "make prod-smoke    production settings on PostgreSQL and Redis: migrate, collectstatic, seed, gunicorn, 20+ pages"
-	@echo "make bench         benchmarks under bench/"
+	@echo "make bench         benchmarks under bench/ (bench-pages, bench-load: pages and load at 100,000 cases)"
 	@echo "make worker|beat   a Celery worker / the beat scheduler (needs CELERY_BROKER_URL)"
 
 $(STAMP): pyproject.toml
@@ -73,6 +73,18 @@ bench: install messages
 	$(PY) bench/signatures.py
 	BENCH_DATABASE_URL=$${BENCH_SIG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_sig} $(PY) bench/signatures.py
 	BENCH_DATABASE_URL=$${BENCH_RT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_rt} $(PY) bench/response_times.py
+	$(MAKE) --no-print-directory bench-pages bench-load
+
+# Pages at 10,000 and 100,000 cases against their hand-written SQL, then 50 clients on gunicorn for
+# 60 s (PostgreSQL; the generated databases are kept and reused: delete them to regenerate).
+BENCH_PAGES_URL = $${BENCH_PAGES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_scale_bench}
+bench-pages: install messages
+	BENCH_DATABASE_URL=$(BENCH_PAGES_URL) $(PY) bench/pages.py --cases 10000 --reuse
+	BENCH_DATABASE_URL=$(BENCH_PAGES_URL) $(PY) bench/pages.py --cases 100000 --reuse
+
+bench-load: install messages
+	BENCH_DATABASE_URL=$(BENCH_PAGES_URL) $(PY) bench/load.py --cases 10000
+	BENCH_DATABASE_URL=$(BENCH_PAGES_URL) $(PY) bench/load.py --cases 100000
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

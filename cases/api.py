@@ -7,6 +7,7 @@ the services decide who may do what and in which order the checks run.
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import math
 import re
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 
 from django.contrib.auth import authenticate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -33,6 +35,7 @@ from accounts.ratelimit import TokenEndpointThrottle
 from . import lifecycle, petitions, roles, selectors, services
 from . import serializers as ser
 from .errors import DomainError, InvalidInput, NotFound
+from .register_cache import CountedPaginator
 
 ERRORS = {
     400: ser.ErrorSerializer,
@@ -275,15 +278,14 @@ class CaseListCreateView(GenericAPIView):
     def get(self, request):
         """The public register of filed cases (drafts never), newest first."""
         query = _query(ser.CaseListQuerySerializer, request)
-        qs = selectors.case_list_public_filtered(
-            collectivity=_collectivity(query.get("collectivity")),
-            kind=query.get("kind"),
-            state=query.get("state"),
-            committee=query.get("committee"),
-            year=query.get("year"),
-            search=query.get("search"),
-            overdue=query.get("overdue"),
-        )
+        collectivity = _collectivity(query.get("collectivity"))
+        filters = {name: query.get(name) for name in ("kind", "state", "committee", "year", "search", "overdue")}
+        qs = selectors.case_list_public_filtered(collectivity=collectivity, **filters)
+        if filters["overdue"] is not None:
+            # Overdue is relative to today: the day is part of the cached count's parameters.
+            filters["today"] = timezone.localdate()
+        count = selectors.case_count_public(qs, collectivity=collectivity, filters=filters)
+        self.paginator.django_paginator_class = functools.partial(CountedPaginator, count=count)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(
             ser.CaseListSerializer(page, many=True, context={"request": request}).data

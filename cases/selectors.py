@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.models import TransitionEntry
 
-from . import lifecycle, roles
+from . import lifecycle, register_cache, roles
 from . import states as S
 from .models import Case, Collectivity, Committee, CouncilSession, Service
 
@@ -403,26 +403,47 @@ def collectivity_default() -> Collectivity | None:
 
 
 def case_counts_public(*, collectivity=None) -> dict:
-    """Filed, decided and implemented cases, in one aggregate query (charter 7.3)."""
+    """Filed, decided and implemented cases, in one aggregate query (charter 7.3), cached until a
+    case of the collectivity changes (cases.register_cache)."""
     from django.db.models import Count
 
     qs = Case.objects.public()
     if collectivity is not None:
         qs = qs.filter(collectivity=collectivity)
-    return qs.aggregate(
-        filed=Count("id"),
-        open=Count("id", filter=Q(state__in=S.OPEN_STATES)),
-        decided=Count("id", filter=Q(state__in=S.DECIDED_STATES)),
-        implemented=Count("id", filter=Q(state=S.IMPLEMENTED)),
+    return register_cache.cached(
+        _pk(collectivity),
+        "headline",
+        {},
+        lambda: qs.aggregate(
+            filed=Count("id"),
+            open=Count("id", filter=Q(state__in=S.OPEN_STATES)),
+            decided=Count("id", filter=Q(state__in=S.DECIDED_STATES)),
+            implemented=Count("id", filter=Q(state=S.IMPLEMENTED)),
+        ),
     )
 
 
 def case_years_public(*, collectivity=None) -> list[int]:
-    """Years that have filed cases, newest first (the register's year filter)."""
+    """Years that have filed cases, newest first (the register's year filter), cached like the counts."""
     qs = Case.objects.public()
     if collectivity is not None:
         qs = qs.filter(collectivity=collectivity)
-    return list(qs.order_by("-year").values_list("year", flat=True).distinct())
+    return register_cache.cached(
+        _pk(collectivity), "years", {}, lambda: list(qs.order_by("-year").values_list("year", flat=True).distinct())
+    )
+
+
+def case_count_public(qs: QuerySet[Case], *, collectivity=None, filters: dict) -> int:
+    """The row count of a register page (HTML or API) for these filters: exact, and cached until a
+    case of the collectivity changes. A text search is counted each time (its rows are scanned anyway,
+    and free text would fill the cache)."""
+    if filters.get("search"):
+        return qs.count()
+    return register_cache.cached(_pk(collectivity), "count", filters, qs.count)
+
+
+def _pk(collectivity) -> int | None:
+    return collectivity.pk if collectivity is not None else None
 
 
 def case_get_public(*, reference: str) -> Case | None:

@@ -21,7 +21,7 @@ from django_fsm import ConcurrentTransition
 from audit.services import audit_entry_append
 from notifications.services import outbox_enqueue
 
-from . import deadlines, hooks, lifecycle, roles, selectors
+from . import deadlines, hooks, lifecycle, register_cache, roles, selectors
 from . import states as S
 from .errors import ConcurrentUpdate, GuardFailed, InvalidInput, NotFound, TransitionNotAllowed
 from .files import CONTENT_TYPES, content_type_for
@@ -417,6 +417,7 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state, fil
             hooks.after_transition(
                 hooks.TransitionEvent(case=case, name=spec.name, from_state=from_state, to_state=case.state, actor=actor, at=at)
             )
+            _register_changed(case)
             for opinion, followed, reason in outcomes:
                 _record_opinion_outcome(opinion, case, followed, reason, actor=actor, role=edge.role, at=at)
             outbox_enqueue(
@@ -516,6 +517,7 @@ def _append_action(case: Case, *, name: str, actor, role: str, at, justification
     case._history_date = at
     case._change_reason = f"action:{name}"
     case.save()
+    _register_changed(case)
     outbox_enqueue(
         event=f"case.{name}",
         subject_id=case.pk,
@@ -523,6 +525,15 @@ def _append_action(case: Case, *, name: str, actor, role: str, at, justification
         payload={"reference": case.reference, "action": name, "state": case.state, "entry": entry.seq},
     )
     return entry
+
+
+def _register_changed(case: Case) -> None:
+    """The register's cached counts and years are recounted after this write. Dropped now, so this
+    transaction's own reads count again, and once more on commit, so that a figure another request
+    counted in between from the old rows is not kept."""
+    collectivity_id = case.collectivity_id
+    register_cache.invalidate(collectivity_id)
+    transaction.on_commit(lambda: register_cache.invalidate(collectivity_id))
 
 
 def _lock(case_id: int) -> Case:

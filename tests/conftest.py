@@ -66,3 +66,12 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": path,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached register figures are keyed by collectivity id, which SQLite reuses after a rollback.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

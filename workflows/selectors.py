@@ -6,13 +6,13 @@ import datetime
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases import states as S
-from cases.models import Case
+from cases.models import Case, Collectivity
 
 from .desk import ACTIVE, case_content_type
 from .flows import STEPS
@@ -20,18 +20,21 @@ from .flows import STEPS
 PERM = "workflows."
 
 
-def _visible_cases(user, permission: str) -> QuerySet[Case]:
-    """Cases whose tasks of `permission` this user works: committees and services are scoped."""
-    cases = Case.objects.all()
+def _visible_cases(user, permission: str) -> Q:
+    """Cases whose tasks of `permission` this user works, as a condition on the task's case (read
+    through the process's case, the join the inbox makes anyway): committees and services are scoped."""
+    cases = Q()
     if user.collectivity_id:
-        cases = cases.filter(collectivity_id=user.collectivity_id)
+        cases &= Q(process__case__collectivity_id=user.collectivity_id)
     if permission == "desk_committee":
-        cases = cases.filter(committee__in=user.committees.all())
+        cases &= Q(process__case__committee__in=user.committees.all())
     elif permission == "desk_service":
         # A case adopted without a named service waits for any service to plan it.
-        cases = cases.filter(Q(service__in=user.services.all()) | Q(state=S.ADOPTED, service__isnull=True))
+        cases &= Q(process__case__service__in=user.services.all()) | Q(
+            process__case__state=S.ADOPTED, process__case__service__isnull=True
+        )
     elif permission == "desk_submitter":
-        cases = cases.none()  # submitters see the tasks assigned to them, below
+        cases &= Q(pk__in=[])  # submitters see the tasks assigned to them, below
     return cases
 
 
@@ -41,10 +44,7 @@ def _scope(user) -> Q:
         return Q()
     perms = {p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith(PERM)}
     for permission in sorted(perms):
-        scope |= Q(
-            owner_permission=PERM + permission,
-            process__artifact_object_id__in=_visible_cases(user, permission).values("id"),
-        )
+        scope |= Q(owner_permission=PERM + permission) & _visible_cases(user, permission)
     return scope
 
 
@@ -56,14 +56,25 @@ def _active_base(user) -> QuerySet[Task]:
     ).filter(_scope(user))
 
 
-def _overdue_cases(now: datetime.datetime) -> QuerySet[Case]:
-    """Petitions past their legal deadline while still before a ruling (OL 113-14 art. 125)."""
-    q = Q(pk__in=[])
-    for months in Case.objects.values_list("collectivity__rejection_notice_months", flat=True).distinct():
-        cutoff = now - relativedelta(months=months)
-        q |= Q(collectivity__rejection_notice_months=months, submitted_at__lt=cutoff)
-    return Case.objects.filter(
-        q, kind=Case.Kind.PETITION, state__in=[S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION]
+def _overdue_q(now: datetime.datetime, prefix: str = "") -> Q:
+    """Petitions past their legal deadline while still before a ruling (OL 113-14 art. 125).
+
+    The deadline's months are a per-collectivity setting: one clause per distinct figure among the
+    collectivities (a handful), never one per case."""
+    months_in_force = (
+        Collectivity.objects.order_by().values_list("rejection_notice_months", flat=True).distinct()
+    )
+    late = Q(pk__in=[])
+    for months in sorted(months_in_force):
+        late |= Q(
+            **{
+                f"{prefix}collectivity__rejection_notice_months": months,
+                f"{prefix}submitted_at__lt": now - relativedelta(months=months),
+            }
+        )
+    return (
+        Q(**{f"{prefix}kind": Case.Kind.PETITION, f"{prefix}state__in": [S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION]})
+        & late
     )
 
 
@@ -80,6 +91,17 @@ class InboxRow:
     taken_by_other: bool
 
 
+# The case columns a row shows, read in the tasks' own query through the process's case (one join).
+_CASE_COLUMNS = ("id", "reference", "title", "kind", "state", "submitted_at", "legal_deadline_on", "collectivity_id")
+
+
+def _with_case(qs: QuerySet[Task]) -> QuerySet[Task]:
+    return qs.select_related("process", "owner").annotate(
+        **{f"inbox_case_{name}": F(f"process__case__{name}") for name in _CASE_COLUMNS},
+        inbox_case_months=F("process__case__collectivity__rejection_notice_months"),
+    )
+
+
 def inbox(user, *, kind: str | None = None, committee: int | None = None, step: str | None = None):
     """The active tasks of the user's groups, overdue first, then oldest first."""
     now = timezone.now()
@@ -90,21 +112,26 @@ def inbox(user, *, kind: str | None = None, committee: int | None = None, step: 
         qs = qs.filter(process__artifact_object_id__in=Case.objects.filter(committee_id=committee).values("id"))
     if step:
         qs = qs.filter(flow_task__endswith=f".{step}")
-    overdue_ids = _overdue_cases(now).filter(pk=OuterRef("process__artifact_object_id"))
-    return qs.annotate(is_overdue=Exists(overdue_ids)).order_by("-is_overdue", "created", "id")
+    overdue = ExpressionWrapper(_overdue_q(now, prefix="process__case__"), output_field=BooleanField())
+    return _with_case(qs).annotate(is_overdue=overdue).order_by("-is_overdue", "created", "id")
+
+
+def _row_case(task: Task) -> Case | None:
+    values = {name: getattr(task, f"inbox_case_{name}", None) for name in _CASE_COLUMNS}
+    if values["id"] is None:
+        return None
+    collectivity = Collectivity(pk=values["collectivity_id"], rejection_notice_months=task.inbox_case_months)
+    case = Case(**values)
+    case.collectivity = collectivity
+    return case
 
 
 def inbox_rows(tasks) -> list[InboxRow]:
-    """Materialise one page of tasks with their cases: two queries, whatever the page size."""
-    tasks = list(tasks)
-    ids = [t.process.artifact_object_id for t in tasks]
-    cases = {
-        c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("collectivity", "committee", "service")
-    }
+    """Materialise one page of tasks with their cases: the page's own query, whatever its size."""
     now = timezone.now()
     rows = []
     for task in tasks:
-        case = cases.get(task.process.artifact_object_id)
+        case = _row_case(task)
         if case is None:
             continue
         step = task.flow_task.name if task.flow_task else ""
@@ -126,35 +153,53 @@ def inbox_rows(tasks) -> list[InboxRow]:
 
 
 def inbox_counts(user) -> dict:
-    """Counts per kind, step and committee for the filter bar (three grouped queries)."""
-    base = _active_base(user)
-    case_ids = base.values("process__artifact_object_id")
-    by_kind = dict(
-        Case.objects.filter(pk__in=case_ids).values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
-    )
-    by_committee = dict(
-        Case.objects.filter(pk__in=case_ids, committee__isnull=False)
-        .values_list("committee")
+    """Active tasks per kind, step and committee for the filter bar, in one grouped query over the
+    tasks joined to their cases; `groups` keeps the (kind, committee, step, n) rows so that the
+    count of a filtered inbox is read from them (inbox_count) instead of counted again."""
+    rows = (
+        _active_base(user)
+        .values_list("process__case__kind", "process__case__committee_id", "flow_task")
         .annotate(n=Count("id"))
-        .values_list("committee", "n")
+        .order_by()
     )
+    groups = [(kind, committee, str(flow_task).rsplit(".", 1)[-1], n) for kind, committee, flow_task, n in rows]
+    by_kind: dict[str, int] = {}
+    by_committee: dict[int, int] = {}
     by_step: dict[str, int] = {}
-    for flow_task, n in base.values_list("flow_task").annotate(n=Count("id")).values_list("flow_task", "n"):
-        name = str(flow_task).rsplit(".", 1)[-1]
-        by_step[name] = by_step.get(name, 0) + n
-    return {"kind": by_kind, "committee": by_committee, "step": by_step, "total": sum(by_kind.values())}
+    for kind, committee, step, n in groups:
+        by_kind[kind] = by_kind.get(kind, 0) + n
+        if committee is not None:
+            by_committee[committee] = by_committee.get(committee, 0) + n
+        by_step[step] = by_step.get(step, 0) + n
+    return {
+        "kind": by_kind,
+        "committee": by_committee,
+        "step": by_step,
+        "total": sum(by_kind.values()),
+        "groups": groups,
+    }
+
+
+def inbox_count(counts: dict, *, kind: str | None = None, committee: int | None = None, step: str | None = None) -> int:
+    """The number of tasks `inbox(user, kind=..., committee=..., step=...)` lists, from inbox_counts."""
+    return sum(
+        n
+        for k, c, s, n in counts["groups"]
+        if (not kind or k == kind) and (not committee or c == committee) and (not step or s == step)
+    )
 
 
 def archive(user) -> QuerySet[Task]:
     """Tasks this user completed, newest first."""
     return (
-        Task.objects.filter(
-            process__artifact_content_type=case_content_type(),
-            flow_task_type="HUMAN",
-            owner=user,
-            status=STATUS.DONE,
+        _with_case(
+            Task.objects.filter(
+                process__artifact_content_type=case_content_type(),
+                flow_task_type="HUMAN",
+                owner=user,
+                status=STATUS.DONE,
+            )
         )
-        .select_related("process")
         .annotate(is_overdue=Value(False, output_field=BooleanField()))
         .order_by("-finished", "-id")
     )

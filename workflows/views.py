@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from cases import roles
 from cases.errors import DomainError
 from cases.models import Case
+from cases.register_cache import CountedPaginator
 
 from . import selectors, services
 from .flows import STEPS
@@ -64,13 +65,14 @@ def inbox(request):
         committee = _id_or_none(request.GET.get("committee"))
     except BadFilter:
         return _bad_filter(request)
-    tasks = selectors.inbox(request.user, kind=kind, committee=committee, step=step).select_related("process", "owner")
-    page = Paginator(tasks, 30).get_page(request.GET.get("page"))
+    counts = selectors.inbox_counts(request.user)
+    tasks = selectors.inbox(request.user, kind=kind, committee=committee, step=step)
+    total = selectors.inbox_count(counts, kind=kind, committee=committee, step=step)
+    page = CountedPaginator(tasks, 30, count=total).get_page(request.GET.get("page"))
     rows = selectors.inbox_rows(page.object_list)
     for row in rows:
         row.taken_by_me = row.task.owner_id == request.user.pk
         row.taken_by_other = bool(row.task.owner_id) and not row.taken_by_me
-    counts = selectors.inbox_counts(request.user)
     from cases.selectors import committee_list
 
     committees = [

@@ -21,6 +21,7 @@ from cases import files, roles, selectors, services
 from cases import states as S
 from cases.errors import DomainError, add_to_form
 from cases.forms import CaseFilingForm, CaseFilterForm, TrackForm, TransitionForm, transition_panels
+from cases.register_cache import CountedPaginator
 from cases.templatetags.mithaq import portal_collectivity
 
 PAGE_SIZE = 25
@@ -49,8 +50,10 @@ def register(request):
         committees=selectors.committee_list(collectivity=collectivity),
         years=selectors.case_years_public(collectivity=collectivity),
     )
-    cases = selectors.case_list_public(collectivity=collectivity, **form.filters())
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = form.filters()
+    cases = selectors.case_list_public(collectivity=collectivity, **filters)
+    count = selectors.case_count_public(cases, collectivity=collectivity, filters=filters)
+    page = CountedPaginator(cases, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     return render(request, "public/register.html", {"form": form, "page": page})
 
 

@@ -154,3 +154,109 @@ def test_report_with_its_document(world, client):
     assert attachment.purpose == "report" and attachment.public
     entry = TransitionEntry.objects.filter(case=case).last()
     assert entry.payload["public"]["attachment"]["name"] == "rapport.pdf"
+
+
+def _bulk_waiting_tasks(world, n: int) -> None:
+    """n more submitted proposals waiting for the bureau, copied in bulk from one filed through the
+    services (filing a thousand through them would take minutes)."""
+    import copy
+
+    from cases.models import Case
+
+    template = world.case_in("submitted", "proposal")
+    task = active_tasks(template.pk).get()
+    cases = []
+    for i in range(n):
+        case = copy.copy(template)
+        case.pk = case.id = None
+        case._state.adding = True
+        case.reference = f"BULK-{i}"
+        case.sequence = 100000 + i
+        cases.append(case)
+    cases = Case.objects.bulk_create(cases)
+    processes = []
+    for case in cases:
+        process = copy.copy(task.process)
+        process.pk = process.id = None
+        process._state.adding = True
+        process.artifact_object_id = case.pk
+        processes.append(process)
+    processes = type(task.process).objects.bulk_create(processes)
+    tasks = []
+    for process in processes:
+        clone = copy.copy(task)
+        clone.pk = clone.id = None
+        clone._state.adding = True
+        clone.process = process
+        tasks.append(clone)
+    type(task).objects.bulk_create(tasks)
+
+
+def _inbox_sql(client, user) -> list[str]:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("workflows:inbox"))
+    assert response.status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_inbox_query_count_same_for_10_and_1000_tasks(world, client):
+    for _ in range(10):
+        world.case_in("submitted", "proposal")
+    few = _inbox_sql(client, world["bureau"])
+    _bulk_waiting_tasks(world, 990)
+    assert selectors.inbox_counts(world["bureau"])["total"] >= 1000
+    many = _inbox_sql(client, world["bureau"])
+    assert len(few) == len(many)
+
+
+def test_inbox_sql_has_no_per_case_clause(world, client):
+    """The statements do not grow with the rows: no `IN (id, id, ...)` list of cases or tasks, and
+    each statement is as long at 1,000 tasks as at 10 (only the figures in it differ)."""
+    import re
+
+    for _ in range(10):
+        world.case_in("submitted", "proposal")
+    few = _inbox_sql(client, world["bureau"])
+    _bulk_waiting_tasks(world, 990)
+    many = _inbox_sql(client, world["bureau"])
+    id_list = re.compile(r"IN \(\s*(?:%s|'?\d+'?)(?:\s*,\s*(?:%s|'?\d+'?)){2,}\s*\)", re.IGNORECASE)
+    for sql in many:
+        assert not id_list.search(sql), sql[:300]
+    for small, large in zip(few, many, strict=True):
+        assert abs(len(large) - len(small)) < 40, (small[:200], large[:200])
+
+
+def test_inbox_lists_overdue_petitions_first(world, client):
+    import datetime
+
+    from django.utils import timezone
+
+    recent = world.case_in("submitted", "proposal")
+    late = world.case_in("submitted", "petition")
+    # Filed long ago: past the legal notice deadline of OL 113-14 art. 125.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_case SET submitted_at = %s WHERE id = %s",
+            [timezone.now() - datetime.timedelta(days=200), late.pk],
+        )
+    rows = selectors.inbox_rows(selectors.inbox(world["bureau"]))
+    assert [r.case.reference for r in rows][:2] == [late.reference, recent.reference]
+    assert rows[0].overdue and not rows[1].overdue
+    assert rows[0].due is not None
+
+
+def test_inbox_counts_and_filtered_page_count_agree(world, client):
+    for _ in range(2):
+        world.case_in("submitted", "proposal")
+    world.case_in("submitted", "petition")
+    world.case_in("under_review", "proposal")
+    client.force_login(world["bureau"])
+    counts = selectors.inbox_counts(world["bureau"])
+    assert counts["total"] == 4
+    assert counts["kind"] == {"proposal": 3, "petition": 1}
+    assert sum(counts["step"].values()) == 4
+    for query, expected in (("", 4), ("?kind=petition", 1), ("?kind=proposal", 3)):
+        response = client.get(reverse("workflows:inbox") + query)
+        assert response.context["page"].paginator.count == expected
+        assert len(response.context["rows"]) == expected
