@@ -147,7 +147,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             S.SUBMITTED,
             pgettext_lazy("transition", "File"),
             "submit",
-            (Edge((S.DRAFT,), P.is_submitter, "submitter"), Edge((S.DRAFT,), P.is_intake, roles.INTAKE)),
+            (Edge((S.DRAFT,), P.is_submitter, "submitter"), Edge((S.DRAFT,), P.is_intake_for_desk_case, roles.INTAKE)),
         ),
         TransitionSpec(
             "start_review",
@@ -185,7 +185,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             "provide_information",
             (
                 Edge((S.AWAITING_INFORMATION,), P.is_submitter, "submitter", ADMISSIBILITY_KINDS),
-                Edge((S.AWAITING_INFORMATION,), P.is_intake, roles.INTAKE, ADMISSIBILITY_KINDS),
+                Edge((S.AWAITING_INFORMATION,), P.is_intake_for_desk_case, roles.INTAKE, ADMISSIBILITY_KINDS),
             ),
             (
                 FieldSpec("justification", "text", gettext_lazy("The completed items"), public=False),
