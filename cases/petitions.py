@@ -174,6 +174,8 @@ def _clean_row(raw, *, row: int, collectivity: Collectivity) -> tuple[dict | Non
         return None, RowResult(row, _("The text contains invalid characters."), "malformed")
     if not lifecycle.letter_count(full_name) or len(full_name) > 200:
         return None, RowResult(row, _("The full name is missing or too long."), "full_name")
+    if lifecycle.has_bidi_controls(full_name):
+        return None, RowResult(row, str(lifecycle.BIDI_CONTROLS_MESSAGE), "full_name")
     if not cnie:
         return None, RowResult(row, _("The CNIE number is missing."), "cnie_missing")
     if not pd.cnie_is_valid(cnie):
