@@ -108,6 +108,16 @@ is_implementing_service = is_service_of_case | (is_service_staff & _case_has_no_
 is_submitter = _is_submitter
 # The desk acts for people who filed on paper and have no account.
 is_intake_for_desk_filer = is_intake & _filed_at_desk_without_account
+@predicate
+def _staff_beyond_followup(user, case) -> bool:
+    return user.is_superuser or bool(user.group_names() & (roles.STAFF_GROUPS - {roles.FOLLOWUP}))
+
+
+# Who filed (name, e-mail, phone, address, the submitter's own steps in the history): the submitter
+# and the commune's staff. Not the follow-up team alone: charter 7.4 puts association
+# representatives on it, and it needs only the figures and the history (Law 09-08 minimisation).
+may_see_submitter_identity = is_submitter | (_staff_beyond_followup & in_case_collectivity)
+
 # The desk files (submit) and completes (provide_information) only what it registered: never an
 # online draft of a citizen, an association or the Equality Commission, which it cannot see.
 is_intake_for_desk_case = is_intake & _registered_at_desk_and_visible

@@ -81,6 +81,7 @@ def _render_case(request, case, *, bound: TransitionForm | None = None, status: 
     user = request.user
     in_implementation = case.state == S.IN_IMPLEMENTATION
     can_progress = in_implementation and lifecycle.P.is_service_of_case(user, case)
+    show_submitter = bool(lifecycle.P.may_see_submitter_identity(user, case))
     context = {
         "case": case,
         "late": in_implementation and case.planned_end is not None and case.planned_end < timezone.localdate(),
@@ -101,7 +102,8 @@ def _render_case(request, case, *, bound: TransitionForm | None = None, status: 
         "linked_opinions": list(selectors.case_linked_opinions(case)),
         "extra_panels": hooks.case_page_panels(request, case),
         "decision": selectors.case_decision(case),
-        "timeline": selectors.case_timeline(case=case, private=True),
+        "timeline": selectors.case_timeline(case=case, private=True, show_submitter=show_submitter),
+        "show_submitter": show_submitter,
         "linked_cases": selectors.case_linked_cases_public(case),
         "attachments": list(case.attachments.all()),
         "days_in_state": selectors.days_in_state(case),
