@@ -128,7 +128,8 @@ def case_detail(request, reference: str):
 def transition(request, reference: str, name: str):
     spec = lifecycle.TRANSITIONS.get(name)
     case = selectors.case_get(reference=reference)
-    if spec is None or case is None:
+    # Someone else's draft does not exist for this user, here as on its page and in the API.
+    if spec is None or case is None or not selectors.case_visible_to(user=request.user, case=case):
         raise Http404
     from_staff_page = request.resolver_match.namespace == "staff"
     form = TransitionForm(request.POST, request.FILES, spec=spec, case=case)
