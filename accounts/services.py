@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 
-from cases import roles
+from cases import lifecycle, roles
 from cases.errors import DomainError
 
 from . import ratelimit, selectors, tokens
@@ -137,6 +137,17 @@ def _site_url(base_url: str | None) -> str:
     return (getattr(settings, "MITHAQ_SITE_URL", "") or base_url or "http://127.0.0.1:8000").rstrip("/")
 
 
+def _refuse_bidi_controls(**names: str) -> None:
+    """Names are shown to staff beside case references: no text-reordering controls in them."""
+    errors = {
+        field: [str(lifecycle.BIDI_CONTROLS_MESSAGE)]
+        for field, value in names.items()
+        if lifecycle.has_bidi_controls(value)
+    }
+    if errors:
+        raise AccountRefused(field_errors=errors)
+
+
 # Sign-up ------------------------------------------------------------------------------------
 
 
@@ -156,6 +167,7 @@ def user_signup(
 
     username = (username or "").strip()
     password = password or ""
+    _refuse_bidi_controls(username=username, first_name=first_name, last_name=last_name)
     email = _normalize_email(email)
     if not email:
         raise AccountRefused(field_errors={"email": [gettext("Enter an e-mail address.")]})
@@ -407,6 +419,7 @@ def user_profile_update(
     base_url: str | None = None,
 ) -> ProfileUpdate:
     """Change names, language and e-mail; a new address is unverified until its own link is used."""
+    _refuse_bidi_controls(first_name=first_name, last_name=last_name)
     email = _normalize_email(email)
     if not email:
         raise AccountRefused(field_errors={"email": [gettext("Enter an e-mail address.")]})

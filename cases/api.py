@@ -366,6 +366,10 @@ class CaseTransitionView(ApiView):
             # No such case; the transition name is checked first, in the service's order.
             lifecycle.get_spec(name)
             raise NotFound(_("No such case."))
+        lifecycle.get_spec(name)
+        # A draft the requester may not see answers 404 here as on its detail (no 403 that would
+        # tell someone else's draft exists).
+        _visible_case(request, reference)
         services.case_transition(actor=request.user, case=reference, name=name, data=data)
         case = selectors.case_get(reference=reference)
         return Response(ser.CaseDetailSerializer(case, context={"request": request}).data)

@@ -73,6 +73,30 @@ def has_invalid_characters(text: str) -> bool:
     return _INVALID.search(text) is not None
 
 
+# Unicode bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): in a
+# title or a name they reorder what is shown ("Trojan Source", CVE-2021-42574), so a reference or a
+# name can read differently from what is stored and audited. LRM and RLM (U+200E, U+200F) are kept:
+# they reorder nothing beyond themselves and Arabic typists use them to place a Latin word or a
+# number next to Arabic; pages show user text inside dir="auto" and <bdi> instead.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROLS_MESSAGE = gettext_lazy(
+    "Remove the invisible direction-control characters (such as U+202E): they would make the text "
+    "read differently from what is recorded."
+)
+
+
+def has_bidi_controls(text: str) -> bool:
+    return isinstance(text, str) and _BIDI_CONTROLS.search(text) is not None
+
+
+def validate_no_bidi_controls(value) -> None:
+    """Model and form validator for titles and names."""
+    if has_bidi_controls(value):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(BIDI_CONTROLS_MESSAGE, code="bidi_control")
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
@@ -147,7 +171,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             S.SUBMITTED,
             pgettext_lazy("transition", "File"),
             "submit",
-            (Edge((S.DRAFT,), P.is_submitter, "submitter"), Edge((S.DRAFT,), P.is_intake, roles.INTAKE)),
+            (Edge((S.DRAFT,), P.is_submitter, "submitter"), Edge((S.DRAFT,), P.is_intake_for_desk_case, roles.INTAKE)),
         ),
         TransitionSpec(
             "start_review",
@@ -185,7 +209,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             "provide_information",
             (
                 Edge((S.AWAITING_INFORMATION,), P.is_submitter, "submitter", ADMISSIBILITY_KINDS),
-                Edge((S.AWAITING_INFORMATION,), P.is_intake, roles.INTAKE, ADMISSIBILITY_KINDS),
+                Edge((S.AWAITING_INFORMATION,), P.is_intake_for_desk_case, roles.INTAKE, ADMISSIBILITY_KINDS),
             ),
             (
                 FieldSpec("justification", "text", gettext_lazy("The completed items"), public=False),

@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from . import states as S
+from .lifecycle import validate_no_bidi_controls
 
 
 def _default_session_months() -> list[int]:
@@ -42,8 +43,8 @@ class Collectivity(models.Model):
     code = models.CharField(
         _("reference code"), max_length=5, unique=True, help_text=_("Prefix of case references, e.g. DMN.")
     )
-    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
-    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, validators=[validate_no_bidi_controls])
+    name_fr = models.CharField(_("name (French)"), max_length=200, validators=[validate_no_bidi_controls])
     type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.COMMUNE)
     population_legal = models.PositiveIntegerField(
         _("legal population"), null=True, blank=True, help_text=_("From the decree authenticating the legal population.")
@@ -195,8 +196,8 @@ def localized(ar: str, fr: str) -> str:
 
 class NamedOrgModel(models.Model):
     collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.PROTECT)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
-    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, validators=[validate_no_bidi_controls])
+    name_fr = models.CharField(_("name (French)"), max_length=200, validators=[validate_no_bidi_controls])
 
     class Meta:
         abstract = True
@@ -290,8 +291,8 @@ class Association(models.Model):
     """A registered association (Dahir of 1958) of the collectivity's registry."""
 
     collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.PROTECT)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=250)
-    name_fr = models.CharField(_("name (French)"), max_length=250, blank=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=250, validators=[validate_no_bidi_controls])
+    name_fr = models.CharField(_("name (French)"), max_length=250, blank=True, validators=[validate_no_bidi_controls])
     founded_on = models.DateField(_("legal founding date"))
     seat_in_collectivity = models.BooleanField(_("seat in the collectivity"), default=True)
     branch_in_collectivity = models.BooleanField(_("branch in the collectivity"), default=False)
@@ -397,7 +398,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))
     tracking_code_hash = models.CharField(max_length=128, editable=False)
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_no_bidi_controls])
     description = models.TextField(_("description"))
     subject = models.CharField(_("subject domain"), max_length=120, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)

@@ -36,6 +36,11 @@ ASSOCIATION_ATTACHMENTS = (
     CaseAttachment.Purpose.MANDATE,
 )
 
+DRAFT_SIGNATURES_REFUSED = gettext_lazy(
+    "This petition is still a draft: its signatures are the agent's working data. "
+    "The council bureau sees the signatories once the petition is filed."
+)
+
 # The bureau's admissibility checklist (DOMAIN 3.3). Codes match lifecycle.INADMISSIBILITY_GROUNDS.
 CHECKLIST = {
     "signatures": gettext_lazy("Enough valid, distinct signatories (art. 123)"),
@@ -112,6 +117,10 @@ def signatures_for_bureau(*, user, case: Case, what: str = "list"):
     """The signatories with their personal data; every call writes an access log row."""
     if not can_see_personal_data(user, case):
         raise TransitionNotAllowed(_("Only the council bureau sees signatories' personal data."))
+    if case.state == S.DRAFT:
+        # Before filing the signatures are the agent's working data; the bureau examines them once
+        # the petition is filed (OL 113-14 art. 125; Law 09-08 minimisation).
+        raise TransitionNotAllowed(DRAFT_SIGNATURES_REFUSED)
     rows = list(Signature.objects.filter(case=case).order_by("id"))
     SignatureAccessLog.objects.create(user=user, case=case, what=what, count=len(rows))
     for row in rows:
@@ -165,6 +174,8 @@ def _clean_row(raw, *, row: int, collectivity: Collectivity) -> tuple[dict | Non
         return None, RowResult(row, _("The text contains invalid characters."), "malformed")
     if not lifecycle.letter_count(full_name) or len(full_name) > 200:
         return None, RowResult(row, _("The full name is missing or too long."), "full_name")
+    if lifecycle.has_bidi_controls(full_name):
+        return None, RowResult(row, str(lifecycle.BIDI_CONTROLS_MESSAGE), "full_name")
     if not cnie:
         return None, RowResult(row, _("The CNIE number is missing."), "cnie_missing")
     if not pd.cnie_is_valid(cnie):
@@ -421,6 +432,8 @@ def signatures_invalidate(*, actor, case: Case | str, signature_ids: list[int], 
         locked = _lock(case)
         if not lifecycle.P.is_bureau_member(actor, locked):
             raise TransitionNotAllowed(_("Only the council bureau invalidates signatures."))
+        if locked.state == S.DRAFT:
+            raise TransitionNotAllowed(DRAFT_SIGNATURES_REFUSED)
         if locked.state in S.CLOSED_STATES:
             raise InvalidTransition(_("The case is closed."))
         targets = list(Signature.objects.select_for_update().filter(case=locked, pk__in=signature_ids, valid=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import roles
+from . import states as S
 
 
 class Predicate:
@@ -90,6 +91,16 @@ def _filed_at_desk_without_account(user, case) -> bool:
     return case.submitter_id is None and case.association_id is None and case.filed_by_id is not None
 
 
+@predicate
+def _registered_at_desk_and_visible(user, case) -> bool:
+    # Channel desk, paper or meeting: the desk registered it for a person (with or without an
+    # association) who is not a user acting online. A draft is private: like the staff case list
+    # and the API (cases.selectors.case_list_for_staff), only the agent who registered it sees it.
+    if case.filed_by_id is None or case.submitter_id is not None or case.channel == "online":
+        return False
+    return case.state != S.DRAFT or case.filed_by_id == user.id
+
+
 is_committee_member_of_case = in_group(roles.COMMITTEE) & _member_of_case_committee
 is_service_of_case = in_group(roles.SERVICE) & _member_of_case_service
 # plan_implementation: the case's service if one is named, else any service of the collectivity.
@@ -97,3 +108,16 @@ is_implementing_service = is_service_of_case | (is_service_staff & _case_has_no_
 is_submitter = _is_submitter
 # The desk acts for people who filed on paper and have no account.
 is_intake_for_desk_filer = is_intake & _filed_at_desk_without_account
+@predicate
+def _staff_beyond_followup(user, case) -> bool:
+    return user.is_superuser or bool(user.group_names() & (roles.STAFF_GROUPS - {roles.FOLLOWUP}))
+
+
+# Who filed (name, e-mail, phone, address, the submitter's own steps in the history): the submitter
+# and the commune's staff. Not the follow-up team alone: charter 7.4 puts association
+# representatives on it, and it needs only the figures and the history (Law 09-08 minimisation).
+may_see_submitter_identity = is_submitter | (_staff_beyond_followup & in_case_collectivity)
+
+# The desk files (submit) and completes (provide_information) only what it registered: never an
+# online draft of a citizen, an association or the Equality Commission, which it cannot see.
+is_intake_for_desk_case = is_intake & _registered_at_desk_and_visible

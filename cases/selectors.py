@@ -120,9 +120,10 @@ class TimelineItem:
     documents: list = field(default_factory=list)
 
 
-def case_timeline(*, case: Case, private: bool = False) -> list[TimelineItem]:
+def case_timeline(*, case: Case, private: bool = False, show_submitter: bool = True) -> list[TimelineItem]:
     """The case's history. The public part (DOMAIN 5): transitions, decisions with their
-    justifications and public fields; never personal data nor the actor's name."""
+    justifications and public fields; never personal data nor the actor's name. Without
+    `show_submitter` (the follow-up team) the staff history names no submitter."""
     entries = TransitionEntry.objects.filter(case=case).select_related("actor").order_by("seq")
     items: list[TimelineItem] = []
     for e in entries:
@@ -143,7 +144,9 @@ def case_timeline(*, case: Case, private: bool = False) -> list[TimelineItem]:
                 to_label=S.state_label(e.to_state, case.kind),
                 role=e.role,
                 role_label=str(roles.ROLE_LABELS.get(e.role, e.role)) if e.role != "submitter" else "",
-                actor=(e.actor.get_full_name() or e.actor.username) if (private and e.actor) else "",
+                actor=(e.actor.get_full_name() or e.actor.username)
+                if (private and e.actor and (show_submitter or e.role != "submitter"))
+                else "",
                 justification=e.justification if (private or show_justification) else "",
                 public=public_payload,
                 private=(e.payload or {}).get("private", {}) if private else {},
@@ -151,7 +154,7 @@ def case_timeline(*, case: Case, private: bool = False) -> list[TimelineItem]:
             )
         )
     if private:
-        items.extend(_field_changes(case))
+        items.extend(_field_changes(case, show_submitter=show_submitter))
         items.sort(key=lambda i: (i.at, i.seq or 0))
     return items
 
@@ -159,7 +162,7 @@ def case_timeline(*, case: Case, private: bool = False) -> list[TimelineItem]:
 _TRACKED_FIELDS = ("title", "description", "subject", "committee", "service", "session", "deliberation_number")
 
 
-def _field_changes(case: Case) -> list[TimelineItem]:
+def _field_changes(case: Case, show_submitter: bool = True) -> list[TimelineItem]:
     """Edits outside transitions, from simple-history (staff timeline only)."""
     records = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
     out = []
@@ -174,7 +177,11 @@ def _field_changes(case: Case) -> list[TimelineItem]:
                 at=cur.history_date,
                 kind="field_change",
                 label=cur.history_change_reason or "",
-                actor=(cur.history_user.username if cur.history_user else ""),
+                actor=(
+                    cur.history_user.username
+                    if cur.history_user and (show_submitter or cur.history_user_id != case.submitter_id)
+                    else ""
+                ),
                 changes=[(c.field, c.old, c.new) for c in delta.changes],
             )
         )

@@ -181,6 +181,9 @@ def case_create(
         if len(value) > limit:
             errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": limit})
         clean[name] = value
+    for name in ("title", "submitter_name"):
+        if lifecycle.has_bidi_controls(clean.get(name)):
+            errors.setdefault(name, []).append(str(lifecycle.BIDI_CONTROLS_MESSAGE))
     for name in ("title", "description"):
         if name in clean and not lifecycle.letter_count(clean[name]):
             errors.setdefault(name, []).append(_("This field is required."))
@@ -725,6 +728,8 @@ def case_milestone_add(*, actor, case: Case | str | int, title: str, planned_on,
         errors: dict[str, list[str]] = {}
         if not isinstance(title, str) or not lifecycle.letter_count(title) or len(title) > 200:
             errors["title"] = [_("Name the milestone (at most 200 characters).")]
+        elif lifecycle.has_bidi_controls(title):
+            errors["title"] = [str(lifecycle.BIDI_CONTROLS_MESSAGE)]
         date = _parse_date(planned_on)
         if date is None:
             errors["planned_on"] = [_("Give a date (YYYY-MM-DD).")]

@@ -149,6 +149,10 @@ def case_desk_panel(request, case):
     tasks = list(selectors.case_tasks(case))
     if not tasks:
         return None
+    from cases import lifecycle
+
+    # The follow-up team is not told who filed: a task waiting on the submitter names no one.
+    show_submitter = bool(lifecycle.P.may_see_submitter_identity(request.user, case))
     rows = []
     for task in tasks:
         step = task.flow_task.name if task.flow_task else ""
@@ -158,6 +162,7 @@ def case_desk_panel(request, case):
                 "label": STEPS[step][3] if step in STEPS else step,
                 "active": task.status in ("NEW", "ASSIGNED", "STARTED"),
                 "mine": task.owner_id == request.user.pk,
+                "show_owner": show_submitter or task.owner_permission != "workflows.desk_submitter",
                 "can_take": task.status == "NEW"
                 and selectors.task_for_user(request.user, task.pk) is not None,
             }

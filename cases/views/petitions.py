@@ -196,6 +196,10 @@ def _signatures_context(request, case: Case, **extra) -> dict:
     is_intake = bool(lifecycle.P.is_intake(user, case))
     if not (is_bureau or is_intake):
         raise PermissionDenied
+    if is_bureau and case.state == S.DRAFT:
+        if not is_intake:
+            raise DraftSignaturesRefused
+        is_bureau = False  # also at the desk: the desk's masked view, as for any draft
     context = {
         "case": case,
         "is_bureau": is_bureau,
@@ -224,8 +228,21 @@ def _signatures_context(request, case: Case, **extra) -> dict:
     return context
 
 
+class DraftSignaturesRefused(Exception):
+    """The bureau opened the signatures of a petition still in draft."""
+
+
 def _render_signatures(request, case: Case, status: int = 200, **extra):
-    return render(request, "petitions/staff_signatures.html", _signatures_context(request, case, **extra), status=status)
+    try:
+        context = _signatures_context(request, case, **extra)
+    except DraftSignaturesRefused:
+        return render(
+            request,
+            "errors/error.html",
+            {"title": _("Access refused"), "status": 403, "detail": petitions.DRAFT_SIGNATURES_REFUSED},
+            status=403,
+        )
+    return render(request, "petitions/staff_signatures.html", context, status=status)
 
 
 @login_required
@@ -242,6 +259,8 @@ def staff_signatures_invalidate(request, reference: str):
     case = _petition_or_404(reference)
     if not petitions.can_see_personal_data(request.user, case):
         raise PermissionDenied
+    if case.state == S.DRAFT:
+        return _render_signatures(request, case, status=403)
     raw_ids = [v for v in request.POST.getlist("signatures") if v.isdigit()]
     form = InvalidateSignaturesForm(request.POST, signature_ids=[int(v) for v in raw_ids])
     status = 400

@@ -81,8 +81,9 @@ def _render_case(request, case, *, bound: TransitionForm | None = None, status: 
     user = request.user
     in_implementation = case.state == S.IN_IMPLEMENTATION
     can_progress = in_implementation and lifecycle.P.is_service_of_case(user, case)
+    show_submitter = bool(lifecycle.P.may_see_submitter_identity(user, case))
     documents = files.documents_for(user=user, case=case)
-    timeline = selectors.case_timeline(case=case, private=True)
+    timeline = selectors.case_timeline(case=case, private=True, show_submitter=show_submitter)
     files.attach_to_timeline(timeline, documents=documents)
     context = {
         "case": case,
@@ -105,6 +106,7 @@ def _render_case(request, case, *, bound: TransitionForm | None = None, status: 
         "extra_panels": hooks.case_page_panels(request, case),
         "decision": selectors.case_decision(case),
         "timeline": timeline,
+        "show_submitter": show_submitter,
         "linked_cases": selectors.case_linked_cases_public(case),
         "attachments": documents,
         "days_in_state": selectors.days_in_state(case),
@@ -129,7 +131,8 @@ def case_detail(request, reference: str):
 def transition(request, reference: str, name: str):
     spec = lifecycle.TRANSITIONS.get(name)
     case = selectors.case_get(reference=reference)
-    if spec is None or case is None:
+    # Someone else's draft does not exist for this user, here as on its page and in the API.
+    if spec is None or case is None or not selectors.case_visible_to(user=request.user, case=case):
         raise Http404
     from_staff_page = request.resolver_match.namespace == "staff"
     form = TransitionForm(request.POST, request.FILES, spec=spec, case=case)

@@ -451,3 +451,34 @@ def test_malformed_references_are_a_404(world, client_as, reference):
     assert_error(client.get(list_url(reference)), 404, "not_found")
     assert_error(client.post(do_url(reference, "start_review"), {}, format="json"), 404, "not_found")
     assert_error(client.post(do_url(reference, "no_such"), {}, format="json"), 404, "unknown_transition")
+
+
+# The desk acts only on the cases it registered ------------------------------------------------
+
+
+def test_intake_submitting_a_draft_it_cannot_see_is_a_404(world, client_as):
+    """An Equality Commission opinion and another citizen's proposal: hidden as on their detail."""
+    for kind in ("advisory_opinion", "proposal"):
+        case = world.new_case(kind)
+        before = counts()
+        response = client_as(world["intake"]).post(do_url(case.reference, "submit"), {}, format="json")
+        assert_error(response, 404, "not_found")
+        assert counts() == before
+        assert Case.objects.get(pk=case.pk).state == "draft"
+
+
+def test_intake_submits_a_draft_it_registered_through_the_api(world, client_as):
+    case = world.new_case("proposal", actor=world["intake"], submitter_name="Fatima Zahra")
+    response = client_as(world["intake"]).post(do_url(case.reference, "submit"), {}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "submitted"
+
+
+def test_intake_providing_information_for_an_online_case_is_a_403(world, client_as):
+    case = world.case_in("awaiting_information")
+    before = counts()
+    response = client_as(world["intake"]).post(
+        do_url(case.reference, "provide_information"), world.payload_for("provide_information"), format="json"
+    )
+    assert_error(response, 403, "forbidden")
+    assert counts() == before

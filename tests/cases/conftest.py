@@ -90,10 +90,18 @@ class Stage:
     world: World
     case_ids: dict[tuple[str, str], int]
     superuser: object
+    # Petitions and proposals registered at the desk for a person without an account.
+    desk_case_ids: dict[tuple[str, str], int]
 
     def case(self, kind: str, state: str) -> Case:
         """A fresh instance each time: module-level instances must never carry a test's changes."""
         return Case.objects.select_related("submitter", "collectivity").get(pk=self.case_ids[(kind, state)])
+
+    def case_for(self, role: str, kind: str, state: str) -> Case:
+        """The desk acts only on cases it registered: its own case where the stage has one."""
+        if role == "intake" and (kind, state) in self.desk_case_ids:
+            return Case.objects.select_related("submitter", "collectivity").get(pk=self.desk_case_ids[(kind, state)])
+        return self.case(kind, state)
 
     def actor(self, who: str, case: Case | None = None):
         if who == "anonymous":
@@ -115,5 +123,11 @@ def stage(django_db_setup, django_db_blocker):
         # The draft petition is ready to be filed: the lifecycle tests are about the table, not
         # about collecting signatures.
         sign_for_filing(world, Case.objects.get(pk=case_ids[("petition", "draft")]))
-        yield Stage(world=world, case_ids=case_ids, superuser=superuser)
+        desk_case_ids = {
+            (kind, state): world.case_in(state, kind, actor=world["intake"], submitter_name="Fatima Zahra").pk
+            for kind in ("petition", "proposal")
+            for state in ("draft", "awaiting_information")
+        }
+        sign_for_filing(world, Case.objects.get(pk=desk_case_ids[("petition", "draft")]))
+        yield Stage(world=world, case_ids=case_ids, superuser=superuser, desk_case_ids=desk_case_ids)
         transaction.set_rollback(True)

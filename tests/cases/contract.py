@@ -56,6 +56,8 @@ TRANSITION_NAMES = (
 # "submitter" is not a group: it is whoever filed the case (or, for an association's case, any
 # member of that association, DOMAIN 1).
 SUBMITTER = "submitter"
+# Where the desk acts for a person: a case it registered (not an online filing).
+DESK_CHANNELS = ("desk", "paper", "meeting")
 
 WITHDRAWABLE = ("draft", "submitted", "under_review", "awaiting_information", "in_committee", "reported")
 
@@ -75,7 +77,11 @@ def _edges(name, sources, target, kinds, roles):
 
 EDGES: tuple[ContractEdge, ...] = tuple(
     [
-        *_edges("submit", ["draft"], "submitted", KINDS, {SUBMITTER, "intake"}),
+        # The desk files only what it registered for someone (channel desk or paper): "intake" on
+        # submit and provide_information holds for those cases alone, as "committee" holds only
+        # for its committee's cases. It never registers an opinion or a recommendation.
+        *_edges("submit", ["draft"], "submitted", ADMISSIBILITY_KINDS, {SUBMITTER, "intake"}),
+        *_edges("submit", ["draft"], "submitted", OPINION_KINDS, {SUBMITTER}),
         # Opinions and children's recommendations skip admissibility.
         *_edges("start_review", ["submitted"], "under_review", ADMISSIBILITY_KINDS, {"bureau"}),
         *_edges(

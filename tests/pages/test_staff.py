@@ -236,3 +236,21 @@ def test_every_problem_of_a_transition_form_shows_at_once(client, world):
     assert response.status_code == 400
     failed = [p for p in response.context["panels"] if p.failed][0]
     assert {"reason_code", "justification"} <= set(failed.form.errors)
+
+
+def test_the_desk_cannot_file_a_draft_it_does_not_see_from_the_pages(client, world):
+    """An Equality Commission draft does not exist for the desk: 404, nothing changed; a draft the
+    desk registered is filed from its page."""
+    from cases.models import Case
+
+    opinion = world.new_case("advisory_opinion")
+    client.force_login(world["intake"])
+    url = reverse("staff:transition", args=[opinion.reference, "submit"])
+    response = client.post(url, {"expected_state": "draft"})
+    assert response.status_code == 404
+    assert Case.objects.get(pk=opinion.pk).state == "draft"
+
+    mine = world.new_case("proposal", actor=world["intake"], submitter_name="Fatima Zahra")
+    response = client.post(reverse("staff:transition", args=[mine.reference, "submit"]), {"expected_state": "draft"})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=mine.pk).state == "submitted"

@@ -144,7 +144,8 @@ def test_the_desk_imports_a_csv_and_sees_each_rejected_row(client, world, draft)
 def test_the_bureau_has_no_paper_entry_form(client, world, draft):
     client.force_login(world[roles.BUREAU])
     response = client.get(reverse("staff:signatures", args=[draft.reference]))
-    assert response.status_code == 200
+    # A draft's signatures are the agent's working data: the bureau sees them after filing.
+    assert response.status_code == 403
     assert "paper_form" not in response.context
     assert client.post(reverse("staff:signatures_add", args=[draft.reference]), {}).status_code == 403
 

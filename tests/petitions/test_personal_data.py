@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from cases import petitions, roles
+from cases import petitions, roles, services
 from cases.models import Case, Signature, SignatureAccessLog
+from tests.cases.conftest import few_signatures
 from tests.factories import UserFactory
 
 ONLINE = {"full_name": "Naima Secretname", "cnie": "ON998877", "address": "Hay Essalam 12, Demnate", "link": "resident"}
@@ -151,3 +152,60 @@ def test_cnie_numbers_are_not_stored_in_clear(world, seeded):
     rows = petitions.signatures_for_bureau(user=world[roles.BUREAU], case=seeded["filed"][0])
     assert {row.cnie for row in rows} == {f"JK{100000 + i}" for i in range(100)}
     assert Case.objects.filter(pk=seeded["filed"][0].pk).exists()
+
+
+# A draft's signatures are the agent's working data ------------------------------------------------
+
+
+def test_the_bureau_cannot_open_the_signatures_of_a_draft(client, world, seeded):
+    draft = seeded["draft"]
+    client.force_login(world[roles.BUREAU])
+    response = client.get(reverse("staff:signatures", args=[draft.reference]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "still a draft" in html or "encore un brouillon" in html
+    _assert_clean(html, _forbidden_strings(seeded), "the bureau's view of a draft")
+    assert not SignatureAccessLog.objects.exists()
+
+    with pytest.raises(petitions.TransitionNotAllowed):
+        petitions.signatures_for_bureau(user=world[roles.BUREAU], case=draft)
+    assert not SignatureAccessLog.objects.exists()
+
+
+def test_the_bureau_cannot_invalidate_signatures_of_a_draft(client, world, seeded):
+    draft = seeded["draft"]
+    ids = list(Signature.objects.filter(case=draft).values_list("pk", flat=True)[:2])
+    client.force_login(world[roles.BUREAU])
+    response = client.post(
+        reverse("staff:signatures_invalidate", args=[draft.reference]),
+        {"signatures": ids, "reason": "Signatures en double sur la liste"},
+    )
+    assert response.status_code == 403
+    with pytest.raises(petitions.TransitionNotAllowed):
+        petitions.signatures_invalidate(
+            actor=world[roles.BUREAU], case=draft, signature_ids=ids, reason="Signatures en double sur la liste"
+        )
+    assert Signature.objects.filter(case=draft, valid=True).count() == 41
+
+
+def test_the_signatures_api_refuses_the_bureau_on_a_draft(world, seeded, client_as):
+    draft = seeded["draft"]
+    response = client_as(world[roles.BUREAU]).get(f"/api/v1/cases/{draft.reference}/signatures/")
+    assert response.status_code == 405
+    response = client_as(world[roles.BUREAU]).post(
+        f"/api/v1/cases/{draft.reference}/signatures/",
+        [{"full_name": "X Y", "cnie": "AB123456", "address": "Derb 1", "link": "resident"}],
+        format="json",
+    )
+    assert response.status_code == 403
+    _assert_clean(response.content.decode(), _forbidden_strings(seeded), "the API answer")
+
+
+def test_once_filed_the_bureau_sees_the_signatories(client, world, seeded):
+    draft = seeded["draft"]
+    few_signatures(world)
+    services.case_transition(actor=world[roles.CITIZEN], case=draft, name="submit", data={})
+    client.force_login(world[roles.BUREAU])
+    response = client.get(reverse("staff:signatures", args=[draft.reference]))
+    assert response.status_code == 200
+    assert "Signataire 7" in response.content.decode()

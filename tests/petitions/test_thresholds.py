@@ -8,7 +8,7 @@ import pytest
 from audit.models import TransitionEntry
 from cases import petitions, roles, services
 from cases import states as S
-from cases.errors import GuardFailed
+from cases.errors import GuardFailed, TransitionNotAllowed
 from cases.models import Collectivity
 from tests.petitions.conftest import add_signatures, make_collectivity, signatory_rows
 
@@ -61,11 +61,16 @@ def test_invalidated_and_duplicate_signatures_do_not_count(world):
     add_signatures(world, case, 100)
     again = add_signatures(world, case, 5)  # the same five card numbers
     assert again.accepted == 0 and {r.code for r in again.rejected} == {"duplicate"}
-    first = case.signatures.order_by("id").first()
-    petitions.signatures_invalidate(actor=world[roles.BUREAU], case=case, signature_ids=[first.pk], reason="Signed twice on paper.")
-    _refused(world, case)
     add_signatures(world, case, 1, start=100)
-    assert _submit(world, case).state == S.SUBMITTED
+    first = case.signatures.order_by("id").first()
+    # The bureau examines signatures once the petition is filed, never in the agent's draft.
+    with pytest.raises(TransitionNotAllowed):
+        petitions.signatures_invalidate(actor=world[roles.BUREAU], case=case, signature_ids=[first.pk], reason="Signed twice on paper.")
+    assert petitions.signature_count(case) == 101
+    filed = _submit(world, case)
+    assert filed.state == S.SUBMITTED
+    petitions.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=[first.pk], reason="Signed twice on paper.")
+    assert petitions.signature_count(filed) == 100
 
 
 def test_override_replaces_the_derived_minimum(world):

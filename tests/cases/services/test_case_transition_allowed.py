@@ -26,7 +26,7 @@ def test_every_transition_of_the_contract_is_exercised():
 
 @pytest.mark.parametrize(("edge", "kind", "role"), ALLOWED)
 def test_allowed_edge(stage, edge, kind, role):
-    case = stage.case(kind, edge.source)
+    case = stage.case_for(role, kind, edge.source)
     actor = stage.actor(role, case)
     before = counts(case)
 

@@ -32,9 +32,12 @@ def test_contract_and_code_name_the_same_states_and_transitions():
     assert set(lifecycle.TRANSITIONS) == set(TRANSITION_NAMES)
 
 
-def _in_scope(stage, name, case):
+def _in_scope(stage, name, case, role):
     """DOMAIN 1: a committee member sees only cases referred to their committee, a service only the
-    cases it implements. Out of scope, the refusal is about the role (403), not the state."""
+    cases it implements, the desk only the cases it registered. Out of scope, the refusal is about
+    the role (403), not the state."""
+    if role == "intake":
+        return case.pk in stage.desk_case_ids.values()
     if name == "report":
         return case.committee_id == stage.world.committee.pk
     if name == "complete":
@@ -44,11 +47,11 @@ def _in_scope(stage, name, case):
 
 @pytest.mark.parametrize(("kind", "state", "name", "role"), REFUSED)
 def test_refused_edge(stage, kind, state, name, role):
-    case = stage.case(kind, state)
+    case = stage.case_for(role, kind, state)
     actor = stage.actor(role, case)
     before = counts(case)
 
-    expected = errors.InvalidTransition if _in_scope(stage, name, case) else errors.TransitionNotAllowed
+    expected = errors.InvalidTransition if _in_scope(stage, name, case, role) else errors.TransitionNotAllowed
     with pytest.raises(errors.DomainError) as info:
         services.case_transition(actor=actor, case=case, name=name, data=stage.world.payload_for(name))
 

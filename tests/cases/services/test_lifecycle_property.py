@@ -18,7 +18,7 @@ from cases import states as S
 from cases.models import Case
 from notifications.models import OutboxEvent
 from tests.cases.conftest import few_signatures, sign_for_filing, verify_audit
-from tests.cases.contract import CLOSED_STATES, KINDS, SUBMITTER, edge_for, reachable_states
+from tests.cases.contract import CLOSED_STATES, DESK_CHANNELS, KINDS, SUBMITTER, edge_for, reachable_states
 from tests.factories import World
 
 ACTORS = (
@@ -76,6 +76,15 @@ class Actors:
         """Does actor `who` hold `role` on this case (DOMAIN 1 scoping included)?"""
         if role == SUBMITTER:
             return who != "anonymous" and self.users[who].pk == case.submitter_id
+        if role == "intake":
+            # The desk acts only on what it registered for someone; a draft only its own.
+            return (
+                who == "intake"
+                and case.channel in DESK_CHANNELS
+                and case.submitter_id is None
+                and case.filed_by_id is not None
+                and (case.state != "draft" or case.filed_by_id == self.users[who].pk)
+            )
         if role == "committee":
             return who in self.committee_of and self.committee_of[who] == case.committee_id
         if role == "service":

@@ -3,12 +3,14 @@
 The expectations are written out by hand from the DOMAIN table (not computed from
 cases.lifecycle). Cases are filed online: by `citizen` for petitions and proposals, by
 `equality_commission` / `children_council` for opinions, so those users are the submitters.
+The desk (`intake`) is refused on them: it acts only on cases it registered for someone, tested
+below on desk-registered cases.
 """
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from cases import errors, roles, services
+from cases import errors, lifecycle, roles, selectors, services
 from cases.models import Collectivity
 from tests.cases.conftest import counts
 from tests.cases.contract import TRANSITION_NAMES
@@ -20,14 +22,14 @@ ACTORS = (*roles.ROLE_GROUPS, "anonymous", "superuser")
 
 # (transition, kind, source state): the role groups that may take it (DOMAIN 3.2).
 MATRIX = {
-    ("submit", "proposal", "draft"): {"citizen", "intake"},
-    ("submit", "children_recommendation", "draft"): {"children_council", "intake"},
+    ("submit", "proposal", "draft"): {"citizen"},
+    ("submit", "children_recommendation", "draft"): {"children_council"},
     ("start_review", "proposal", "submitted"): {"bureau"},
     ("start_review", "petition", "submitted"): {"bureau"},
     ("declare_inadmissible", "petition", "submitted"): {"bureau"},
     ("declare_inadmissible", "proposal", "under_review"): {"bureau"},
     ("request_information", "petition", "under_review"): {"bureau"},
-    ("provide_information", "petition", "awaiting_information"): {"citizen", "intake"},
+    ("provide_information", "petition", "awaiting_information"): {"citizen"},
     ("refer_to_committee", "proposal", "under_review"): {"bureau"},
     ("refer_to_committee", "advisory_opinion", "submitted"): {"bureau"},
     ("report", "proposal", "in_committee"): {"committee"},
@@ -180,3 +182,48 @@ def test_inactive_user_cannot_act(stage):
 def test_anonymous_and_none_cannot_act(stage):
     for user in (AnonymousUser(), None):
         _refused(stage, user, stage.case("proposal", "draft"), "submit")
+
+
+# The desk acts only on the cases it registered --------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "filer"), [("advisory_opinion", "equality_commission"), ("proposal", "citizen")])
+def test_intake_cannot_submit_a_draft_it_did_not_register(stage, kind, filer):
+    """An Equality Commission opinion or another citizen's proposal is a private draft the desk
+    cannot see: it cannot file it either."""
+    case = stage.case(kind, "draft")
+    assert case.submitter == stage.world[filer]
+    _refused(stage, stage.world["intake"], case, "submit")
+    assert lifecycle.available_transitions(stage.world["intake"], case) == []
+
+
+def test_intake_cannot_provide_information_for_an_online_case(stage):
+    _refused(stage, stage.world["intake"], stage.case("petition", "awaiting_information"), "provide_information")
+
+
+@pytest.mark.parametrize("kind", ["proposal", "petition"])
+def test_intake_submits_a_draft_it_registered_at_the_desk(stage, kind):
+    case = stage.case_for("intake", kind, "draft")
+    assert (case.channel, case.submitter_id, case.filed_by_id) == ("desk", None, stage.world["intake"].pk)
+    before = counts(case)
+    result = services.case_transition(actor=stage.world["intake"], case=case, name="submit", data={})
+    assert result.state == "submitted"
+    assert counts(case).case_entries == before.case_entries + 1
+
+
+def test_intake_provides_information_for_a_case_registered_at_the_desk(stage):
+    """Once filed, a desk case is visible to every desk agent: a colleague may complete it."""
+    colleague = UserFactory(username="intake_b", groups=[roles.INTAKE])
+    case = stage.case_for("intake", "proposal", "awaiting_information")
+    result = services.case_transition(
+        actor=colleague, case=case, name="provide_information", data=stage.world.payload_for("provide_information")
+    )
+    assert result.state == "under_review"
+
+
+def test_another_desk_agent_cannot_submit_a_colleagues_draft(stage):
+    """A draft is seen only by the agent who registered it (cases.selectors.case_list_for_staff)."""
+    colleague = UserFactory(username="intake_c", groups=[roles.INTAKE])
+    case = stage.case_for("intake", "proposal", "draft")
+    assert not selectors.case_visible_to(user=colleague, case=case)
+    _refused(stage, colleague, case, "submit")
