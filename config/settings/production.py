@@ -1,5 +1,7 @@
 """Production: PostgreSQL, Redis broker, SMTP; secrets have no default."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env
 
 from .base import *  # noqa: F403
@@ -8,6 +10,9 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY")
+MITHAQ_AUDIT_SIGNING_KEY = env("MITHAQ_AUDIT_SIGNING_KEY")
+if MITHAQ_AUDIT_SIGNING_KEY.strip() == DEV_AUDIT_SIGNING_KEY:  # noqa: F405
+    raise ImproperlyConfigured("MITHAQ_AUDIT_SIGNING_KEY is the public development key: generate your own (README).")
 
 # Static files served by the application itself: no CDN, works on the commune's own network.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405

@@ -12,3 +12,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+MITHAQ_AUDIT_SIGNING_KEY = DEV_AUDIT_SIGNING_KEY  # noqa: F405
+# Tests publish digests explicitly; an automatic one would cover the backdated entries they write.
+MITHAQ_AUDIT_AUTO_PUBLISH = False
