@@ -14,7 +14,9 @@ import logging
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -182,8 +184,6 @@ def publish_due(now: datetime.datetime | None = None) -> AuditDigest | None:
 
 def publish_on_request(sender, **kwargs) -> None:
     """request_started receiver: a failure is logged and never breaks the page."""
-    from django.conf import settings
-
     if not getattr(settings, "MITHAQ_AUDIT_AUTO_PUBLISH", True):
         return
     try:
@@ -243,8 +243,8 @@ def verify_digests() -> tuple[list[DigestProblem], int]:
         if compute(d.day) != (d.digest, d.chains, d.entries):
             problems.append(DigestProblem(d.day, "the chains no longer match it: history was rewritten after it was published"))
         previous = d
-    problems.extend(_anchor_problems())
-    return problems, count
+    # The rewritten cases first: they say where to look.
+    return _anchor_problems() + problems, count
 
 
 def _anchor_problems() -> list[DigestProblem]:
@@ -268,3 +268,38 @@ def _anchor_problems() -> list[DigestProblem]:
         )
         for case_id, (day, seq) in first.items()
     ]
+
+
+# Publication ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedKey:
+    key_id: str
+    public_key: str
+    pem: str
+    current: bool
+    first_used_at: datetime.datetime | None
+
+
+def public_keys() -> list[PublishedKey]:
+    """Every key that signed a digest, plus the current and retired keys the settings name: what
+    anyone needs to check every signature, the current one first."""
+    try:
+        current = signing.current_key()
+    except ImproperlyConfigured:
+        current = None
+    keys: dict[str, PublishedKey] = {}
+    stored = AuditSigningKey.objects.order_by("-first_used_at").values_list("key_id", "public_key", "first_used_at")
+    for key_id, public_key, first_used_at in stored:
+        pem = signing.PublicKey(key_id, public_key).pem
+        keys[key_id] = PublishedKey(key_id, public_key, pem, current is not None and key_id == current.key_id, first_used_at)
+    configured = [current] if current else []
+    try:
+        configured += [signing.parse_public_key(t) for t in settings.MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS if t.strip()]
+    except ImproperlyConfigured:
+        log.warning("MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS holds a key that cannot be read")
+    for key in configured:
+        if key.key_id not in keys:
+            keys[key.key_id] = PublishedKey(key.key_id, key.public_key, key.pem, key is current, None)
+    return sorted(keys.values(), key=lambda k: not k.current)

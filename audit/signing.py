@@ -103,8 +103,9 @@ def trusted_keys() -> dict[str, PublicKey]:
     """The keys whose signatures verify_audit accepts: the current one and the retired ones named
     in `MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS`, by key id."""
     keys = {k.key_id: k for k in (parse_public_key(t) for t in settings.MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS if t.strip())}
-    current = current_key()
-    keys[current.key_id] = current
+    if (settings.MITHAQ_AUDIT_SIGNING_KEY or "").strip():
+        current = current_key()
+        keys[current.key_id] = current
     return keys
 
 
