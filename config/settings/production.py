@@ -11,8 +11,8 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY")
 MITHAQ_AUDIT_SIGNING_KEY = env("MITHAQ_AUDIT_SIGNING_KEY")
-if MITHAQ_AUDIT_SIGNING_KEY.strip() == DEV_AUDIT_SIGNING_KEY:  # noqa: F405
-    raise ImproperlyConfigured("MITHAQ_AUDIT_SIGNING_KEY is the public development key: generate your own (README).")
+if MITHAQ_AUDIT_SIGNING_KEY.strip() in ("", DEV_AUDIT_SIGNING_KEY):  # noqa: F405
+    raise ImproperlyConfigured("Set MITHAQ_AUDIT_SIGNING_KEY to your own key: manage.py audit_signing_key (README).")
 
 # Static files served by the application itself: no CDN, works on the commune's own network.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405

@@ -349,3 +349,32 @@ def test_the_api_answers_an_unknown_page_with_the_error_shape(published, client)
     response = client.get(reverse("audit-digests"), {"page": 99})
     assert response.status_code == 404
     assert set(response.json()) >= {"error", "detail"}
+
+
+def test_a_generated_key_signs_and_names_itself(settings):
+    out = io.StringIO()
+    call_command("audit_signing_key", stdout=out, stderr=io.StringIO())
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("MITHAQ_AUDIT_SIGNING_KEY="))
+    settings.MITHAQ_AUDIT_SIGNING_KEY = line.split("=", 1)[1]
+    key_id, signature = signing.sign(b"message")
+    assert key_id == signing.current_key().key_id and len(key_id) == 16
+    assert key_id != signing.parse_public_key(base64.b64encode(b"\1" * 32).decode()).key_id
+    assert signing.verify(signing.current_key().public_key, b"message", signature)
+    assert not signing.verify(signing.current_key().public_key, b"other", signature)
+
+
+def test_production_refuses_a_missing_or_development_key(monkeypatch):
+    import importlib
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("ALLOWED_HOSTS", "example.org")
+    monkeypatch.setenv("MITHAQ_PERSONAL_DATA_KEY", "k")
+    for value in ("", "bWl0aGFxLWRldi1hdWRpdC1rZXktTk9ULVNFQ1JFVCE="):
+        monkeypatch.setenv("MITHAQ_AUDIT_SIGNING_KEY", value)
+        sys.modules.pop("config.settings.production", None)
+        with pytest.raises(ImproperlyConfigured, match="MITHAQ_AUDIT_SIGNING_KEY"):
+            importlib.import_module("config.settings.production")
+    sys.modules.pop("config.settings.production", None)
