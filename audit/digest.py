@@ -224,7 +224,8 @@ def verify_digests() -> tuple[list[DigestProblem], int]:
     for d in AuditDigest.objects.order_by("day").iterator(chunk_size=500):
         count += 1
         expected_prev = digest_hash(previous) if previous else ""
-        if previous is not None and d.prev_hash != expected_prev:
+        # Digests published before signing began carry no link; every signed one does.
+        if d.signature and previous is not None and d.prev_hash != expected_prev:
             problems.append(DigestProblem(d.day, "does not follow the digest before it (a digest was altered, removed or inserted)"))
         if d.signature:
             signed_seen = True
@@ -235,8 +236,8 @@ def verify_digests() -> tuple[list[DigestProblem], int]:
                 problems.append(DigestProblem(d.day, f"the stored public key {d.key_id} is not the trusted one"))
             elif not signing.verify(key.public_key, message(d), d.signature):
                 problems.append(DigestProblem(d.day, "signature does not match (the digest row was altered)"))
-        elif signed_seen:
-            problems.append(DigestProblem(d.day, "unsigned, although digests before it are signed"))
+        elif signed_seen or d.key_id:
+            problems.append(DigestProblem(d.day, "its signature was removed"))
         rows = AuditAnchor.objects.filter(day=d.day).order_by("case_id").values_list("case_id", "seq", "hash")
         if d.anchors and anchors_hash(rows.iterator(chunk_size=5000)) != d.anchors:
             problems.append(DigestProblem(d.day, "its anchors were altered"))

@@ -232,6 +232,20 @@ def test_a_removed_digest_breaks_the_chain_of_digests(adopted):
     assert str(days[2]) in message and "does not follow" in message
 
 
+def test_digests_published_before_signing_still_verify(adopted):
+    today = timezone.localdate()
+    for back in (3, 2):
+        day = today - datetime.timedelta(days=back)
+        value, chains, entries = digests.compute(day)
+        AuditDigest.objects.create(day=day, digest=value, chains=chains, entries=entries)
+    signed = digests.audit_digest_record(day=today)
+    assert signed.prev_hash == digests.digest_hash(AuditDigest.objects.get(day=today - datetime.timedelta(days=2)))
+    assert "3 published digest(s)" in verify_passes()
+    sql("UPDATE audit_auditdigest SET signature = '' WHERE id = %s", [signed.pk])
+    message, _err = verify_fails()
+    assert str(today) in message and "signature was removed" in message
+
+
 def test_a_day_before_the_last_digest_is_refused(adopted):
     today = timezone.localdate()
     digests.audit_digest_record(day=today)
