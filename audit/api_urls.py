@@ -1,5 +1,8 @@
 from django.urls import path
 
-from .api import ResponseTimesView
+from .api import DigestListView, ResponseTimesView
 
-urlpatterns = [path("response-times/", ResponseTimesView.as_view(), name="audit-response-times")]
+urlpatterns = [
+    path("response-times/", ResponseTimesView.as_view(), name="audit-response-times"),
+    path("digests/", DigestListView.as_view(), name="audit-digests"),
+]

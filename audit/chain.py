@@ -8,6 +8,22 @@ import json
 
 GENESIS = ""
 
+# The case's decision columns an entry records when it changes them (OL 113-14 art. 125: the
+# decision and its reasons are published; verify_audit compares them with the chain).
+DECISION_FIELDS = (
+    "decision_justification",
+    "deliberation_number",
+    "votes_for",
+    "votes_against",
+    "votes_abstain",
+    "decision_reason_code",
+)
+
+
+def decision_of(case) -> dict:
+    """The decision fields of a case (or of any object with those attributes) as plain values."""
+    return {name: getattr(case, name) for name in DECISION_FIELDS}
+
 
 def canonical(
     *,
@@ -23,6 +39,7 @@ def canonical(
     payload: dict,
     stay_started_at: datetime.datetime | None = None,
     stay_deadline: datetime.date | None = None,
+    decision: dict | None = None,
 ) -> str:
     at = created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     document = {
@@ -42,6 +59,8 @@ def canonical(
         document["stay_started"] = stay_started_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     if stay_deadline is not None:
         document["stay_deadline"] = stay_deadline.isoformat()
+    if decision is not None:
+        document["decision"] = decision
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -65,5 +84,6 @@ def entry_hash(entry, prev_hash: str) -> str:
             payload=entry.payload,
             stay_started_at=entry.stay_started_at,
             stay_deadline=entry.stay_deadline,
+            decision=entry.decision,
         ),
     )

@@ -9,7 +9,7 @@ class AppendOnlyError(TypeError):
     """Raised by every path that would change or remove an audit entry."""
 
 
-class TransitionEntryQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit entries are append-only.")
 
@@ -45,10 +45,13 @@ class TransitionEntry(models.Model):
     # The stay this transition closes: when it began and the deadline it had then (response times).
     stay_started_at = models.DateTimeField(_("stay started at"), null=True, blank=True)
     stay_deadline = models.DateField(_("stay deadline"), null=True, blank=True)
+    # The case's decision fields as this entry left them, when it changed them (verify_audit
+    # compares the case's columns with the last one).
+    decision = models.JSONField(_("decision fields"), null=True, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
-    objects = TransitionEntryQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")
@@ -71,14 +74,23 @@ class TransitionEntry(models.Model):
 
 
 class AuditDigest(models.Model):
-    """A daily sha256 over every case's chain head (DOMAIN 5), published so that anyone who kept
-    an earlier digest can detect a rewritten history."""
+    """A daily sha256 over every case's chain head (DOMAIN 5), signed with the commune's Ed25519
+    key and chained to the digest before it, published so that anyone who kept an earlier digest
+    can detect a rewritten history. Rows are never changed (database triggers on PostgreSQL)."""
 
     day = models.DateField(_("day"), unique=True)
     digest = models.CharField(_("digest"), max_length=64)
     chains = models.PositiveIntegerField(_("chains"))
     entries = models.PositiveIntegerField(_("entries"))
+    # sha256 of the previous digest's signed message ("" for the first one).
+    prev_hash = models.CharField(_("previous digest"), max_length=64, blank=True)
+    # sha256 of this day's anchors (AuditAnchor): the heads of the chains that moved that day.
+    anchors = models.CharField(_("anchors"), max_length=64, blank=True)
+    key_id = models.CharField(_("key id"), max_length=16, blank=True)
+    signature = models.CharField(_("signature"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("daily audit digest")
@@ -87,3 +99,60 @@ class AuditDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.digest}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AppendOnlyError("Published digests are never changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Published digests are never removed.")
+
+
+class AuditAnchor(models.Model):
+    """The head of one case's chain as a digest covered it: written with the digest for every
+    case whose chain moved since the digest before, so verify_audit can name a rewritten case."""
+
+    day = models.DateField(_("day"))
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveIntegerField(_("position in the chain"))
+    hash = models.CharField(_("hash"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+        constraints = [models.UniqueConstraint(fields=["day", "case"], name="audit_anchor_unique_day_case")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.case_id}#{self.seq}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AppendOnlyError("Anchors are never changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Anchors are never removed.")
+
+
+class AuditSigningKey(models.Model):
+    """Every public key that ever signed a digest, kept so that old digests stay verifiable after
+    a rotation (README: audit integrity)."""
+
+    key_id = models.CharField(_("key id"), max_length=16, unique=True)
+    public_key = models.CharField(_("public key (base64)"), max_length=64)
+    first_used_at = models.DateTimeField(_("first used at"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit signing key")
+        verbose_name_plural = _("audit signing keys")
+        ordering = ["-first_used_at"]
+
+    def __str__(self) -> str:
+        return self.key_id

@@ -32,6 +32,7 @@ def audit_entry_append(
     payload: dict | None = None,
     stay_started_at: datetime.datetime | None = None,
     stay_deadline: datetime.date | None = None,
+    decision: dict | None = None,
 ) -> TransitionEntry:
     """Append one entry after the case's current head; the caller holds the case row lock."""
     entry = TransitionEntry(
@@ -48,6 +49,7 @@ def audit_entry_append(
         prev_hash=prev_hash,
         stay_started_at=stay_started_at,
         stay_deadline=stay_deadline,
+        decision=_plain(decision) if decision is not None else None,
     )
     entry.hash = entry_hash(entry, prev_hash)
     entry.save()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .chain import GENESIS, entry_hash
+from .chain import DECISION_FIELDS, GENESIS, entry_hash
 from .models import TransitionEntry
 
 
@@ -15,9 +15,12 @@ class Problem:
     entry_id: int | None
     seq: int | None
     message: str
+    where: str = ""
 
     def __str__(self) -> str:
-        if self.entry_id is not None:
+        if self.where:
+            where = self.where
+        elif self.entry_id is not None:
             where = f"entry id={self.entry_id} #{self.seq}"
         elif self.seq is not None:
             where = f"entry #{self.seq}"
@@ -36,6 +39,44 @@ class Subject:
     count: int
     state: str
     initial_state: str
+    # The case's decision columns (audit.chain.DECISION_FIELDS); None skips the comparison.
+    decision: dict | None = None
+
+
+EMPTY_DECISION = {
+    "decision_justification": "",
+    "deliberation_number": "",
+    "votes_for": None,
+    "votes_against": None,
+    "votes_abstain": None,
+    "decision_reason_code": "",
+}
+
+
+def _replay_legacy(decision: dict, entry: TransitionEntry) -> dict:
+    """What an entry written before entries recorded the decision fields did to them, rebuilt
+    from its justification and payload (the rules cases.services applied then)."""
+    payload = entry.payload or {}
+    values = {**(payload.get("private") or {}), **(payload.get("public") or {})}
+    name = entry.transition
+    if name in ("adopt", "reject", "declare_inadmissible"):
+        decision = dict(decision, decision_justification=entry.justification)
+        reason = values.get("reason_code") or ""
+        reason = ",".join(reason) if isinstance(reason, list) else reason
+        decision["decision_reason_code"] = reason or ("other" if name == "reject" else "")
+        if name != "declare_inadmissible":
+            decision["deliberation_number"] = values.get("deliberation_number", "")
+            for field in ("votes_for", "votes_against", "votes_abstain"):
+                decision[field] = values.get(field)
+    elif name == "abandon":
+        decision = dict(decision, decision_justification=entry.justification)
+    elif name == "case_correct":
+        changes = values.get("changes") or {}
+        decision = dict(decision)
+        for field, change in changes.items():
+            if field in decision and isinstance(change, list) and len(change) == 2:
+                decision[field] = change[1]
+    return decision
 
 
 def verify_chain(subject: Subject, entries: Iterable[TransitionEntry]) -> Problem | None:
@@ -43,6 +84,7 @@ def verify_chain(subject: Subject, entries: Iterable[TransitionEntry]) -> Proble
     expected_seq = 1
     last_state = subject.initial_state
     n = 0
+    decision = dict(EMPTY_DECISION)
     for entry in entries:
         n += 1
         if entry.seq != expected_seq:
@@ -54,6 +96,7 @@ def verify_chain(subject: Subject, entries: Iterable[TransitionEntry]) -> Proble
         computed = entry_hash(entry, prev)
         if computed != entry.hash:
             return Problem(subject.label, entry.pk, entry.seq, "content does not match its hash (edited)")
+        decision = dict(entry.decision) if entry.decision is not None else _replay_legacy(decision, entry)
         prev = entry.hash
         last_state = entry.to_state
         expected_seq += 1
@@ -65,6 +108,16 @@ def verify_chain(subject: Subject, entries: Iterable[TransitionEntry]) -> Proble
         return Problem(subject.label, None, None, "last entry does not match the recorded chain head")
     if last_state != subject.state:
         return Problem(subject.label, None, None, f"case is {subject.state} but its chain ends in {last_state}")
+    if subject.decision is not None:
+        differ = [f for f in DECISION_FIELDS if subject.decision.get(f) != decision.get(f)]
+        if differ:
+            return Problem(
+                subject.label,
+                None,
+                None,
+                f"{', '.join(differ)} differ(s) from what the chain recorded",
+                where="decision",
+            )
     return None
 
 

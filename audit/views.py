@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import reports
+from . import digest, reports, signing
 from .models import AuditDigest
 from .response_times import GROUPS, response_times
 
@@ -76,6 +77,16 @@ def response_times_page(request):
 
 
 def digests_page(request):
-    """Public: every daily digest, so anyone can keep one and check later that history was not rewritten."""
+    """Public: every daily digest and the keys that signed them, so anyone can keep a copy and
+    check later that history was not rewritten (README: audit integrity)."""
     page = Paginator(AuditDigest.objects.order_by("-day"), 60).get_page(request.GET.get("page"))
-    return render(request, "audit/digests.html", {"page": page})
+    return render(
+        request,
+        "audit/digests.html",
+        {
+            "page": page,
+            "keys": digest.public_keys(),
+            "development_key": signing.is_development_key(),
+            "api_url": reverse("audit-digests"),
+        },
+    )

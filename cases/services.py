@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
+from audit.chain import decision_of
 from audit.services import audit_entry_append
 from notifications.services import outbox_enqueue
 
@@ -388,6 +389,7 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state, fil
             hooks.before_transition(
                 hooks.TransitionEvent(case=case, name=spec.name, from_state=from_state, to_state=spec.target, actor=actor, at=at)
             )
+            decision_before = decision_of(case)
             getattr(case, spec.method)()
             _apply(case, spec, cleaned, actor=actor, at=at)
             if upload is not None:
@@ -410,6 +412,7 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state, fil
                 payload={"public": cleaned.public_payload, "private": cleaned.private_payload},
                 stay_started_at=stay_started_at if from_state != S.DRAFT else None,
                 stay_deadline=stay_deadline if from_state != S.DRAFT else None,
+                decision=decision_of(case) if decision_of(case) != decision_before else None,
             )
             case.audit_head = entry.hash
             case.audit_count = entry.seq
@@ -499,7 +502,9 @@ def _record_opinion_outcome(opinion: Case, decided: Case, followed: bool, reason
     )
 
 
-def _append_action(case: Case, *, name: str, actor, role: str, at, justification: str = "", public=None, private=None):
+def _append_action(
+    case: Case, *, name: str, actor, role: str, at, justification: str = "", public=None, private=None, decision=None
+):
     """An audited action that is not a transition (progress, correction, outcome): same chain, same outbox."""
     entry = audit_entry_append(
         case_id=case.pk,
@@ -513,6 +518,7 @@ def _append_action(case: Case, *, name: str, actor, role: str, at, justification
         at=at,
         justification=justification,
         payload={"public": public or {}, "private": private or {}},
+        decision=decision,
     )
     case.audit_head = entry.hash
     case.audit_count = entry.seq
@@ -851,6 +857,7 @@ def case_correct(*, actor, case: Case | str | int, changes: Mapping, justificati
             at=at,
             justification=justification.strip(),
             public={"changes": diff},
+            decision=decision_of(locked),
         )
     return locked
 

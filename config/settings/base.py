@@ -249,6 +249,16 @@ MITHAQ_SIGNUP_PER_HOUR = env.int("MITHAQ_SIGNUP_PER_HOUR", default=5)
 MITHAQ_PASSWORD_RESET_PER_HOUR = env.int("MITHAQ_PASSWORD_RESET_PER_HOUR", default=5)
 # Key for encrypting personal data at rest (Law 09-08); production must set it.
 MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY", default="")
+# Ed25519 key signing the daily audit digests (README: audit integrity): base64 of the raw 32
+# bytes, or PEM. Production must set it; local and test settings use the public development key.
+MITHAQ_AUDIT_SIGNING_KEY = env("MITHAQ_AUDIT_SIGNING_KEY", default="")
+# PUBLIC development key ("mithaq-dev-audit-key-NOT-SECRET!"): signs nothing that proves anything;
+# production refuses it.
+DEV_AUDIT_SIGNING_KEY = "bWl0aGFxLWRldi1hdWRpdC1rZXktTk9ULVNFQ1JFVCE="
+# Public keys of retired signing keys (base64, comma separated): their digests stay verifiable.
+MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS = env.list("MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS", default=[])
+# Publish yesterday's digest on the first request of the day (no Celery beat needed).
+MITHAQ_AUDIT_AUTO_PUBLISH = env.bool("MITHAQ_AUDIT_AUTO_PUBLISH", default=True)
 
 # Behind a reverse proxy that terminates HTTPS (deploy/nginx.conf) and sets X-Forwarded-Proto.
 # Only then may Django trust that header: without a proxy a client could forge it.

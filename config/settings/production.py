@@ -1,5 +1,7 @@
 """Production: PostgreSQL, Redis broker, SMTP; secrets have no default."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env
 
 from .base import *  # noqa: F403
@@ -8,6 +10,9 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY")
+MITHAQ_AUDIT_SIGNING_KEY = env("MITHAQ_AUDIT_SIGNING_KEY")
+if MITHAQ_AUDIT_SIGNING_KEY.strip() in ("", DEV_AUDIT_SIGNING_KEY):  # noqa: F405
+    raise ImproperlyConfigured("Set MITHAQ_AUDIT_SIGNING_KEY to your own key: manage.py audit_signing_key (README).")
 
 # Persistent database connections, checked before reuse (README: production).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  # noqa: F405

@@ -22,3 +22,6 @@ SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 AXES_FAILURE_LIMIT = 3
 AXES_COOLOFF_MINUTES = 15
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
+MITHAQ_AUDIT_SIGNING_KEY = DEV_AUDIT_SIGNING_KEY  # noqa: F405
+# Tests publish digests explicitly; an automatic one would cover the backdated entries they write.
+MITHAQ_AUDIT_AUTO_PUBLISH = False

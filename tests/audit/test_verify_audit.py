@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from audit.chain import canonical, link_hash
+from audit.db import append_only_bypass
 from audit.models import TransitionEntry
 from cases.models import Case
 
@@ -35,7 +36,8 @@ def verify_fails() -> tuple[str, str]:
 
 
 def sql(statement: str, params=()) -> None:
-    with connection.cursor() as cursor:
+    """Tamper as the database's owner would: past the append-only triggers (on PostgreSQL)."""
+    with append_only_bypass(), connection.cursor() as cursor:
         cursor.execute(statement, params)
 
 

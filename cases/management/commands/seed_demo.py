@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.digest import publish_recent
 from cases import demo
 from cases import states as S
 
@@ -42,6 +43,10 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"Seeded {c.name_fr} ({c.slug}): {report.created_cases} case(s) added.")
             )
         self._counts(report)
+        # README: audit integrity: the demo shows signed daily digests without Celery beat.
+        digests = publish_recent(days=7)
+        if digests:
+            self.stdout.write(f"Published {len(digests)} signed audit digest(s), up to {digests[-1].day}.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password: {report.password}): " + ", ".join(report.users))
         if report.example:
