@@ -14,10 +14,12 @@ stops gunicorn. Only 127.0.0.1 is ever requested; every request and the whole ru
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import subprocess
@@ -89,6 +91,9 @@ def _env(static_root: str) -> dict:
             "SECRET_KEY": env.get("SECRET_KEY", "bench-secret-key-only-for-a-scratch-database-0123456789"),
             "ALLOWED_HOSTS": HOST,
             "MITHAQ_PERSONAL_DATA_KEY": env.get("MITHAQ_PERSONAL_DATA_KEY", "bench-personal-data-key"),
+            "MITHAQ_AUDIT_SIGNING_KEY": env.get(
+                "MITHAQ_AUDIT_SIGNING_KEY", base64.b64encode(secrets.token_bytes(32)).decode()
+            ),
             "STATIC_ROOT": static_root,
             "SECURE_SSL_REDIRECT": "False",
             "DB_CONN_MAX_AGE": "60",

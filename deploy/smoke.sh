@@ -61,6 +61,9 @@ PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); 
 export DJANGO_SETTINGS_MODULE=config.settings.production
 SECRET_KEY="$(random_key)"; export SECRET_KEY
 MITHAQ_PERSONAL_DATA_KEY="$(random_key)"; export MITHAQ_PERSONAL_DATA_KEY
+# A throwaway Ed25519 signing key for the audit digests (production refuses the development key).
+MITHAQ_AUDIT_SIGNING_KEY="$("$PY" -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())')"
+export MITHAQ_AUDIT_SIGNING_KEY
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export CSRF_TRUSTED_ORIGINS="https://127.0.0.1:$PORT"
 export MITHAQ_SITE_URL="https://127.0.0.1:$PORT"

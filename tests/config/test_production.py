@@ -22,6 +22,7 @@ def _production_env(tmp_path, **extra):
         SECRET_KEY="test-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         ALLOWED_HOSTS="mithaq.example.org",
         MITHAQ_PERSONAL_DATA_KEY="test-production-personal-data-key",
+        MITHAQ_AUDIT_SIGNING_KEY="go+orw6HcF0y6BWTYl61qMFRzpWdSIAl94uO+KqtKOI=",
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),

@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "media-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "testserver",
     "MITHAQ_PERSONAL_DATA_KEY": "media-test-key",
+    # A throwaway Ed25519 key (base64 of 32 bytes): production refuses the development one.
+    "MITHAQ_AUDIT_SIGNING_KEY": "go+orw6HcF0y6BWTYl61qMFRzpWdSIAl94uO+KqtKOI=",
 }
 
 
