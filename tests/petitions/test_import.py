@@ -4,7 +4,6 @@ reason, through the service, the CSV reader, `manage.py import_signatures` and t
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from django.core.management import call_command
@@ -134,8 +133,12 @@ def test_too_many_columns_on_a_row(world, petition):
     assert [(r.row, r.code) for r in result.rejected] == [(2, "malformed")]
 
 
+@pytest.mark.slow
 def test_a_ten_megabyte_csv(world, petition):
-    """~120,000 rows (10 MB) in one import: duplicates and malformed rows among them, counts exact."""
+    """~120,000 rows (10 MB) in one import: duplicates and malformed rows among them, counts exact.
+
+    Correctness only: its speed is measured by bench/signatures.py (a timed test fails on a busy
+    machine and proves nothing)."""
     n = 120_000
     lines = [HEADER]
     for i in range(n):
@@ -148,15 +151,12 @@ def test_a_ten_megabyte_csv(world, petition):
         lines.append(f"Signataire numéro {i:06d} Ait Benhaddou,{cnie},\"Derb {i % 500}, Quartier Al Massira, Demnate\",resident\n")
     content = "".join(lines).encode()
     assert 9.5 * 2**20 <= len(content) <= 12 * 2**20
-    started = time.perf_counter()
     result = petitions.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=io.BytesIO(content))
-    elapsed = time.perf_counter() - started
     assert result.accepted == n - 240
     assert len(result.rejected) == 240
     assert {r.code for r in result.rejected} == {"duplicate", "cnie_invalid"}
     assert sum(r.code == "duplicate" for r in result.rejected) == 120
     assert result.signature_count == n - 240 == Signature.objects.filter(case=petition).count()
-    assert elapsed < 60, elapsed
 
 
 def test_only_the_agent_or_the_desk_adds_signatures(world, petition):
