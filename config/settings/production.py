@@ -15,8 +15,15 @@ if MITHAQ_AUDIT_SIGNING_KEY.strip() in ("", DEV_AUDIT_SIGNING_KEY):  # noqa: F40
     raise ImproperlyConfigured("Set MITHAQ_AUDIT_SIGNING_KEY to your own key: manage.py audit_signing_key (README).")
 
 # Persistent database connections, checked before reuse (README: production).
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)  # noqa: F405
+# A new dict: base's is shared with any module that imported it, and must not change behind it.
+DATABASES = {
+    **DATABASES,  # noqa: F405
+    "default": {
+        **DATABASES["default"],  # noqa: F405
+        "CONN_MAX_AGE": env.int("DB_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": env.bool("DB_CONN_HEALTH_CHECKS", default=True),
+    },
+}
 # Lockouts and rate limits must be shared by every worker: Redis (the same server as the broker,
 # its own database) unless CACHE_URL or REDIS_URL names another.
 CACHES = {
