@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person using Mithaq. Roles are Django groups (DOMAIN 1); memberships live on the org models."""
+    """A person using Mithaq. Roles are Django groups (docs/domain.md §1); memberships live on the org models."""
 
     class Language(models.TextChoices):
         ARABIC = "ar", _("Arabic")

@@ -32,7 +32,7 @@ from .models import User
 
 logger = logging.getLogger(__name__)
 
-# Abuse limits (fixed windows in the cache; DOMAIN 3.3 asks for rate limits on online signing too).
+# Abuse limits (fixed windows in the cache; docs/domain.md §3.3 asks for rate limits on online signing too).
 SIGNUP_WINDOW_SECONDS = 60 * 60
 PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 VERIFICATION_EMAIL_LIMIT = 3

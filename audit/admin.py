@@ -5,7 +5,7 @@ from .models import TransitionEntry
 
 @admin.register(TransitionEntry)
 class TransitionEntryAdmin(admin.ModelAdmin):
-    """Read-only: the chain has no update or delete path (DOMAIN 5)."""
+    """Read-only: the chain has no update or delete path (docs/domain.md §5)."""
 
     list_display = ("case", "seq", "transition", "from_state", "to_state", "role", "created_at")
     list_filter = ("transition", "role")

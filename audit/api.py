@@ -1,4 +1,4 @@
-"""GET /api/v1/audit/response-times/ for the follow-up team and the president (DOMAIN 10), and the
+"""GET /api/v1/audit/response-times/ for the follow-up team and the president (docs/domain.md §10), and the
 public list of signed daily digests (README: audit integrity)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Append-only audit entries forming one sha256 chain per case (DOMAIN 5)."""
+"""Append-only audit entries forming one sha256 chain per case (docs/domain.md §5)."""
 
 from django.conf import settings
 from django.db import models
@@ -74,7 +74,7 @@ class TransitionEntry(models.Model):
 
 
 class AuditDigest(models.Model):
-    """A daily sha256 over every case's chain head (DOMAIN 5), signed with the commune's Ed25519
+    """A daily sha256 over every case's chain head (docs/domain.md §5), signed with the commune's Ed25519
     key and chained to the digest before it, published so that anyone who kept an earlier digest
     can detect a rewritten history. Rows are never changed (database triggers on PostgreSQL)."""
 

@@ -1,4 +1,4 @@
-"""Response-time audit for the follow-up team (DOMAIN 6 and 8), computed in SQL from the audit
+"""Response-time audit for the follow-up team (docs/domain.md §6 and 8), computed in SQL from the audit
 chain: each transition closes a stay in a state, opened by the case's previous transition.
 
 Percentiles are linear interpolations between closest ranks (PostgreSQL's percentile_cont),

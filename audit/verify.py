@@ -1,4 +1,4 @@
-"""Recompute every chain (DOMAIN 5): detects edited, removed, reordered or truncated entries."""
+"""Recompute every chain (docs/domain.md §5): detects edited, removed, reordered or truncated entries."""
 
 from __future__ import annotations
 

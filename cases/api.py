@@ -1,4 +1,4 @@
-"""The JSON API of DOMAIN 10. Views parse the request, call one service or selector and render.
+"""The JSON API of docs/domain.md §10. Views parse the request, call one service or selector and render.
 
 Every error leaves as {"error": code, "detail": message} through cases.errors.api_exception_handler;
 the services decide who may do what and in which order the checks run.

@@ -1,4 +1,4 @@
-"""URLs of the JSON API, mounted at /api/v1/ (DOMAIN 10). No Swagger UI: it loads assets from a CDN."""
+"""URLs of the JSON API, mounted at /api/v1/ (docs/domain.md §10). No Swagger UI: it loads assets from a CDN."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView

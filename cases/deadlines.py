@@ -1,4 +1,4 @@
-"""Clocks (DOMAIN 6): deadline rules, the working-day calendar and each case's current deadline.
+"""Clocks (docs/domain.md §6): deadline rules, the working-day calendar and each case's current deadline.
 
 Working days skip the collectivity's weekend and Moroccan public holidays, the Islamic ones
 included (the `holidays` package, country MA), as confirmed or shifted by an administrator.
@@ -39,7 +39,7 @@ class Rule:
         return f"{self.days} {unit}"
 
 
-# Charter defaults (legal-rules.md: the law sets only the petition's 3 months, art. 125); every
+# Charter defaults (docs/legal.md: the law sets only the petition's 3 months, art. 125); every
 # one is a per-collectivity DeadlineRule an administrator can change.
 DEFAULT_RULES: dict[str, Rule] = {
     S.SUBMITTED: Rule(5, WORKING, FROM_STATE, "default"),  # the bureau opens the review

@@ -1,4 +1,4 @@
-"""The Demnate demo (DOMAIN 11): the commune, its organisation, one user per role group and
+"""The Demnate demo (docs/domain.md §11): the commune, its organisation, one user per role group and
 back-dated cases in every state.
 
 Every case is created and moved through `cases.services` (`case_create(..., at=...)`,
@@ -34,7 +34,7 @@ from .errors import DomainError
 from .models import Association, Case, Collectivity, Committee, CouncilSession, Service
 
 SEED = 20250206  # the day the council adopted the charter (ordinary February session 2025)
-DEFAULT_PASSWORD = "demo"  # noqa: S105 - the documented demo password (DOMAIN 11)
+DEFAULT_PASSWORD = "demo"  # noqa: S105 - the documented demo password (docs/domain.md §11)
 EMAIL_DOMAIN = "demnate.example"
 
 # Histories run from early 2025 (petitions predate the charter: OL 113-14 art. 121) to this
@@ -66,7 +66,7 @@ COLLECTIVITY = {
     "name_fr": "Commune de Demnate",
     "type": Collectivity.Type.COMMUNE,
     "has_arrondissements": False,
-    # The 2004 census figure (RGPH 2004), the last one legal-rules.md could verify. Production
+    # The 2004 census figure (RGPH 2004), the last one docs/legal.md could verify. Production
     # enters the official figure from the decree authenticating the legal population.
     "population_legal": 23459,
 }
@@ -207,7 +207,7 @@ class UserDef:
     also_committees: tuple[str, ...] = ()
 
 
-# One user per role group, named after it (DOMAIN 11), and a few more so scoping shows.
+# One user per role group, named after it (docs/domain.md §11), and a few more so scoping shows.
 # `committee` must sit on the lowest-id committee and `service` work in the lowest-id service:
 # the first of COMMITTEES and SERVICES (enforced again after creation, see _memberships).
 USERS = (
@@ -1129,7 +1129,7 @@ class PlannedCase:
 
 
 def build_path(spec: Spec) -> list[str]:
-    """The transitions that bring `spec` from a draft to its state (DOMAIN 3.2)."""
+    """The transitions that bring `spec` from a draft to its state (docs/domain.md §3.2)."""
     opinion = spec.kind in OPINION_KINDS
     target = spec.state
     if target == S.WITHDRAWN:
@@ -1683,7 +1683,7 @@ def _memberships(ctx: _Context) -> None:
             if u.representative and association.representative_id is None:
                 association.representative = user
                 association.save(update_fields=["representative"])
-    # DOMAIN 11: `committee` sits on the lowest-id committee, `service` in the lowest-id service.
+    # docs/domain.md §11: `committee` sits on the lowest-id committee, `service` in the lowest-id service.
     lowest_committee = Committee.objects.filter(collectivity=ctx.collectivity).order_by("id").first()
     lowest_service = Service.objects.filter(collectivity=ctx.collectivity).order_by("id").first()
     lowest_committee.members.add(ctx.users["committee"])
@@ -1903,7 +1903,7 @@ def _resolve(ctx: _Context, plan: PlannedCase, step: PlannedStep) -> dict:
     if step.service:
         data["service"] = ctx.services[step.service].pk
     if step.name in ("adopt", "reject"):
-        # DOMAIN 3.2: the decision answers every opinion linked to the case.
+        # docs/domain.md §3.2: the decision answers every opinion linked to the case.
         case = ctx.cases[plan.spec.key]
         linked = (
             Case.objects.filter(related_case_id=case.pk, kind__in=OPINION_KINDS)

@@ -92,7 +92,7 @@ class TransitionForm(forms.Form):
             self.fields[spec_field.name] = _field_for(
                 spec_field, case, required=spec_field.is_required(case.state)
             )
-        # DOMAIN 3.2: the decision answers every linked opinion (followed or not, and why).
+        # docs/domain.md §3.2: the decision answers every linked opinion (followed or not, and why).
         self.linked_opinions = list(selectors.case_linked_opinions(case)) if spec.name in ("adopt", "reject") else []
         for opinion in self.linked_opinions:
             self.fields[f"opinion_{opinion.pk}_followed"] = forms.TypedChoiceField(

@@ -1,4 +1,4 @@
-"""The transition table of DOMAIN 3.2: who may take each edge and what it must carry.
+"""The transition table of docs/domain.md §3.2: who may take each edge and what it must carry.
 
 This is the one table views, the API, workflow tasks and services all ask.
 """
@@ -26,7 +26,7 @@ OPINION_KINDS = frozenset({"advisory_opinion", "children_recommendation"})
 ADMISSIBILITY_KINDS = frozenset({PETITION, PROPOSAL})
 ALL_KINDS = frozenset({PETITION, PROPOSAL}) | OPINION_KINDS
 
-# Legal grounds of inadmissibility (OL 113-14 art. 121-124; the checklist of DOMAIN 3.3).
+# Legal grounds of inadmissibility (OL 113-14 art. 121-124; the checklist of docs/domain.md §3.3).
 INADMISSIBILITY_GROUNDS = {
     "signatures": gettext_lazy("Not enough valid, distinct signatories"),
     "territorial_link": gettext_lazy("Signatories not linked to the territory"),
@@ -37,7 +37,7 @@ INADMISSIBILITY_GROUNDS = {
     "constitutional_constants": gettext_lazy("Touches the constants of Constitution article 1"),
     "other": gettext_lazy("Other legal ground"),
 }
-# Structured reasons of a rejection, so they can be counted (DOMAIN 3.2).
+# Structured reasons of a rejection, so they can be counted (docs/domain.md §3.2).
 REJECTION_REASONS = {
     "outside_competences": gettext_lazy("Outside the commune's competences"),
     "budget": gettext_lazy("Budget"),
@@ -223,7 +223,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             "refer_to_committee",
             (
                 Edge((S.UNDER_REVIEW,), P.is_bureau_member, roles.BUREAU, ADMISSIBILITY_KINDS),
-                # Opinions and children's recommendations skip admissibility (DOMAIN 3.2).
+                # Opinions and children's recommendations skip admissibility (docs/domain.md §3.2).
                 Edge((S.SUBMITTED,), P.is_bureau_member, roles.BUREAU, OPINION_KINDS),
             ),
             (FieldSpec("committee", "committee", gettext_lazy("Committee")),),
@@ -255,7 +255,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             "adopt",
             (
                 Edge((S.ON_AGENDA,), P.is_secretariat, roles.SECRETARIAT),
-                # A proposal on an executive matter may be ruled on by the president (DOMAIN 3.2).
+                # A proposal on an executive matter may be ruled on by the president (docs/domain.md §3.2).
                 Edge((S.REPORTED,), P.is_president, roles.PRESIDENT, frozenset({PROPOSAL})),
             ),
             (*_votes, _justification(), FieldSpec("service", "service", gettext_lazy("Responsible service"), required=False)),

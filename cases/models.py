@@ -32,7 +32,7 @@ def _default_weekend() -> list[int]:
 
 
 class Collectivity(models.Model):
-    """A territorial collectivity and the legal settings it runs under (legal-rules.md section 9)."""
+    """A territorial collectivity and the legal settings it runs under (docs/legal.md §9)."""
 
     class Type(models.TextChoices):
         COMMUNE = "commune", _("Commune")
@@ -108,7 +108,7 @@ class Collectivity(models.Model):
 
     @classmethod
     def legal_defaults(cls, type_: str) -> dict:
-        """Defaults of legal-rules.md section 5 for a collectivity type."""
+        """Defaults of docs/legal.md §5 for a collectivity type."""
         if type_ == cls.Type.PROVINCE:
             return {
                 "rejection_notice_months": 2,  # OL 112-14 art. 116
@@ -348,7 +348,7 @@ class ReferenceCounter(models.Model):
 
 
 class CaseQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # stack-notes 7.8: bulk writes bypass the FSM and history
+    def update(self, **kwargs):  # docs/architecture.md, house rules: bulk writes bypass the FSM and history
         raise TypeError("Case rows change only through cases.services.")
 
     def bulk_update(self, *args, **kwargs):
@@ -364,7 +364,7 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
-    """A petition, proposal, advisory opinion or children's recommendation (DOMAIN 3)."""
+    """A petition, proposal, advisory opinion or children's recommendation (docs/domain.md §3)."""
 
     class Kind(models.TextChoices):
         PETITION = "petition", _("Petition")
@@ -491,7 +491,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         related_name="mandatory_cases",
         help_text=_("OL 113-14 art. 38: an admissible petition goes on the next ordinary session's agenda."),
     )
-    # Clocks (DOMAIN 6). The stage clock pauses while the submitter completes the file; the
+    # Clocks (docs/domain.md §6). The stage clock pauses while the submitter completes the file; the
     # current deadline is recomputed by cases.deadlines at every transition and rule change.
     clock_started_at = models.DateTimeField(_("stage clock started at"), null=True, blank=True)
     clock_paused_at = models.DateTimeField(_("stage clock paused at"), null=True, blank=True)
@@ -500,7 +500,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     personal_data_purged_at = models.DateTimeField(_("personal data purged at"), null=True, blank=True)
     purged_signature_count = models.PositiveIntegerField(_("signatures counted before the purge"), null=True, blank=True)
 
-    # Audit chain head (DOMAIN 5): a truncated chain no longer matches these.
+    # Audit chain head (docs/domain.md §5): a truncated chain no longer matches these.
     audit_head = models.CharField(_("audit chain head"), max_length=64, blank=True, editable=False)
     audit_count = models.PositiveIntegerField(_("audit entries"), default=0, editable=False)
 
@@ -851,7 +851,7 @@ class AdmissibilityCheck(models.Model):
 
 
 class DeadlineRule(models.Model):
-    """How long a case may stay in a state (DOMAIN 6): per collectivity, kind (blank: every kind)
+    """How long a case may stay in a state (docs/domain.md §6): per collectivity, kind (blank: every kind)
     and state; calendar or working days, counted from entering the state or from filing."""
 
     class Unit(models.TextChoices):
@@ -882,7 +882,7 @@ class DeadlineRule(models.Model):
 
 class HolidayOverride(models.Model):
     """The official Islamic holidays follow the moon sighting: an administrator confirms, shifts,
-    cancels or adds a public holiday, and every clock follows the confirmed date (DOMAIN 6)."""
+    cancels or adds a public holiday, and every clock follows the confirmed date (docs/domain.md §6)."""
 
     class Action(models.TextChoices):
         CONFIRM = "confirm", _("Confirm")
@@ -912,7 +912,7 @@ class HolidayOverride(models.Model):
 
 
 class DeadlineNotice(models.Model):
-    """A reminder or an escalation sent for a case's stay in a state: never twice (DOMAIN 6)."""
+    """A reminder or an escalation sent for a case's stay in a state: never twice (docs/domain.md §6)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_notices")
     state = models.CharField(max_length=30)

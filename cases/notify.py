@@ -1,4 +1,4 @@
-"""The case side of notifications (DOMAIN 7): who hears about a case's events and what they read.
+"""The case side of notifications (docs/domain.md §7): who hears about a case's events and what they read.
 
 notifications never imports case models; it asks this resolver, registered for subject type "case"
 from CasesConfig.ready().
@@ -40,7 +40,7 @@ NOTIFIED_EVENTS = frozenset({TRANSITION_EVENT, *ACTION_MESSAGES, *DEADLINE_EVENT
 
 
 def acting_users(case: Case):
-    """Who must act next on the case (DOMAIN 7: "new task for a group"): the bureau, the case's
+    """Who must act next on the case (docs/domain.md §7: "new task for a group"): the bureau, the case's
     committee, the secretariat, the case's service (or every service while none is named)."""
     from django.contrib.auth import get_user_model
 
@@ -65,7 +65,7 @@ def acting_users(case: Case):
 
 def escalation_users(case: Case, level: int):
     """Level 1: the committee chair or the head of service (else the bureau); level 2: the bureau
-    and the follow-up team (DOMAIN 6)."""
+    and the follow-up team (docs/domain.md §6)."""
     from django.contrib.auth import get_user_model
 
     from . import roles

@@ -41,7 +41,7 @@ DRAFT_SIGNATURES_REFUSED = gettext_lazy(
     "The council bureau sees the signatories once the petition is filed."
 )
 
-# The bureau's admissibility checklist (DOMAIN 3.3). Codes match lifecycle.INADMISSIBILITY_GROUNDS.
+# The bureau's admissibility checklist (docs/domain.md §3.3). Codes match lifecycle.INADMISSIBILITY_GROUNDS.
 CHECKLIST = {
     "signatures": gettext_lazy("Enough valid, distinct signatories (art. 123)"),
     "territorial_link": gettext_lazy("Signatories live or work in the territory (art. 123)"),
@@ -105,7 +105,7 @@ def signature_count(case: Case) -> int:
 
 
 def can_see_personal_data(user, case: Case) -> bool:
-    """Names, addresses, whole CNIE numbers and scans: the bureau only (DOMAIN 12)."""
+    """Names, addresses, whole CNIE numbers and scans: the bureau only (docs/domain.md §12)."""
     return bool(lifecycle.P.is_bureau_member(user, case))
 
 

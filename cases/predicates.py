@@ -1,4 +1,4 @@
-"""Named permission predicates, combined with & and | (STYLE: meinBerlin rules)."""
+"""Named permission predicates, combined with & and | (docs/architecture.md, house rules)."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def _case_has_no_service(user, case) -> bool:
 def _is_submitter(user, case) -> bool:
     if case.submitter_id is not None and case.submitter_id == user.id:
         return True
-    # An association's members act for the association's cases (DOMAIN 1).
+    # An association's members act for the association's cases (docs/domain.md §1).
     return (
         case.association_id is not None
         and roles.ASSOCIATION in user.group_names()

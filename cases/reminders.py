@@ -1,4 +1,4 @@
-"""Reminders before a deadline and escalations after it (DOMAIN 6), each sent once per case,
+"""Reminders before a deadline and escalations after it (docs/domain.md §6), each sent once per case,
 state (stay) and threshold; run daily by `manage.py check_deadlines` and the Celery beat task."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The role groups of DOMAIN 1. Group names are part of the contract."""
+"""The role groups of docs/domain.md §1. Group names are part of the contract."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -34,5 +34,5 @@ ROLE_GROUPS = tuple(ROLE_LABELS)
 STAFF_GROUPS = frozenset({INTAKE, BUREAU, COMMITTEE, SECRETARIAT, PRESIDENT, SERVICE, FOLLOWUP})
 # Groups that see every case of their collectivity (committees and services are scoped).
 ALL_CASES_GROUPS = frozenset({INTAKE, BUREAU, SECRETARIAT, PRESIDENT, FOLLOWUP})
-# Groups that may file a case (DOMAIN 10, POST /api/v1/cases/).
+# Groups that may file a case (docs/domain.md §10, POST /api/v1/cases/).
 FILING_GROUPS = frozenset({CITIZEN, ASSOCIATION, INTAKE, EQUALITY_COMMISSION, CHILDREN_COUNCIL})

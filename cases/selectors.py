@@ -44,7 +44,7 @@ def case_list_public(
 def case_list_for_staff(*, user, kind=None, state=None, committee=None, search=None) -> QuerySet[Case]:
     """Cases a staff user may see: everything of the collectivity for the bureau, secretariat,
     president, follow-up and desk; a committee member only their committees' cases; a service
-    only the cases it implements (DOMAIN 1)."""
+    only the cases it implements (docs/domain.md §1)."""
     qs = Case.objects.select_related("collectivity", "committee", "service", "session", "association")
     groups = user.group_names() if user.is_authenticated else frozenset()
     if not user.is_superuser:
@@ -121,7 +121,7 @@ class TimelineItem:
 
 
 def case_timeline(*, case: Case, private: bool = False, show_submitter: bool = True) -> list[TimelineItem]:
-    """The case's history. The public part (DOMAIN 5): transitions, decisions with their
+    """The case's history. The public part (docs/domain.md §5): transitions, decisions with their
     justifications and public fields; never personal data nor the actor's name. Without
     `show_submitter` (the follow-up team) the staff history names no submitter."""
     entries = TransitionEntry.objects.filter(case=case).select_related("actor").order_by("seq")
@@ -226,7 +226,7 @@ def session_list(*, collectivity=None) -> QuerySet[CouncilSession]:
     return qs.filter(collectivity=collectivity) if collectivity else qs
 
 
-# Public API reads (DOMAIN 10) ----------------------------------------------------------------
+# Public API reads (docs/domain.md §10) ----------------------------------------------------------------
 
 # A petition still waiting for its decision: the legal clock of OL 113-14 art. 125 runs in these.
 
@@ -260,7 +260,7 @@ def case_list_public_filtered(
 
 
 def case_is_overdue(case: Case, today: datetime.date | None = None) -> bool:
-    """Past its current deadline while still open (DOMAIN 6)."""
+    """Past its current deadline while still open (docs/domain.md §6)."""
     from .deadlines import is_overdue
 
     return is_overdue(case, today)

@@ -1,4 +1,4 @@
-"""JSON shapes of the public API (DOMAIN 10).
+"""JSON shapes of the public API (docs/domain.md §10).
 
 Output serializers only read: they never save. Input serializers describe the request bodies for
 the OpenAPI schema and parse query strings; the services validate what they receive.

@@ -1,4 +1,4 @@
-"""The only code that creates or changes a case (DOMAIN 3.5).
+"""The only code that creates or changes a case (docs/domain.md §3.5).
 
 Each service is one transaction: lock the row, check the role and the guard, apply the
 django-fsm transition, save, append the audit entry and write the outbox row.
@@ -43,7 +43,7 @@ from .models import (
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the desk
 TRACKING_LENGTH = 12
 
-# Which kinds each filing group may file (DOMAIN 1).
+# Which kinds each filing group may file (docs/domain.md §1).
 KINDS_BY_GROUP = {
     roles.CITIZEN: {Case.Kind.PETITION, Case.Kind.PROPOSAL},
     roles.ASSOCIATION: {Case.Kind.PETITION, Case.Kind.PROPOSAL},
@@ -292,7 +292,7 @@ def case_transition(
     expected_state: str | None = None,
     files: Mapping | None = None,
 ) -> Case:
-    """Perform transition `name` of DOMAIN 3.2 on a case, all or nothing.
+    """Perform transition `name` of docs/domain.md §3.2 on a case, all or nothing.
 
     `case` may be the instance the caller showed the user (its state is then the expected one: a
     concurrent change is a conflict, never a lost update), a reference or a primary key.
@@ -455,7 +455,7 @@ def _transition(*, actor, case_id: int, name: str, data, at, expected_state, fil
 
 
 def _clean_opinion_outcomes(case: Case, data) -> list[tuple[Case, bool, str]]:
-    """OL 113-14 art. 120 and DOMAIN 3.2: a decision states, for each linked advisory opinion or
+    """OL 113-14 art. 120 and docs/domain.md §3.2: a decision states, for each linked advisory opinion or
     children's recommendation, whether it was followed and why."""
     linked = list(selectors.case_linked_opinions(case))
     if not linked:
@@ -688,7 +688,7 @@ def _locked_for_action(case: Case | str | int) -> Case:
 def case_progress_add(
     *, actor, case: Case | str | int, percent, note: str, attachment=None, at: datetime.datetime | None = None
 ) -> ProgressUpdate:
-    """DOMAIN 3.2: progress updates while in_implementation, by the case's service; audited."""
+    """docs/domain.md §3.2: progress updates while in_implementation, by the case's service; audited."""
     at = at or timezone.now()
     with transaction.atomic():
         locked = _locked_for_action(case)
@@ -795,7 +795,7 @@ def _parse_date(value):
 
 
 def case_correct(*, actor, case: Case | str | int, changes: Mapping, justification: str, at=None) -> Case:
-    """DOMAIN 3.2: a mistake in a recorded decision is fixed by the president with a reason; the
+    """docs/domain.md §3.2: a mistake in a recorded decision is fixed by the president with a reason; the
     original stays visible in the public history (never a silent edit)."""
     at = at or timezone.now()
     with transaction.atomic():

@@ -1,4 +1,4 @@
-"""The states of DOMAIN 3.1. The names are part of the contract."""
+"""The states of docs/domain.md §3.1. The names are part of the contract."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy

@@ -1,4 +1,4 @@
-"""The only module that reads the process environment (STYLE: config/env.py)."""
+"""The only module that reads the process environment (docs/architecture.md, house rules)."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""Transactional outbox (DOMAIN 7): one row per event, written in the transaction that caused it."""
+"""Transactional outbox (docs/domain.md §7): one row per event, written in the transaction that caused it."""
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +13,7 @@ class OutboxEvent(models.Model):
         FAILED = "failed", _("Failed")
 
     event = models.CharField(_("event"), max_length=60)
-    # Plain ids, not foreign keys: notifications does not depend on cases (STYLE, dependencies).
+    # Plain ids, not foreign keys: notifications does not depend on cases (docs/architecture.md, dependencies).
     subject_type = models.CharField(_("subject type"), max_length=40, default="case")
     subject_id = models.BigIntegerField(_("subject id"), db_index=True)
     payload = models.JSONField(_("payload"), default=dict)

@@ -1,6 +1,6 @@
 """Who hears about an event and what the message says, per subject type.
 
-notifications knows nothing of cases (STYLE, dependencies): the app that owns a subject registers a
+notifications knows nothing of cases (docs/architecture.md, dependencies): the app that owns a subject registers a
 resolver that turns `(subject_id, event, payload)` into recipients and plain message context.
 """
 

@@ -1,4 +1,4 @@
-"""Outbox writes and delivery (DOMAIN 7).
+"""Outbox writes and delivery (docs/domain.md §7).
 
 An event is written in the transaction that caused it and leaves the process only after commit.
 Delivery fans it out into one Delivery row per recipient and channel (a unique constraint makes that
@@ -47,7 +47,7 @@ _dispatch_paused: contextvars.ContextVar[bool] = contextvars.ContextVar("notific
 def outbox_enqueue(
     *, event: str, subject_id: int, payload: dict, at: datetime.datetime, subject_type: str = "case"
 ) -> OutboxEvent:
-    """Write one outbox row in the caller's transaction (DOMAIN 7: never lost if the broker is down)."""
+    """Write one outbox row in the caller's transaction (docs/domain.md §7: never lost if the broker is down)."""
     row = OutboxEvent.objects.create(
         event=event,
         subject_type=subject_type,

@@ -1,4 +1,4 @@
-"""Thin Celery tasks: the work is in notifications.services (stack-notes 5)."""
+"""Thin Celery tasks: the work is in notifications.services (docs/architecture.md, house rules)."""
 
 from celery import shared_task
 

@@ -1,4 +1,4 @@
-"""One viewflow Flow per case kind (DOMAIN 4).
+"""One viewflow Flow per case kind (docs/domain.md §4).
 
 Each flow is a hub: after every transition the `route` gateway reads the case's FSM state and
 opens the one human task of the role that must act next; a closed case reaches `end`.

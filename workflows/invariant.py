@@ -1,4 +1,4 @@
-"""DOMAIN 4 invariant: every open case has exactly one active human task, owned by the group (and
+"""docs/domain.md §4 invariant: every open case has exactly one active human task, owned by the group (and
 committee or service) that must act; a closed case has none."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The inbox (DOMAIN 4): what waits for the user, how long it has waited, take and release."""
+"""The inbox (docs/domain.md §4): what waits for the user, how long it has waited, take and release."""
 
 from __future__ import annotations
 

@@ -183,7 +183,7 @@ def session_label(session: CouncilSession | None) -> str:
 
 @register.simple_tag
 def clock_in_words(case) -> str:
-    """DOMAIN 6: "with the social affairs committee for 12 days, limit 30" in the reader's language."""
+    """docs/domain.md §6: "with the social affairs committee for 12 days, limit 30" in the reader's language."""
     from django.utils.translation import ngettext
 
     from cases import deadlines

@@ -173,7 +173,7 @@ _email = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mithaq <no-reply@localhost>")
 
-# History: reverting would bypass the state machine (stack-notes 7.4).
+# History: reverting would bypass the state machine (docs/architecture.md, house rules).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_EDIT = False
 
@@ -237,7 +237,7 @@ VIEWFLOW = {"AUTOREGISTER": False}
 # Mithaq
 # Base of the absolute links in e-mails (workers have no request to build them from).
 MITHAQ_SITE_URL = env("MITHAQ_SITE_URL", default="http://127.0.0.1:8000")
-# Tell the group that must act next about its new task (DOMAIN 7), by e-mail and in the app.
+# Tell the group that must act next about its new task (docs/domain.md §7), by e-mail and in the app.
 MITHAQ_NOTIFY_NEW_TASKS = env.bool("MITHAQ_NOTIFY_NEW_TASKS", default=True)
 MITHAQ_DEFAULT_COLLECTIVITY = env("MITHAQ_DEFAULT_COLLECTIVITY", default="demnate")
 # API tokens expire this many days after they were issued; POST /api/v1/auth/token/ gives a new one.

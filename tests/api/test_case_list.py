@@ -58,7 +58,7 @@ def test_list_shows_related_names_and_opinion_labels(world, api_client):
     }
     assert items[opinion.reference]["session"]["id"] == world.session.pk
     assert items[opinion.reference]["service"]["id"] == world.service.pk
-    # An opinion is "taken into account", not "adopted" (DOMAIN 3.2).
+    # An opinion is "taken into account", not "adopted" (docs/domain.md §3.2).
     assert items[opinion.reference]["state_label"] != items[proposal.reference]["state_label"]
 
 

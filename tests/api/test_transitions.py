@@ -52,7 +52,7 @@ def test_required_fields_depend_on_the_current_state(world, client_as):
     president = {t["name"]: t for t in client_as(world["president"]).get(list_url(reported.reference)).json()}
     assert set(secretariat) == {"adopt", "reject", "defer"}
     assert {f["name"]: f["required"] for f in secretariat["adopt"]["fields"]}["votes_for"] is True
-    # The president's ruling on a proposal takes no council vote (DOMAIN 3.2).
+    # The president's ruling on a proposal takes no council vote (docs/domain.md §3.2).
     assert {f["name"]: f["required"] for f in president["adopt"]["fields"]}["votes_for"] is False
 
 

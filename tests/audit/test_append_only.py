@@ -1,4 +1,4 @@
-"""Audit entries have no update or delete path (DOMAIN 5): model, queryset, admin; and a case's
+"""Audit entries have no update or delete path (docs/domain.md §5): model, queryset, admin; and a case's
 rows never change in bulk behind the state machine."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""audit.chain: the canonical document and the hash that links it (DOMAIN 5).
+"""audit.chain: the canonical document and the hash that links it (docs/domain.md §5).
 
 The canonical form must never drift: every stored chain was hashed with it. The known-answer
 test below pins it byte for byte.

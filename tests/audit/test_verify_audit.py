@@ -1,4 +1,4 @@
-"""`manage.py verify_audit` (DOMAIN 5) against every kind of tampering, done in raw SQL.
+"""`manage.py verify_audit` (docs/domain.md §5) against every kind of tampering, done in raw SQL.
 
 The ORM refuses to change or remove an audit entry, so an attacker (or a careless DBA) would go
 around it; that is what these tests do, through `connection.cursor()`.

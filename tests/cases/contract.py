@@ -1,4 +1,4 @@
-"""DOMAIN 3.2 written out by hand, independently of cases.lifecycle.
+"""docs/domain.md §3.2 written out by hand, independently of cases.lifecycle.
 
 The lifecycle tests check the code against this table; nothing here is computed from
 `cases.lifecycle.TRANSITIONS`, so a wrong edge in the code cannot make its own test pass.
@@ -54,7 +54,7 @@ TRANSITION_NAMES = (
 )
 
 # "submitter" is not a group: it is whoever filed the case (or, for an association's case, any
-# member of that association, DOMAIN 1).
+# member of that association, docs/domain.md §1).
 SUBMITTER = "submitter"
 # Where the desk acts for a person: a case it registered (not an online filing).
 DESK_CHANNELS = ("desk", "paper", "meeting")

@@ -1,4 +1,4 @@
-"""Collectivity legal settings (legal-rules.md sections 5 and 9)."""
+"""Collectivity legal settings (docs/legal.md sections 5 and 9)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -95,7 +95,7 @@ def test_legal_defaults(type_, expected):
     ],
 )
 def test_legal_defaults_electoral_condition(type_, required):
-    """legal-rules.md section 5: regions (OL 111-14 art. 120) do not list the electoral-registration
+    """docs/legal.md §5: regions (OL 111-14 art. 120) do not list the electoral-registration
     condition for signatories; communes and provinces do."""
     defaults = Collectivity.legal_defaults(type_)
     field = Collectivity._meta.get_field("signatory_electoral_conditions_required")

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo` (DOMAIN 11): the Demnate demo, seeded once per module.
+"""`manage.py seed_demo` (docs/domain.md §11): the Demnate demo, seeded once per module.
 
 The module fixture runs the command twice (the second time with another password) inside a
 transaction rolled back when the module ends; each test runs in its own savepoint.

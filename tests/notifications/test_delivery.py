@@ -1,4 +1,4 @@
-"""Outbox delivery (DOMAIN 7): one message per event, recipient and channel, in the recipient's
+"""Outbox delivery (docs/domain.md §7): one message per event, recipient and channel, in the recipient's
 language; retries with backoff; nothing lost when the broker is down, nothing sent twice."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""DOMAIN 7: a new inbox task is announced to the group that must act; deadline reminders and
+"""docs/domain.md §7: a new inbox task is announced to the group that must act; deadline reminders and
 escalations reach the right people."""
 
 import datetime

@@ -40,7 +40,7 @@ def add_signatures(world, case, n: int, **kwargs):
 
 
 def make_collectivity(**fields) -> Collectivity:
-    """Another collectivity with the legal defaults of its type (legal-rules.md section 5)."""
+    """Another collectivity with the legal defaults of its type (docs/legal.md §5)."""
     type_ = fields.get("type", Collectivity.Type.COMMUNE)
     values = {
         "slug": fields.get("code", "OTH").lower(),

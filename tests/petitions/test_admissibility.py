@@ -1,4 +1,4 @@
-"""The bureau's admissibility checklist (DOMAIN 3.3), inadmissibility on unmet legal conditions
+"""The bureau's admissibility checklist (docs/domain.md §3.3), inadmissibility on unmet legal conditions
 only, and the mandatory agenda of an admissible petition (OL 113-14 art. 38, 125)."""
 
 from __future__ import annotations

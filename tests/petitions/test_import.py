@@ -1,4 +1,4 @@
-"""Paper signatures (OL 113-14 art. 123; DOMAIN 3.3): each row accepted or rejected with its
+"""Paper signatures (OL 113-14 art. 123; docs/domain.md §3.3): each row accepted or rejected with its
 reason, through the service, the CSV reader, `manage.py import_signatures` and the API."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bulk invalidation by the bureau (DOMAIN 3.3): with a reason, audited, lowering the count;
+"""Bulk invalidation by the bureau (docs/domain.md §3.3): with a reason, audited, lowering the count;
 nobody else may."""
 
 from __future__ import annotations

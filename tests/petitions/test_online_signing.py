@@ -1,4 +1,4 @@
-"""Online signing (DOMAIN 3.3): a logged-in citizen with a verified e-mail signs once per petition,
+"""Online signing (docs/domain.md §3.3): a logged-in citizen with a verified e-mail signs once per petition,
 after confirming the link to the territory; closed petitions and abuse are refused."""
 
 from __future__ import annotations

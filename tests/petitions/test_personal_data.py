@@ -1,4 +1,4 @@
-"""Law 09-08 and DOMAIN 12: no signatory's name or CNIE number on any public page or API answer;
+"""Law 09-08 and docs/domain.md §12: no signatory's name or CNIE number on any public page or API answer;
 the agent sees masked numbers; each bureau view of the list is logged; numbers are encrypted at
 rest."""
 

@@ -1,4 +1,4 @@
-"""Law 09-08 (DOMAIN 12): a configurable time after the petition closes, the signatories' personal
+"""Law 09-08 (docs/domain.md §12): a configurable time after the petition closes, the signatories' personal
 data and the scanned lists go; the count of signatures stays and the audit chain still verifies."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo [--password P]`: the Demnate demo (DOMAIN 11), idempotent."""
+"""`manage.py seed_demo [--password P]`: the Demnate demo (docs/domain.md §11), idempotent."""
 
 from django.core.management.base import BaseCommand, CommandError
 

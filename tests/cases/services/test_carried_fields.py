@@ -1,4 +1,4 @@
-"""DOMAIN 3.2 "must carry": a transition that lacks (or garbles) what it carries is refused with
+"""docs/domain.md §3.2 "must carry": a transition that lacks (or garbles) what it carries is refused with
 GuardFailed naming the field, and changes nothing."""
 
 import contextlib

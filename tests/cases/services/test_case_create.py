@@ -21,7 +21,7 @@ TITLE = "Street lighting in Derb Jdid"
 DESCRIPTION = "The street has no lights and residents feel unsafe at night."
 PETITION_TEXTS = {"reasons": "Residents feel unsafe at night.", "objectives": "Install ten street lights."}
 
-# DOMAIN 1 and 10: which group files which kind.
+# docs/domain.md §1 and 10: which group files which kind.
 MAY_FILE = {
     "citizen": {"petition", "proposal"},
     "association": {"petition", "proposal"},

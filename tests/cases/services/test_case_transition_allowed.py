@@ -1,4 +1,4 @@
-"""Every edge of DOMAIN 3.2, performed through cases.services by each role the table names."""
+"""Every edge of docs/domain.md §3.2, performed through cases.services by each role the table names."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Every transition that is not an edge of DOMAIN 3.2, from every state and for every kind.
+"""Every transition that is not an edge of docs/domain.md §3.2, from every state and for every kind.
 
 The actor always holds the transition's role, so the refusal is about the state or the kind:
 a typed error and nothing written (no state change, audit entry, outbox row or history row).
@@ -13,7 +13,7 @@ from tests.cases.contract import EDGES, KIND_STATES, STATES, TRANSITION_NAMES, e
 
 pytestmark = pytest.mark.django_db
 
-# Who holds each transition somewhere in the table (DOMAIN 3.2, "who" column).
+# Who holds each transition somewhere in the table (docs/domain.md §3.2, "who" column).
 HOLDERS = {
     name: sorted({role for e in EDGES if e.name == name for role in e.roles}) for name in TRANSITION_NAMES
 }
@@ -33,7 +33,7 @@ def test_contract_and_code_name_the_same_states_and_transitions():
 
 
 def _in_scope(stage, name, case, role):
-    """DOMAIN 1: a committee member sees only cases referred to their committee, a service only the
+    """docs/domain.md §1: a committee member sees only cases referred to their committee, a service only the
     cases it implements, the desk only the cases it registered. Out of scope, the refusal is about
     the role (403), not the state."""
     if role == "intake":

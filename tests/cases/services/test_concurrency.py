@@ -1,6 +1,6 @@
-"""DOMAIN 3.5: a concurrent second attempt on the same case gets a clear conflict, never a lost
+"""docs/domain.md §3.5: a concurrent second attempt on the same case gets a clear conflict, never a lost
 update; concurrent filings get distinct, gapless references. PostgreSQL only: SQLite has no row
-locks (stack-notes 7.9)."""
+locks (docs/architecture.md, house rules)."""
 
 import threading
 

@@ -1,4 +1,4 @@
-"""DOMAIN 3.2: a justification is a written explanation of at least the configured number of
+"""docs/domain.md §3.2: a justification is a written explanation of at least the configured number of
 letters (default 30); whitespace and punctuation do not count. Without it the decision is refused
 with a clear error and nothing changes."""
 

@@ -1,6 +1,6 @@
 """Property: any sequence of attempted transitions, by anyone, with any payload, keeps the invariants.
 
-- a case only ever takes an edge of DOMAIN 3.2 (checked against tests/cases/contract.py), by an
+- a case only ever takes an edge of docs/domain.md §3.2 (checked against tests/cases/contract.py), by an
   actor the table allows, and so stays in a state reachable for its kind;
 - each accepted transition writes exactly one audit entry and one outbox row, a refused one none;
 - every hash chain verifies (audit.verify.verify_chain and `manage.py verify_audit`);
@@ -73,7 +73,7 @@ class Actors:
         self.service_of = {"service": world.service.pk, "service_b": world.other_service.pk}
 
     def holds(self, role: str, who: str, name: str, case: Case) -> bool:
-        """Does actor `who` hold `role` on this case (DOMAIN 1 scoping included)?"""
+        """Does actor `who` hold `role` on this case (docs/domain.md §1 scoping included)?"""
         if role == SUBMITTER:
             return who != "anonymous" and self.users[who].pk == case.submitter_id
         if role == "intake":
@@ -193,7 +193,7 @@ class TestLifecycleProperty(TestCase):
                 )
                 continue
 
-            assert allowed, f"{name} by {who} from {case.state} ({case.kind}) was accepted against DOMAIN 3.2"
+            assert allowed, f"{name} by {who} from {case.state} ({case.kind}) was accepted against docs/domain.md §3.2"
             target = edge_for(name, case.state, case.kind).target
             assert result.state == target
             state, audit_count, entries, outbox, history = _footprint(pk)

@@ -1,6 +1,6 @@
-"""The role x transition matrix of DOMAIN 3.2, checked on a case in a source state of each transition.
+"""The role x transition matrix of docs/domain.md §3.2, checked on a case in a source state of each transition.
 
-The expectations are written out by hand from the DOMAIN table (not computed from
+The expectations are written out by hand from the transition table of docs/domain.md §3.2 (not computed from
 cases.lifecycle). Cases are filed online: by `citizen` for petitions and proposals, by
 `equality_commission` / `children_council` for opinions, so those users are the submitters.
 The desk (`intake`) is refused on them: it acts only on cases it registered for someone, tested
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 ACTORS = (*roles.ROLE_GROUPS, "anonymous", "superuser")
 
-# (transition, kind, source state): the role groups that may take it (DOMAIN 3.2).
+# (transition, kind, source state): the role groups that may take it (docs/domain.md §3.2).
 MATRIX = {
     ("submit", "proposal", "draft"): {"citizen"},
     ("submit", "children_recommendation", "draft"): {"children_council"},
@@ -120,7 +120,7 @@ def test_member_of_another_service_cannot_act_on_the_case(stage, name, state):
 
 
 def test_any_service_may_plan_when_the_decision_named_none(stage):
-    """DOMAIN 3.2: the case's service if one is named, else any service."""
+    """docs/domain.md §3.2: the case's service if one is named, else any service."""
     case = stage.case("proposal", "on_agenda")
     data = {k: v for k, v in stage.world.payload_for("adopt").items() if k != "service"}
     case = services.case_transition(actor=stage.world["secretariat"], case=case, name="adopt", data=data)

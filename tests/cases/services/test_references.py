@@ -1,4 +1,4 @@
-"""DOMAIN 3: references are readable and gapless per collectivity, kind and year; the tracking
+"""docs/domain.md §3: references are readable and gapless per collectivity, kind and year; the tracking
 code is random, long enough, shown once and never stored in clear."""
 
 import datetime
