@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import ratelimit
 
 from . import selectors, services
 from .forms import FollowForm
@@ -66,21 +67,9 @@ def mark_all_read(request):
 # Following a case ---------------------------------------------------------------------------
 
 
-def _client_address(request) -> str:
-    # The reverse proxy's address when there is one: the limit then applies to all clients together,
-    # which errs on the side of fewer e-mails.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_limited(request) -> bool:
-    key = f"notifications:follow:{_client_address(request)}"
-    cache.add(key, 0, FOLLOW_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, FOLLOW_RATE_WINDOW)
-        count = 1
-    return count > FOLLOW_RATE_LIMIT
+    key = "notifications:follow:" + ratelimit.address_key(ratelimit.client_ip(request))
+    return not ratelimit.hit(key, limit=FOLLOW_RATE_LIMIT, window=FOLLOW_RATE_WINDOW)
 
 
 @never_cache

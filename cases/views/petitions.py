@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import ratelimit
 from cases import files, lifecycle, petitions, selectors, services
 from cases import states as S
 from cases.errors import DomainError, InvalidInput, add_to_form
@@ -36,7 +37,7 @@ from cases.petition_forms import (
     SignPetitionForm,
 )
 from cases.templatetags.mithaq import portal_collectivity
-from cases.views.public import TRACKED_SESSION_KEY, _client_ip
+from cases.views.public import TRACKED_SESSION_KEY
 
 PAGE_SIZE = 25
 SIGNATURES_PAGE_SIZE = 200
@@ -87,7 +88,7 @@ def petition_sign(request, reference: str):
                     address=data["address"],
                     link=data["link"],
                     confirm_link=data["confirm_link"],
-                    ip=_client_ip(request),
+                    ip=ratelimit.client_ip(request),
                 )
             except DomainError as exc:
                 add_to_form(form, exc)

@@ -5,10 +5,7 @@ Views parse input, call one selector or service and render; nothing here writes 
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -17,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts import ratelimit
 from cases import files, roles, selectors, services
 from cases import states as S
 from cases.errors import DomainError, add_to_form
@@ -83,21 +81,10 @@ def case_detail(request, reference: str):
 # Tracking -----------------------------------------------------------------------------------
 
 
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: a forwarded header is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _tracking_attempt_allowed(request) -> bool:
     """Count this attempt for the client's address; False once the window's allowance is spent."""
-    key = "mithaq:track:" + hashlib.sha256(_client_ip(request).encode()).hexdigest()[:32]
-    cache.add(key, 0, TRACK_WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, TRACK_WINDOW_SECONDS)
-        attempts = 1
-    return attempts <= TRACK_ATTEMPTS
+    key = "mithaq:track:" + ratelimit.address_key(ratelimit.client_ip(request))
+    return ratelimit.hit(key, limit=TRACK_ATTEMPTS, window=TRACK_WINDOW_SECONDS)
 
 
 @never_cache
