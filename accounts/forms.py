@@ -7,7 +7,7 @@ from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from accounts.models import User
 
 # Each language in its own name, as on the language switch of base.html.
 LANGUAGE_AUTONYMS = (("ar", "العربية"), ("fr", "Français"))

@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
-from cases.errors import error_body
+from core.errors import error_body
 
 
 def lockout_message() -> str:

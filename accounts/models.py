@@ -12,7 +12,7 @@ class User(AbstractUser):
 
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ARABIC)
     collectivity = models.ForeignKey(
-        "cases.Collectivity",
+        "organisation.Collectivity",
         verbose_name=_("collectivity"),
         on_delete=models.PROTECT,
         null=True,

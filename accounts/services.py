@@ -24,11 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 
-from cases import lifecycle, roles
-from cases.errors import DomainError
-
-from . import ratelimit, selectors, tokens
-from .models import User
+from accounts import selectors, tokens
+from accounts.models import User
+from core import ratelimit, roles, text
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -140,9 +139,9 @@ def _site_url(base_url: str | None) -> str:
 def _refuse_bidi_controls(**names: str) -> None:
     """Names are shown to staff beside case references: no text-reordering controls in them."""
     errors = {
-        field: [str(lifecycle.BIDI_CONTROLS_MESSAGE)]
+        field: [str(text.BIDI_CONTROLS_MESSAGE)]
         for field, value in names.items()
-        if lifecycle.has_bidi_controls(value)
+        if text.has_bidi_controls(value)
     }
     if errors:
         raise AccountRefused(field_errors=errors)
@@ -163,7 +162,7 @@ def user_signup(
 ) -> User:
     """Create a citizen account: unique e-mail (any case), valid password, `citizen` group, the
     default collectivity; the verification link leaves on commit."""
-    from cases.services import default_collectivity
+    from organisation.selectors import default_collectivity
 
     username = (username or "").strip()
     password = password or ""
@@ -276,7 +275,7 @@ def _send_signup_notice(*, key: str, to: str, language: str, reason: str, base_u
     # A few an hour per address at most, so the form cannot be used to flood someone's mailbox.
     if not _rate_hit("mithaq:signup-notice:" + key, limit=SIGNUP_NOTICE_LIMIT, window=SIGNUP_NOTICE_WINDOW_SECONDS):
         return
-    from cases.services import default_collectivity
+    from organisation.selectors import default_collectivity
 
     site = _site_url(base_url)
     with translation.override(language or settings.LANGUAGE_CODE):

@@ -13,9 +13,8 @@ from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from cases.errors import DomainError
-
-from .models import User
+from accounts.models import User
+from core.errors import DomainError
 
 SALT = "mithaq.accounts.verify-email"
 MAX_AGE = datetime.timedelta(days=3)

@@ -15,12 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import roles
-from cases.errors import DomainError, add_to_form
-
-from . import selectors, services, tokens
-from .forms import HONEYPOT_FIELD, ProfileForm, SignupForm
-from .ratelimit import client_ip
+from accounts import selectors, services, tokens
+from accounts.forms import HONEYPOT_FIELD, ProfileForm, SignupForm
+from core import roles
+from core.errors import DomainError, add_to_form
+from core.ratelimit import client_ip
 
 
 def _base_url(request) -> str:

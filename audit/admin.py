@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import TransitionEntry
+from audit.models import TransitionEntry
 
 
 @admin.register(TransitionEntry)

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from .api import DigestListView, ResponseTimesView
+from audit.api import DigestListView
 
 urlpatterns = [
-    path("response-times/", ResponseTimesView.as_view(), name="audit-response-times"),
     path("digests/", DigestListView.as_view(), name="audit-digests"),
 ]

@@ -9,7 +9,7 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.core.signals import request_started
 
-        from .digest import publish_on_request
+        from audit.digest import publish_on_request
 
         # README: audit integrity: yesterday's digest is published even without Celery beat.
         request_started.connect(publish_on_request, dispatch_uid="mithaq-audit-digest")

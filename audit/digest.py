@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from . import signing
-from .models import AuditAnchor, AuditDigest, AuditSigningKey, TransitionEntry
+from audit import signing
+from audit.models import AuditAnchor, AuditDigest, AuditSigningKey, TransitionEntry
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from .chain import entry_hash
-from .models import TransitionEntry
+from audit.chain import entry_hash
+from audit.models import TransitionEntry
 
 
 def _plain(payload: dict) -> dict:

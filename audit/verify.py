@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .chain import DECISION_FIELDS, GENESIS, entry_hash
-from .models import TransitionEntry
+from audit.chain import DECISION_FIELDS, GENESIS, entry_hash
+from audit.models import TransitionEntry
 
 
 @dataclass(frozen=True)

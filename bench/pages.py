@@ -347,16 +347,16 @@ def measure(repeat: int) -> list[dict]:
             "ORDER BY id DESC LIMIT 1"
         )
         reference, case_id = cur.fetchone()
-        cur.execute("SELECT DISTINCT rejection_notice_months FROM cases_collectivity")
+        cur.execute("SELECT DISTINCT rejection_notice_months FROM organisation_collectivity")
         months = [m for (m,) in cur.fetchall()]
 
     public_rows = """
         SELECT c.*, co.name_ar, co.name_fr, cm.name_ar, cm.name_fr, sv.name_ar, sv.name_fr, se.date
         FROM cases_case c
-        JOIN cases_collectivity co ON co.id = c.collectivity_id
-        LEFT JOIN cases_committee cm ON cm.id = c.committee_id
-        LEFT JOIN cases_service sv ON sv.id = c.service_id
-        LEFT JOIN cases_councilsession se ON se.id = c.session_id
+        JOIN organisation_collectivity co ON co.id = c.collectivity_id
+        LEFT JOIN organisation_committee cm ON cm.id = c.committee_id
+        LEFT JOIN organisation_service sv ON sv.id = c.service_id
+        LEFT JOIN organisation_councilsession se ON se.id = c.session_id
         WHERE c.collectivity_id = %s AND c.state <> 'draft' {extra}
         ORDER BY c.submitted_at DESC, c.id DESC LIMIT {limit}
     """
@@ -376,7 +376,7 @@ def measure(repeat: int) -> list[dict]:
         FROM viewflow_task t
         JOIN viewflow_process p ON p.id = t.process_id
         JOIN cases_case c ON c.id = p.artifact_object_id
-        JOIN cases_collectivity co ON co.id = c.collectivity_id
+        JOIN organisation_collectivity co ON co.id = c.collectivity_id
         WHERE p.artifact_content_type_id = (SELECT id FROM django_content_type WHERE app_label = 'cases' AND model = 'case')
           AND t.flow_task_type = 'HUMAN' AND t.status IN ('NEW', 'ASSIGNED', 'STARTED')
           AND t.owner_permission = 'workflows.desk_bureau' AND c.collectivity_id = %s
@@ -391,16 +391,16 @@ def measure(repeat: int) -> list[dict]:
     inbox_counts = f"SELECT c.kind, t.flow_task, count(*) {inbox_where} GROUP BY c.kind, t.flow_task"
     case_sql = [
         (
-            """SELECT c.*, co.*, cm.*, sv.*, se.* FROM cases_case c JOIN cases_collectivity co ON co.id = c.collectivity_id
-               LEFT JOIN cases_committee cm ON cm.id = c.committee_id LEFT JOIN cases_service sv ON sv.id = c.service_id
-               LEFT JOIN cases_councilsession se ON se.id = c.session_id WHERE c.reference = %s AND c.state <> 'draft'""",
+            """SELECT c.*, co.*, cm.*, sv.*, se.* FROM cases_case c JOIN organisation_collectivity co ON co.id = c.collectivity_id
+               LEFT JOIN organisation_committee cm ON cm.id = c.committee_id LEFT JOIN organisation_service sv ON sv.id = c.service_id
+               LEFT JOIN organisation_councilsession se ON se.id = c.session_id WHERE c.reference = %s AND c.state <> 'draft'""",
             [reference],
         ),
         ("SELECT * FROM audit_transitionentry WHERE case_id = %s ORDER BY seq", [case_id]),
         ("SELECT * FROM cases_case WHERE related_case_id = %s AND state <> 'draft' ORDER BY id", [case_id]),
     ]
-    from audit import response_times as rt
-    from audit.reports import parse_period
+    from followup import response_times as rt
+    from followup.reports import parse_period
 
     start, end, *_rest = parse_period(None, None, None)
     stays = rt._stays_sql("stage") + " AND c.collectivity_id = %(collectivity)s"

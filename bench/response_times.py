@@ -44,8 +44,8 @@ N = int(os.environ.get("BENCH_RT_CASES", "200000"))
 
 def main() -> dict:
     call_command("migrate", verbosity=0)
-    from audit.response_times import response_times
-    from cases.models import Collectivity, Committee
+    from followup.response_times import response_times
+    from organisation.models import Collectivity, Committee
 
     c = Collectivity.objects.create(slug="bench", code="BEN", name_ar="ب", name_fr="Bench", population_legal=20000)
     committees = [Committee.objects.create(collectivity=c, name_ar=f"ل{i}", name_fr=f"C{i}").pk for i in range(4)]

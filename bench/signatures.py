@@ -54,6 +54,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from cases import selectors as case_selectors  # noqa: E402
+from petitions import purge, signatures  # noqa: E402
+
 N = int(os.environ.get("BENCH_ROWS", "100000"))
 
 
@@ -78,8 +81,8 @@ def rows(n: int, *, duplicates_every: int = 0) -> list[dict]:
 
 def main() -> dict:
     call_command("migrate", verbosity=0)
-    from cases import petitions, roles
-    from cases.models import Signature
+    from core import roles
+    from petitions.models import Signature
     from tests.factories import World
 
     world = World()
@@ -94,10 +97,10 @@ def main() -> dict:
         import pstats
 
         profiler = cProfile.Profile()
-        result = profiler.runcall(petitions.signatures_import, actor=world[roles.INTAKE], case=case, rows=data)
+        result = profiler.runcall(signatures.signatures_import, actor=world[roles.INTAKE], case=case, rows=data)
         pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(25)
     else:
-        result = petitions.signatures_import(actor=world[roles.INTAKE], case=case, rows=data)
+        result = signatures.signatures_import(actor=world[roles.INTAKE], case=case, rows=data)
     elapsed = time.perf_counter() - started
     assert result.accepted == N and not result.rejected, result.as_dict()["rejected"][:3]
     assert Signature.objects.filter(case=case).count() == N
@@ -107,7 +110,7 @@ def main() -> dict:
 
     # 2. The same rows again: every one is a duplicate, reported, nothing written.
     started = time.perf_counter()
-    again = petitions.signatures_import(actor=world[roles.INTAKE], case=case, rows=data)
+    again = signatures.signatures_import(actor=world[roles.INTAKE], case=case, rows=data)
     elapsed = time.perf_counter() - started
     assert again.accepted == 0 and len(again.rejected) == N
     results["duplicates_rows_per_second"] = round(N / elapsed)
@@ -116,7 +119,7 @@ def main() -> dict:
     other = world.new_case("petition")
     data = rows(N, duplicates_every=100)
     started = time.perf_counter()
-    mixed = petitions.signatures_import(actor=world[roles.INTAKE], case=other, rows=data)
+    mixed = signatures.signatures_import(actor=world[roles.INTAKE], case=other, rows=data)
     elapsed = time.perf_counter() - started
     assert mixed.accepted == N - N // 100 and len(mixed.rejected) == N // 100
     results["mixed_rows_per_second"] = round(N / elapsed)
@@ -124,7 +127,7 @@ def main() -> dict:
     # 4. The count a public page shows.
     started = time.perf_counter()
     for _ in range(20):
-        petitions.signature_count(case)
+        case_selectors.case_signature_count(case)
     results["signature_count_ms"] = round(1000 * (time.perf_counter() - started) / 20, 2)
 
     # 5. The purge of personal data once the petition is closed (Law 09-08).
@@ -141,10 +144,10 @@ def main() -> dict:
         data={"reason_code": ["competence"], "justification": JUSTIFICATION},
     )
     started = time.perf_counter()
-    done = petitions.personal_data_purge()
+    done = purge.personal_data_purge()
     results["purge_seconds"] = round(time.perf_counter() - started, 2)
     assert done == [(case.reference, N)], done
-    assert petitions.signature_count(case.__class__.objects.get(pk=case.pk)) == N
+    assert case_selectors.case_signature_count(case.__class__.objects.get(pk=case.pk)) == N
     return results
 
 

@@ -1,50 +1,12 @@
+"""Admin of cases: read-only (a case changes only through cases.services)."""
+
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import files
-from .deadlines import recompute_open_cases
-from .models import (
-    Association,
-    Case,
-    CaseAttachment,
-    Collectivity,
-    Committee,
-    CouncilSession,
-    DeadlineRule,
-    HolidayOverride,
-    Service,
-)
-
-
-@admin.register(Collectivity)
-class CollectivityAdmin(SimpleHistoryAdmin):
-    list_display = ("name_ar", "name_fr", "code", "type", "population_legal", "has_arrondissements")
-
-
-@admin.register(Committee)
-class CommitteeAdmin(SimpleHistoryAdmin):
-    list_display = ("name_ar", "name_fr", "collectivity", "chair")
-    filter_horizontal = ("members",)
-
-
-@admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
-    list_display = ("name_ar", "name_fr", "collectivity", "head")
-    filter_horizontal = ("members",)
-
-
-@admin.register(CouncilSession)
-class CouncilSessionAdmin(SimpleHistoryAdmin):
-    list_display = ("date", "kind", "collectivity")
-    list_filter = ("kind",)
-
-
-@admin.register(Association)
-class AssociationAdmin(SimpleHistoryAdmin):
-    list_display = ("name_ar", "founded_on", "collectivity", "charter_signed_on", "charter_promoter")
-    filter_horizontal = ("members",)
+from cases import files
+from cases.models import Case, CaseAttachment
 
 
 @admin.register(Case)
@@ -90,36 +52,3 @@ class CaseAttachmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(DeadlineRule)
-class DeadlineRuleAdmin(SimpleHistoryAdmin):
-    """Editable by an administrator; every change is kept by simple-history and the open cases'
-    deadlines follow at once."""
-
-    list_display = ("collectivity", "state", "kind", "days", "unit", "counted_from")
-    list_filter = ("collectivity", "state", "unit")
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        recompute_open_cases(obj.collectivity)
-
-    def delete_model(self, request, obj):
-        collectivity = obj.collectivity
-        super().delete_model(request, obj)
-        recompute_open_cases(collectivity)
-
-
-@admin.register(HolidayOverride)
-class HolidayOverrideAdmin(SimpleHistoryAdmin):
-    """The Islamic holidays follow the moon sighting: confirm, shift or add them here."""
-
-    list_display = ("date", "name", "action", "new_date", "note")
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        recompute_open_cases()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        recompute_open_cases()

@@ -1,6 +1,6 @@
 """The JSON API of docs/domain.md §10. Views parse the request, call one service or selector and render.
 
-Every error leaves as {"error": code, "detail": message} through cases.errors.api_exception_handler;
+Every error leaves as {"error": code, "detail": message} through core.errors.api_exception_handler;
 the services decide who may do what and in which order the checks run.
 """
 
@@ -30,12 +30,13 @@ from rest_framework.views import APIView
 
 from accounts import services as account_services
 from accounts.lockout import lockout_message
-from accounts.ratelimit import TokenEndpointThrottle
-
-from . import lifecycle, petitions, roles, selectors, services
-from . import serializers as ser
-from .errors import DomainError, InvalidInput, NotFound
-from .register_cache import CountedPaginator
+from cases import lifecycle, selectors, services
+from cases import serializers as ser
+from cases.register_cache import CountedPaginator
+from core import roles
+from core.errors import DomainError, InvalidInput, NotFound
+from core.ratelimit import TokenEndpointThrottle
+from organisation import selectors as org_selectors
 
 ERRORS = {
     400: ser.ErrorSerializer,
@@ -48,9 +49,6 @@ ERRORS = {
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
     default_message = gettext_lazy("Wrong username or password.")
-
-
-# Parsing ----------------------------------------------------------------------------------------
 
 
 def _finite_float(text: str) -> float:
@@ -119,7 +117,7 @@ def _query(serializer_class, request) -> dict:
 def _collectivity(slug: str | None):
     if not slug:
         return None
-    found = selectors.collectivity_get(slug=slug)
+    found = org_selectors.collectivity_get(slug=slug)
     if found is None:
         raise NotFound(_("No such collectivity."))
     return found
@@ -130,14 +128,14 @@ def _collectivity(slug: str | None):
 _REFERENCE = re.compile(r"[A-Za-z0-9-]{1,30}")
 
 
-def _well_formed(reference: str) -> bool:
+def well_formed_reference(reference: str) -> bool:
     return _REFERENCE.fullmatch(reference) is not None
 
 
 def _visible_case(request, reference: str):
     """A case the requester may read: filed cases are public, drafts only for their submitter.
     Someone else's draft is "not found", so its existence does not leak."""
-    case = selectors.case_get(reference=reference) if _well_formed(reference) else None
+    case = selectors.case_get(reference=reference) if well_formed_reference(reference) else None
     if case is None or not selectors.case_visible_to(user=request.user, case=case):
         raise NotFound(_("No such case."))
     return case
@@ -145,9 +143,6 @@ def _visible_case(request, reference: str):
 
 class ApiView(APIView):
     parser_classes = [StrictJSONParser]
-
-
-# Authentication ---------------------------------------------------------------------------------
 
 
 class LockedOut(DomainError):
@@ -192,8 +187,6 @@ class TokenView(ApiView):
         return Response({"token": token.key})
 
 
-# Organisation -----------------------------------------------------------------------------------
-
 _COLLECTIVITY_PARAM = OpenApiParameter("collectivity", str, description="Collectivity slug.")
 
 
@@ -206,7 +199,7 @@ class CommitteeListView(ApiView):
     def get(self, request):
         collectivity = _collectivity(_query(ser.CollectivityQuerySerializer, request).get("collectivity"))
         return Response(
-            ser.OrgRefSerializer(selectors.committee_list(collectivity=collectivity), many=True).data
+            ser.OrgRefSerializer(org_selectors.committee_list(collectivity=collectivity), many=True).data
         )
 
 
@@ -219,7 +212,7 @@ class ServiceListView(ApiView):
     def get(self, request):
         collectivity = _collectivity(_query(ser.CollectivityQuerySerializer, request).get("collectivity"))
         return Response(
-            ser.OrgRefSerializer(selectors.service_list(collectivity=collectivity), many=True).data
+            ser.OrgRefSerializer(org_selectors.service_list(collectivity=collectivity), many=True).data
         )
 
 
@@ -232,7 +225,7 @@ class SessionListView(ApiView):
     def get(self, request):
         collectivity = _collectivity(_query(ser.CollectivityQuerySerializer, request).get("collectivity"))
         return Response(
-            ser.SessionSerializer(selectors.session_list(collectivity=collectivity), many=True).data
+            ser.SessionSerializer(org_selectors.session_list(collectivity=collectivity), many=True).data
         )
 
 
@@ -246,11 +239,8 @@ class RulesView(ApiView):
         """The participation rules in force: figures of the law as the collectivity applies them,
         the states and the transitions with what each must carry."""
         slug = _query(ser.CollectivityQuerySerializer, request).get("collectivity")
-        collectivity = _collectivity(slug) or services.default_collectivity()
-        return Response(ser.RulesSerializer(selectors.collectivity_rules(collectivity)).data)
-
-
-# Cases ------------------------------------------------------------------------------------------
+        collectivity = _collectivity(slug) or org_selectors.default_collectivity()
+        return Response(ser.RulesSerializer(org_selectors.collectivity_rules(collectivity)).data)
 
 
 class CasePagination(PageNumberPagination):
@@ -362,7 +352,7 @@ class CaseTransitionView(ApiView):
         your role; 404: no such case or transition; 409: not possible in the current state, or a
         concurrent change."""
         data = _json_object(request)
-        if not _well_formed(reference):
+        if not well_formed_reference(reference):
             # No such case; the transition name is checked first, in the service's order.
             lifecycle.get_spec(name)
             raise NotFound(_("No such case."))
@@ -373,25 +363,3 @@ class CaseTransitionView(ApiView):
         services.case_transition(actor=request.user, case=reference, name=name, data=data)
         case = selectors.case_get(reference=reference)
         return Response(ser.CaseDetailSerializer(case, context={"request": request}).data)
-
-
-class CaseSignaturesView(ApiView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        operation_id="cases_signatures_add",
-        request=ser.SignatureRowSerializer(many=True),
-        responses={200: ser.SignatureImportSerializer, 201: ser.SignatureImportSerializer, **ERRORS},
-    )
-    def post(self, request, reference: str):
-        """Add signatories to a petition (its agent, or the reception desk typing paper lists):
-        each row is accepted or rejected with its reason; a CNIE number already on the petition
-        counts once and is reported. 201 when at least one row was accepted, 200 otherwise."""
-        rows = request.data
-        if not isinstance(rows, list):
-            raise InvalidInput(_("Send a JSON list of signatures: [{full_name, cnie, address, link}, ...]."))
-        if not _well_formed(reference):
-            raise NotFound(_("No such case."))
-        result = petitions.signatures_import(actor=request.user, case=reference, rows=rows)
-        code = status.HTTP_201_CREATED if result.accepted else status.HTTP_200_OK
-        return Response(ser.SignatureImportSerializer(result.as_dict()).data, status=code)

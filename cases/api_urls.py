@@ -1,11 +1,10 @@
-"""URLs of the JSON API, mounted at /api/v1/ (docs/domain.md §10). No Swagger UI: it loads assets from a CDN."""
+"""URLs of the cases' JSON API; config/urls.py mounts them at /api/v1/ (docs/domain.md §10) under the
+`api` namespace, beside the petitions' ones. No Swagger UI: it loads assets from a CDN."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import api
-
-app_name = "api"
+from cases import api
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="token"),
@@ -16,7 +15,6 @@ urlpatterns = [
     path("cases/", api.CaseListCreateView.as_view(), name="case-list"),
     path("cases/<str:reference>/", api.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<str:reference>/transitions/", api.CaseTransitionListView.as_view(), name="case-transitions"),
-    path("cases/<str:reference>/signatures/", api.CaseSignaturesView.as_view(), name="case-signatures"),
     path(
         "cases/<str:reference>/transitions/<str:name>/",
         api.CaseTransitionView.as_view(),

@@ -7,9 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from . import hooks
-        from .notify import register
-        from .views.petitions import staff_petition_panel
+        from cases.notify import register
 
         register()
-        hooks.register_case_page_panel(staff_petition_panel)

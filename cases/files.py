@@ -19,10 +19,11 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import lifecycle, roles, selectors
-from . import states as S
-from .errors import NotFound, TransitionNotAllowed
-from .models import Case, CaseAttachment, SignatureAccessLog
+from cases import hooks, lifecycle, selectors
+from cases import states as S
+from cases.models import Case, CaseAttachment
+from core import roles
+from core.errors import NotFound, TransitionNotAllowed
 
 # The types the upload service accepts, decided by the server from the extension: a client's
 # claimed type is not trusted.
@@ -110,9 +111,7 @@ def attachment_for_download(*, user, attachment_id: int) -> CaseAttachment:
     if access is Access.DENIED:
         raise TransitionNotAllowed(_("This document is reserved to the council bureau."))
     if attachment.is_personal_data:
-        SignatureAccessLog.objects.create(
-            user=user, case=attachment.case, attachment=attachment, what=f"file:{attachment.purpose}"[:40]
-        )
+        hooks.personal_data_accessed(user, attachment)
     return attachment
 
 

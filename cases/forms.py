@@ -8,11 +8,14 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import lifecycle, roles, selectors
-from . import states as S
-from .errors import GuardFailed
-from .models import Association, Case
-from .services import KINDS_BY_GROUP
+from cases import lifecycle, selectors
+from cases import states as S
+from cases.models import Case
+from cases.services import KINDS_BY_GROUP
+from core import roles
+from core.errors import GuardFailed
+from organisation import selectors as org_selectors
+from organisation.models import Association
 
 EMPTY_CHOICE = ("", "—")
 
@@ -55,9 +58,9 @@ def _field_for(spec_field: lifecycle.FieldSpec, case: Case, *, required: bool) -
         )
     if kind in ("committee", "session", "service"):
         queryset = {
-            "committee": selectors.committee_list,
-            "session": selectors.session_list,
-            "service": selectors.service_list,
+            "committee": org_selectors.committee_list,
+            "session": org_selectors.session_list,
+            "service": org_selectors.service_list,
         }[kind](collectivity=case.collectivity_id)
         return forms.ModelChoiceField(label=label, required=required, queryset=queryset, empty_label="—")
     if kind == "int":

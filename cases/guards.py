@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .errors import GuardFailed
-from .lifecycle import letter_count
+from cases import hooks
+from core.errors import GuardFailed
+from core.text import letter_count
 
 
 def guard_submit(case, at) -> None:
@@ -20,9 +21,6 @@ def guard_submit(case, at) -> None:
             errors["reasons"] = [_("A petition must state its reasons.")]
         if letter_count(case.objectives) == 0:
             errors["objectives"] = [_("A petition must state its objectives.")]
-    if case.kind == "petition":
-        from .petitions import guard_petition_submit
-
-        errors.update(guard_petition_submit(case, at))
+    errors.update(hooks.submit_guard_errors(case, at))
     if errors:
         raise GuardFailed(_("The case cannot be filed yet."), field_errors=errors)

@@ -51,3 +51,51 @@ def register_case_page_panel(fn: Callable) -> None:
 
 def case_page_panels(request, case) -> list[dict]:
     return [panel for fn in _case_page_panels if (panel := fn(request, case))]
+
+
+# Rooms above cases plug their rules into a transition here (docs/architecture.md, hooks): clocks
+# restarts the stage clock, petitions records the unmet conditions of an inadmissible petition.
+_appliers: list[Callable] = []
+
+
+def register_transition_applier(fn: Callable) -> None:
+    """fn(case, name, values, actor, at), run after the transition's fields are copied onto the case
+    and before it is saved; it may set derived columns, write related rows, or refuse by raising."""
+    if fn not in _appliers:
+        _appliers.append(fn)
+
+
+def apply_transition(case, name: str, values: dict, actor, at) -> None:
+    for fn in list(_appliers):
+        fn(case, name, values, actor, at)
+
+
+_submit_guards: list[Callable] = []
+
+
+def register_submit_guard(fn: Callable) -> None:
+    """fn(case, at) -> {field: [messages]}: conditions a kind adds before a case may be filed."""
+    if fn not in _submit_guards:
+        _submit_guards.append(fn)
+
+
+def submit_guard_errors(case, at) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for fn in list(_submit_guards):
+        errors.update(fn(case, at))
+    return errors
+
+
+_personal_data_readers: list[Callable] = []
+
+
+def register_personal_data_access(fn: Callable) -> None:
+    """fn(user, attachment): called each time someone opens a document holding personal data
+    (Law 09-08: petitions keeps the access log)."""
+    if fn not in _personal_data_readers:
+        _personal_data_readers.append(fn)
+
+
+def personal_data_accessed(user, attachment) -> None:
+    for fn in list(_personal_data_readers):
+        fn(user, attachment)

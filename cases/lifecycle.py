@@ -6,8 +6,6 @@ This is the one table views, the API, workflow tasks and services all ask.
 from __future__ import annotations
 
 import datetime
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -15,10 +13,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from . import predicates as P
-from . import roles
-from . import states as S
-from .errors import GuardFailed, InvalidTransition, TransitionNotAllowed, UnknownTransition
+from cases import predicates as P
+from cases import states as S
+from core import roles
+from core.errors import GuardFailed, InvalidTransition, TransitionNotAllowed, UnknownTransition
+from core.text import has_content, has_invalid_characters, letter_count
 
 PETITION = "petition"
 PROPOSAL = "proposal"
@@ -51,50 +50,6 @@ RECOMMENDATIONS = {
     "amend": gettext_lazy("Adopt with amendments"),
 }
 
-
-TATWEEL = "\u0640"  # Arabic kashida: stretches a word, adds no letter
-
-
-def letter_count(text: str) -> int:
-    """Letters only: whitespace, punctuation, digits, symbols, diacritics and kashida do not count."""
-    return sum(1 for ch in text if ch != TATWEEL and unicodedata.category(ch)[0] == "L")
-
-
-def has_content(text: str) -> bool:
-    """At least one letter or digit (a deliberation number such as 17/2027 has no letter)."""
-    return any(unicodedata.category(ch)[0] in ("L", "N") and ch != TATWEEL for ch in text)
-
-
-_INVALID = re.compile("[\x00\ud800-\udfff]")
-
-
-def has_invalid_characters(text: str) -> bool:
-    """NUL (refused by PostgreSQL) and lone surrogates (not encodable, so not hashable)."""
-    return _INVALID.search(text) is not None
-
-
-# Unicode bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): in a
-# title or a name they reorder what is shown ("Trojan Source", CVE-2021-42574), so a reference or a
-# name can read differently from what is stored and audited. LRM and RLM (U+200E, U+200F) are kept:
-# they reorder nothing beyond themselves and Arabic typists use them to place a Latin word or a
-# number next to Arabic; pages show user text inside dir="auto" and <bdi> instead.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-BIDI_CONTROLS_MESSAGE = gettext_lazy(
-    "Remove the invisible direction-control characters (such as U+202E): they would make the text "
-    "read differently from what is recorded."
-)
-
-
-def has_bidi_controls(text: str) -> bool:
-    return isinstance(text, str) and _BIDI_CONTROLS.search(text) is not None
-
-
-def validate_no_bidi_controls(value) -> None:
-    """Model and form validator for titles and names."""
-    if has_bidi_controls(value):
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError(BIDI_CONTROLS_MESSAGE, code="bidi_control")
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import lifecycle
+from cases import states as S
+from cases.models import Case
 from notifications.registry import Recipient, register_subject
 from notifications.selectors import followers_active
-
-from . import lifecycle
-from . import states as S
-from .models import Case
 
 TRANSITION_EVENT = "case.transition"
 # Audited actions that are not transitions (cases.services._append_action) and are worth a message;
@@ -44,7 +43,7 @@ def acting_users(case: Case):
     committee, the secretariat, the case's service (or every service while none is named)."""
     from django.contrib.auth import get_user_model
 
-    from . import roles
+    from core import roles
 
     User = get_user_model()
     active = User.objects.filter(is_active=True).filter(
@@ -68,7 +67,7 @@ def escalation_users(case: Case, level: int):
     and the follow-up team (docs/domain.md §6)."""
     from django.contrib.auth import get_user_model
 
-    from . import roles
+    from core import roles
 
     User = get_user_model()
     active = User.objects.filter(is_active=True).filter(

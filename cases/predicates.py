@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import roles
-from . import states as S
+from cases import states as S
+from core import roles
 
 
 class Predicate:

@@ -1,4 +1,4 @@
-"""Reads: every list decides its joins here, so a page's query count does not grow with its rows."""
+"""Reads of cases: every list decides its joins here, so a page's query count does not grow with its rows."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.models import TransitionEntry
-
-from . import lifecycle, register_cache, roles
-from . import states as S
-from .models import Case, Collectivity, Committee, CouncilSession, Service
+from cases import lifecycle, register_cache
+from cases import states as S
+from cases.models import Case
+from core import roles
+from organisation.models import CouncilSession
 
 
 def case_list_public(
@@ -205,34 +206,15 @@ def case_decision(case: Case) -> dict | None:
     }
 
 
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """Open and past the current deadline stored on the case at each transition (docs/domain.md §6)."""
+    today = today or timezone.localdate()
+    return Q(state__in=list(S.OPEN_STATES), deadline_on__lt=today)
+
+
 def days_in_state(case: Case, now: datetime.datetime | None = None) -> int:
-    from .deadlines import days_in_state as _days
-
-    return _days(case, now)
-
-
-def committee_list(*, collectivity=None) -> QuerySet[Committee]:
-    qs = Committee.objects.select_related("collectivity").order_by("id")
-    return qs.filter(collectivity=collectivity) if collectivity else qs
-
-
-def service_list(*, collectivity=None) -> QuerySet[Service]:
-    qs = Service.objects.select_related("collectivity").order_by("id")
-    return qs.filter(collectivity=collectivity) if collectivity else qs
-
-
-def session_list(*, collectivity=None) -> QuerySet[CouncilSession]:
-    qs = CouncilSession.objects.select_related("collectivity").order_by("date", "id")
-    return qs.filter(collectivity=collectivity) if collectivity else qs
-
-
-# Public API reads (docs/domain.md §10) ----------------------------------------------------------------
-
-# A petition still waiting for its decision: the legal clock of OL 113-14 art. 125 runs in these.
-
-
-def collectivity_get(*, slug: str) -> Collectivity | None:
-    return Collectivity.objects.filter(slug=slug).first()
+    now = now or timezone.now()
+    return max(0, (timezone.localtime(now).date() - timezone.localtime(case.state_entered_at).date()).days)
 
 
 def case_list_public_filtered(
@@ -251,8 +233,6 @@ def case_list_public_filtered(
         collectivity=collectivity, kind=kind, state=state, committee=committee, year=year, search=search
     )
     if overdue is not None:
-        from .deadlines import overdue_q
-
         # The current deadline (stage, or the petition's legal one if sooner) is stored on the
         # case at every transition: the flag is a plain filter.
         qs = qs.filter(overdue_q()) if overdue else qs.exclude(overdue_q())
@@ -261,68 +241,8 @@ def case_list_public_filtered(
 
 def case_is_overdue(case: Case, today: datetime.date | None = None) -> bool:
     """Past its current deadline while still open (docs/domain.md §6)."""
-    from .deadlines import is_overdue
-
-    return is_overdue(case, today)
-
-
-def case_signature_count(case: Case) -> int:
-    """Valid, distinct signatories of a petition (after the purge, the count kept then)."""
-    from .petitions import signature_count
-
-    return signature_count(case)
-
-
-# Petitions (OL 113-14 art. 121-125) ------------------------------------------------------------
-
-
-def petition_signature_counts(cases) -> dict[int, int]:
-    """Valid signatures of several petitions in one query (a list page's rows), by case id;
-    purged petitions give the count kept at the purge."""
-    from django.db.models import Count
-
-    from .models import Signature
-
-    petitions = [c for c in cases if c.kind == Case.Kind.PETITION]
-    counts = {c.pk: (c.purged_signature_count or 0) for c in petitions if c.personal_data_purged_at is not None}
-    live = [c.pk for c in petitions if c.personal_data_purged_at is None]
-    if live:
-        rows = (
-            Signature.objects.filter(case_id__in=live, valid=True)
-            .values("case_id")
-            .annotate(n=Count("id"))
-            .values_list("case_id", "n")
-        )
-        counts.update({pk: 0 for pk in live})
-        counts.update(dict(rows))
-    return counts
-
-
-def petitions_collecting(*, collectivity=None) -> QuerySet[Case]:
-    """Citizens' petitions whose agent opened online signing: public while they collect (title,
-    text and count only, never a signatory)."""
-    from django.db.models import Count
-
-    qs = Case.objects.filter(
-        kind=Case.Kind.PETITION, state=S.DRAFT, signing_open=True, association__isnull=True
-    ).select_related("collectivity")
-    if collectivity is not None:
-        qs = qs.filter(collectivity=collectivity)
-    return qs.annotate(valid_signatures=Count("signatures", filter=Q(signatures__valid=True))).order_by(
-        "-created_at", "-id"
-    )
-
-
-def petition_signed_by(*, case: Case, user) -> bool:
-    """Whether this account already signed the petition online (one signature per account)."""
-    from .models import Signature
-
-    return Signature.objects.filter(case=case, user=user).exists()
-
-
-def petition_open_for_signing(*, reference: str) -> Case | None:
-    """A draft citizens' petition open for online signatures (anything else is private or filed)."""
-    return petitions_collecting().filter(reference=reference).first()
+    today = today or timezone.localdate()
+    return case.state in S.OPEN_STATES and case.deadline_on is not None and case.deadline_on < today
 
 
 def case_linked_opinion_references(case: Case) -> list[str]:
@@ -333,80 +253,6 @@ def case_linked_opinion_references(case: Case) -> list[str]:
 def case_visible_to(*, user, case: Case) -> bool:
     """Filed cases are public; a draft only to its submitter (and who registered it for them)."""
     return case.state != S.DRAFT or case_can_view_private(user=user, case=case)
-
-
-def collectivity_rules(collectivity: Collectivity) -> dict:
-    """The participation rules in force, for the charter's duty to tell participants the rules."""
-    states = [
-        {
-            "name": state,
-            "label": str(label),
-            "opinion_label": str(S.OPINION_STATE_LABELS[state]) if state in S.OPINION_STATE_LABELS else None,
-            "open": state in S.OPEN_STATES,
-            "help": str(S.STATE_HELP.get(state, "")),
-        }
-        for state, label in S.STATE_LABELS.items()
-    ]
-    transitions = [
-        {
-            "name": spec.name,
-            "label": str(spec.label),
-            "opinion_label": str(spec.opinion_label) if spec.opinion_label else None,
-            "target": spec.target,
-            "sources": sorted(spec.sources, key=S.ALL_STATES.index),
-            "edges": [
-                {"sources": list(edge.sources), "kinds": sorted(edge.kinds), "role": edge.role} for edge in spec.edges
-            ],
-            "decision": spec.decision,
-            "fields": [
-                {
-                    "name": f.name,
-                    "type": f.type,
-                    "label": str(f.label),
-                    "required": f.required if f.required_from is None else False,
-                    "required_from": sorted(f.required_from) if f.required_from is not None else None,
-                    "public": f.public,
-                    "choices": [{"value": k, "label": str(v)} for k, v in f.choices.items()] if f.choices else None,
-                }
-                for f in spec.fields
-            ],
-        }
-        for spec in lifecycle.TRANSITIONS.values()
-    ]
-    return {
-        "collectivity": {
-            "slug": collectivity.slug,
-            "name_ar": collectivity.name_ar,
-            "name_fr": collectivity.name_fr,
-            "name": collectivity.name,
-            "type": collectivity.type,
-        },
-        "petition_min_signatures": collectivity.petition_min_signatures,
-        "association_conditions": {
-            "min_age_years": collectivity.association_min_age_years,
-            "age_strictly_more_than": True,  # OL 113-14 art. 122: founded "more than" 3 years before
-            "min_members": collectivity.association_min_members,
-            "seat_or_branch_in_collectivity": True,
-        },
-        "rejection_notice_months": collectivity.rejection_notice_months,
-        "ordinary_session_months": list(collectivity.ordinary_session_months or []),
-        "decision_posting_days": collectivity.decision_posting_days,
-        "info_request_deadline_working_days": collectivity.info_request_deadline_working_days,
-        "justification_min_chars": collectivity.justification_min_chars,
-        "states": states,
-        "transitions": transitions,
-    }
-
-
-# Server-rendered pages (public portal and staff pages) -----------------------------------------
-
-
-def collectivity_default() -> Collectivity | None:
-    """The collectivity the portal serves (settings.MITHAQ_DEFAULT_COLLECTIVITY, else the first)."""
-    from django.conf import settings
-
-    qs = Collectivity.objects.all()
-    return qs.filter(slug=settings.MITHAQ_DEFAULT_COLLECTIVITY).first() or qs.order_by("id").first()
 
 
 def case_counts_public(*, collectivity=None) -> dict:
@@ -478,16 +324,6 @@ def case_linked_cases_public(case: Case) -> list[Case]:
     return list(Case.objects.public().filter(related_case=case).order_by("id"))
 
 
-def next_ordinary_session(*, collectivity, after: datetime.date | None = None) -> CouncilSession | None:
-    """OL 113-14 art. 38 and 125: an admissible petition goes on the next ordinary session's agenda."""
-    after = after or timezone.localdate()
-    return (
-        CouncilSession.objects.filter(collectivity=collectivity, kind=CouncilSession.Kind.ORDINARY, date__gte=after)
-        .order_by("date")
-        .first()
-    )
-
-
 def _agenda_order(qs):
     from django.db.models import Case as When_
     from django.db.models import IntegerField, Value, When
@@ -518,3 +354,11 @@ def case_linked_opinions(case: Case) -> QuerySet[Case]:
         .select_related("opinion_outcome")
         .order_by("id")
     )
+
+
+def case_signature_count(case: Case) -> int:
+    """Valid, distinct signatories of a petition; after the personal-data purge, the count kept then.
+    (The rows are petitions' Signature, reached through the relation it declares on the case.)"""
+    if case.personal_data_purged_at is not None:
+        return case.purged_signature_count or 0
+    return case.signatures.filter(valid=True).count()

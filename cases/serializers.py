@@ -12,24 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from . import files, lifecycle, selectors
-from . import states as S
-from .models import Case
-
-# Errors ---------------------------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text=_("Stable error code."))
-    detail = serializers.CharField(help_text=_("Message in the request's language."))
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=_("Messages per field, when the error is about given fields."),
-    )
-
+from cases import files, lifecycle, selectors
+from cases import states as S
+from cases.models import Case
+from core.errors import ErrorSerializer  # noqa: F401  (re-exported for the API's schema)
 
 # Organisation ---------------------------------------------------------------------------------
+
 
 
 class OrgRefSerializer(serializers.Serializer):
@@ -49,9 +38,6 @@ class SessionSerializer(serializers.Serializer):
 
     def get_title(self, obj) -> str:
         return str(obj)
-
-
-# Rules ----------------------------------------------------------------------------------------
 
 
 class ChoiceSerializer(serializers.Serializer):
@@ -124,9 +110,6 @@ class RulesSerializer(serializers.Serializer):
     justification_min_chars = serializers.IntegerField()
     states = RuleStateSerializer(many=True)
     transitions = RuleTransitionSerializer(many=True)
-
-
-# Cases: output ----------------------------------------------------------------------------------
 
 
 class CaseListSerializer(serializers.Serializer):
@@ -265,38 +248,6 @@ class CaseCreatedSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-# Petition signatures ----------------------------------------------------------------------------
-
-
-class SignatureRowSerializer(serializers.Serializer):
-    """One signatory of a petition (OL 113-14 art. 123); the service checks every row."""
-
-    full_name = serializers.CharField(max_length=200)
-    cnie = serializers.CharField(help_text=_("CNIE number: one or two letters, then digits (e.g. AB123456)."))
-    address = serializers.CharField(max_length=300)
-    link = serializers.ChoiceField(
-        choices=["resident", "activity"], help_text=_("Link to the territory: resident, or an activity there.")
-    )
-    province = serializers.CharField(
-        required=False, help_text=_("Regions: the prefecture or province of residence (OL 111-14 art. 120).")
-    )
-
-
-class SignatureRejectionSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text=_("Position of the row in the list, from 1."))
-    code = serializers.CharField(help_text=_("Stable reason code: duplicate, cnie_invalid, blank, ..."))
-    reason = serializers.CharField(help_text=_("The reason, in the request's language."))
-
-
-class SignatureImportSerializer(serializers.Serializer):
-    accepted = serializers.IntegerField()
-    rejected = SignatureRejectionSerializer(many=True)
-    signature_count = serializers.IntegerField(help_text=_("Valid, distinct signatures of the petition now."))
-
-
-# Transitions ----------------------------------------------------------------------------------
-
-
 class TransitionFieldSerializer(serializers.Serializer):
     name = serializers.CharField()
     type = serializers.CharField()
@@ -330,9 +281,6 @@ def available_transition_data(spec: lifecycle.TransitionSpec, case: Case) -> dic
             for f in spec.fields
         ],
     }
-
-
-# Inputs (documentation and query strings) -----------------------------------------------------
 
 
 class TokenRequestSerializer(serializers.Serializer):

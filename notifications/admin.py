@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
-from .models import Delivery, Follower, OutboxEvent
+from notifications import services
+from notifications.models import Delivery, Follower, OutboxEvent
 
 
 class DeliveryInline(admin.TabularInline):

@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from .followers import FollowerResolver
-        from .registry import register_subject
+        from notifications.followers import FollowerResolver
+        from notifications.registry import register_subject
 
         register_subject("follower", FollowerResolver())

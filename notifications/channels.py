@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .models import Delivery
+from notifications.models import Delivery
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-from .selectors import unread_count
+from notifications.selectors import unread_count
 
 
 def unread(request):

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import Follower
-from .registry import Recipient, resolver_for
+from notifications.models import Follower
+from notifications.registry import Recipient, resolver_for
 
 
 class FollowerResolver:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Delivery, Follower
-from .registry import Recipient
+from notifications.models import Delivery, Follower
+from notifications.registry import Recipient
 
 
 def followers_active(*, subject_type: str, subject_id: int) -> list[Recipient]:

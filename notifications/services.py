@@ -22,9 +22,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import channels
-from .models import Delivery, Follower, OutboxEvent
-from .registry import Recipient, normalize_language, resolver_for
+from notifications import channels
+from notifications.models import Delivery, Follower, OutboxEvent
+from notifications.registry import Recipient, normalize_language, resolver_for
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def _deliver_here(event_id: int) -> None:
 
 def _publish(event_ids: list[int]) -> bool:
     """Queue deliver_event for each event on one connection; False (and a warning) if the broker is down."""
-    from .tasks import deliver_event
+    from notifications.tasks import deliver_event
 
     try:
         app = deliver_event.app

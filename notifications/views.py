@@ -13,11 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import ratelimit
-
-from . import selectors, services
-from .forms import FollowForm
-from .registry import normalize_language, resolver_for
+from core import ratelimit
+from notifications import selectors, services
+from notifications.forms import FollowForm
+from notifications.registry import normalize_language, resolver_for
 
 PAGE_SIZE = 20
 # Follow requests per client address and window: each one may send an e-mail to a stranger.

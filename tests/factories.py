@@ -8,9 +8,9 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
-from cases import roles
 from cases import services as case_services
-from cases.models import Association, Collectivity, Committee, CouncilSession, Service
+from core import roles
+from organisation.models import Association, Collectivity, Committee, CouncilSession, Service
 
 JUSTIFICATION = "The council explains this decision in plain words for every citizen to read."
 
@@ -124,7 +124,7 @@ def ensure_role_groups() -> None:
         name=roles.BUREAU
     ).permissions.exists():
         return
-    importlib.import_module("cases.migrations.0002_role_groups").create_groups(apps, None)
+    importlib.import_module("accounts.migrations.0003_role_groups").create_groups(apps, None)
     importlib.import_module("workflows.migrations.0002_grant_desk_permissions").grant(apps, None)
 
 
@@ -217,7 +217,7 @@ class World:
 
     def sign(self, case, n: int, *, start: int = 0, actor=None):
         """Add n valid, distinct paper signatures to a draft petition, through the service."""
-        from cases.petitions import signatures_import
+        from petitions.signatures import signatures_import
 
         rows = [
             {"full_name": f"Signataire {i}", "cnie": f"JK{100000 + i}", "address": f"Derb {i}, Demnate", "link": "resident"}

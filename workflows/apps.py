@@ -8,8 +8,7 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self):
         from cases.hooks import register_case_page_panel, register_transition_listener
-
-        from . import desk, views
+        from workflows import desk, views
 
         register_transition_listener(desk.desk_after_transition)
         register_case_page_panel(views.case_desk_panel)

@@ -9,10 +9,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases import states as S
-from cases.errors import ConcurrentUpdate
 from cases.models import Case
-
-from .flows import flow_for
+from core.errors import ConcurrentUpdate
+from workflows.flows import flow_for
 
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 

@@ -15,8 +15,7 @@ from viewflow.workflow import flow, lock
 
 from cases import states as S
 from cases.models import Case
-
-from .models import CaseProcess
+from workflows.models import CaseProcess
 
 APP = "workflows"
 

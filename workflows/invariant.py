@@ -11,9 +11,8 @@ from viewflow.workflow.models import Task
 
 from cases import states as S
 from cases.models import Case
-
-from .desk import ACTIVE, case_content_type
-from .flows import expected_step, owner_permission_for
+from workflows.desk import ACTIVE, case_content_type
+from workflows.flows import expected_step, owner_permission_for
 
 
 @dataclass(frozen=True)

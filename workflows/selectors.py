@@ -12,10 +12,10 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases import states as S
-from cases.models import Case, Collectivity
-
-from .desk import ACTIVE, case_content_type
-from .flows import STEPS
+from cases.models import Case
+from organisation.models import Collectivity
+from workflows.desk import ACTIVE, case_content_type
+from workflows.flows import STEPS
 
 PERM = "workflows."
 

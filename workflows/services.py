@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
-from cases.errors import ConcurrentUpdate, NotFound, TransitionNotAllowed
 from cases.models import Case
-
-from . import selectors
-from .desk import TaskTaken
+from core.errors import ConcurrentUpdate, NotFound, TransitionNotAllowed
+from workflows import selectors
+from workflows.desk import TaskTaken
 
 
 def task_take(*, user, task_id: int):

@@ -14,10 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from cases import roles, selectors, services
-from cases.errors import DomainError, add_to_form
+from cases import selectors
 from cases.forms import transition_panels
-from cases.models import CouncilSession
+from core import roles
+from core.errors import DomainError, add_to_form
+from organisation import selectors as org_selectors
+from organisation import services as org_services
+from organisation.models import CouncilSession
 
 SESSION_ROLES = frozenset({roles.SECRETARIAT, roles.PRESIDENT, roles.BUREAU, roles.FOLLOWUP})
 
@@ -28,7 +31,7 @@ def _session_user(request):
 
 
 def _collectivity(user):
-    return user.collectivity if user.collectivity_id else services.default_collectivity()
+    return user.collectivity if user.collectivity_id else org_selectors.default_collectivity()
 
 
 class SessionForm(forms.Form):
@@ -48,7 +51,7 @@ def session_list(request):
         form = SessionForm(request.POST)
         if form.is_valid():
             try:
-                session = services.session_create(actor=request.user, collectivity=collectivity, **form.cleaned_data)
+                session = org_services.session_create(actor=request.user, collectivity=collectivity, **form.cleaned_data)
             except DomainError as error:
                 add_to_form(form, error)
                 status = error.http_status
@@ -57,7 +60,7 @@ def session_list(request):
                 return redirect("workflows:session", session.pk)
         else:
             status = 400
-    sessions = selectors.session_list(collectivity=collectivity)
+    sessions = org_selectors.session_list(collectivity=collectivity)
     today = timezone.localdate()
     return render(
         request,
@@ -65,7 +68,7 @@ def session_list(request):
         {
             "upcoming": [s for s in sessions if s.date >= today],
             "past": [s for s in sessions if s.date < today][::-1][:12],
-            "next_ordinary": selectors.next_ordinary_session(collectivity=collectivity),
+            "next_ordinary": org_selectors.next_ordinary_session(collectivity=collectivity),
             "candidates": selectors.agenda_candidates(collectivity=collectivity)[:50],
             "form": form,
             "can_create": request.user.group_names() & {roles.SECRETARIAT, roles.PRESIDENT},
@@ -83,7 +86,7 @@ def generate(request):
     year = timezone.localdate().year
     created = []
     for y in (year, year + 1):
-        created += services.session_calendar_generate(collectivity=_collectivity(request.user), year=y)
+        created += org_services.session_calendar_generate(collectivity=_collectivity(request.user), year=y)
     messages.success(
         request,
         ngettext(
@@ -95,7 +98,7 @@ def generate(request):
 
 
 def _session_or_404(request, pk: int) -> CouncilSession:
-    session = selectors.session_list(collectivity=_collectivity(request.user)).filter(pk=pk).first()
+    session = org_selectors.session_list(collectivity=_collectivity(request.user)).filter(pk=pk).first()
     if session is None:
         raise Http404
     return session

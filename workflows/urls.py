@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sessions, views
+from workflows import sessions, views
 
 app_name = "workflows"
 

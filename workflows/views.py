@@ -10,13 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import roles
-from cases.errors import DomainError
 from cases.models import Case
 from cases.register_cache import CountedPaginator
-
-from . import selectors, services
-from .flows import STEPS
+from core import roles
+from core.errors import DomainError
+from workflows import selectors, services
+from workflows.flows import STEPS
 
 
 def _desk_user(request):
@@ -73,7 +72,7 @@ def inbox(request):
     for row in rows:
         row.taken_by_me = row.task.owner_id == request.user.pk
         row.taken_by_other = bool(row.task.owner_id) and not row.taken_by_me
-    from cases.selectors import committee_list
+    from organisation.selectors import committee_list
 
     committees = [
         (c, counts["committee"].get(c.pk, 0))
@@ -144,7 +143,7 @@ def _back(request) -> str | None:
 def case_desk_panel(request, case):
     """The desk on the staff case page: every task of the case, who took and completed it, and
     take / release for the active one."""
-    from .flows import STEPS
+    from workflows.flows import STEPS
 
     tasks = list(selectors.case_tasks(case))
     if not tasks:

@@ -6,25 +6,21 @@ import datetime
 
 from django import template
 from django.db import DatabaseError
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cases import lifecycle, roles, selectors
+from cases import lifecycle, selectors
 from cases import states as S
-from cases.models import Case, CouncilSession, localized
+from cases.models import Case
+from core import roles
+from core.text import localized
+from organisation.models import CouncilSession
+from organisation.selectors import portal_collectivity
 
 register = template.Library()
 
-
-def portal_collectivity(request):
-    """The collectivity the portal shows, looked up once per request."""
-    if request is None:
-        return selectors.collectivity_default()
-    if not hasattr(request, "_mithaq_collectivity"):
-        request._mithaq_collectivity = selectors.collectivity_default()
-    return request._mithaq_collectivity
 
 
 @register.simple_tag(takes_context=True)
@@ -179,47 +175,3 @@ def session_label(session: CouncilSession | None) -> str:
         return ""
     title = localized(session.title_ar, session.title_fr)
     return title or f"{session.get_kind_display()} {_show_date(session.date)}"
-
-
-@register.simple_tag
-def clock_in_words(case) -> str:
-    """docs/domain.md §6: "with the social affairs committee for 12 days, limit 30" in the reader's language."""
-    from django.utils.translation import ngettext
-
-    from cases import deadlines
-
-    if case.state not in S.OPEN_STATES:
-        return ""
-    where = {
-        S.SUBMITTED: _("With the council bureau"),
-        S.UNDER_REVIEW: _("With the council bureau"),
-        S.AWAITING_INFORMATION: _("Waiting for the submitter's information"),
-        S.IN_COMMITTEE: (_("With the committee: %(name)s") % {"name": case.committee.name}) if case.committee_id else _("With the committee"),
-        S.REPORTED: _("Waiting for a place on a session's agenda"),
-        S.ON_AGENDA: _("On the council's agenda"),
-        S.ADOPTED: (_("Waiting for the implementation plan of: %(name)s") % {"name": case.service.name})
-        if case.service_id
-        else _("Waiting for an implementation plan"),
-        S.IN_IMPLEMENTATION: (_("Being carried out by: %(name)s") % {"name": case.service.name})
-        if case.service_id
-        else _("Being carried out"),
-    }.get(case.state, "")
-    days = deadlines.days_in_state(case)
-    text = ngettext("%(where)s for %(days)d day", "%(where)s for %(days)d days", days) % {"where": where, "days": days}
-    rule = deadlines.rule_for(deadlines.rules_for(case.collectivity), case.kind, case.state)
-    if rule is not None and case.state != S.IN_IMPLEMENTATION:
-        unit = (
-            ngettext("%(n)d working day", "%(n)d working days", rule.days)
-            if rule.unit == deadlines.WORKING
-            else ngettext("%(n)d day", "%(n)d days", rule.days)
-        ) % {"n": rule.days}
-        text = _("%(text)s, limit %(limit)s") % {"text": text, "limit": unit}
-    if case.deadline_on:
-        text = _("%(text)s (deadline %(date)s)") % {"text": text, "date": _show_date(case.deadline_on)}
-        if deadlines.is_overdue(case):
-            late = (timezone.localdate() - case.deadline_on).days
-            text = _("%(text)s: overdue by %(days)s") % {
-                "text": text,
-                "days": ngettext("%(n)d day", "%(n)d days", late) % {"n": late},
-            }
-    return text

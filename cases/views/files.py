@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from cases import files
 from cases import states as S
-from cases.errors import NotFound, TransitionNotAllowed
+from core.errors import NotFound, TransitionNotAllowed
 
 # Public documents of filed cases do not change (their file and flag are fixed at upload).
 PUBLIC_MAX_AGE = 3600

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts import ratelimit
-from cases import files, roles, selectors, services
+from cases import files, selectors, services
 from cases import states as S
-from cases.errors import DomainError, add_to_form
 from cases.forms import CaseFilingForm, CaseFilterForm, TrackForm, TransitionForm, transition_panels
 from cases.register_cache import CountedPaginator
-from cases.templatetags.mithaq import portal_collectivity
+from core import ratelimit, roles
+from core.errors import DomainError, add_to_form
+from organisation import selectors as org_selectors
+from organisation.selectors import portal_collectivity
 
 PAGE_SIZE = 25
 # Tracking codes are 12 characters from 32 symbols; the limit keeps guessing hopeless all the same.
@@ -45,7 +46,7 @@ def register(request):
     collectivity = portal_collectivity(request)
     form = CaseFilterForm(
         request.GET or None,
-        committees=selectors.committee_list(collectivity=collectivity),
+        committees=org_selectors.committee_list(collectivity=collectivity),
         years=selectors.case_years_public(collectivity=collectivity),
     )
     filters = form.filters()

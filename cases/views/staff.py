@@ -18,12 +18,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import files, lifecycle, roles, selectors, services
+from cases import files, lifecycle, selectors, services
 from cases import states as S
-from cases.errors import ConcurrentUpdate, DomainError, add_to_form
 from cases.forms import CaseFilterForm, TransitionForm, transition_panels
-from cases.templatetags.mithaq import portal_collectivity
 from cases.views.public import render_my_cases
+from core import roles
+from core.errors import ConcurrentUpdate, DomainError, add_to_form
+from organisation import selectors as org_selectors
+from organisation.selectors import portal_collectivity
 
 PAGE_SIZE = 25
 
@@ -60,7 +62,7 @@ def case_list(request):
     user = request.user
     collectivity = user.collectivity if user.collectivity_id else portal_collectivity(request)
     form = CaseFilterForm(
-        request.GET or None, committees=selectors.committee_list(collectivity=collectivity), with_draft=True
+        request.GET or None, committees=org_selectors.committee_list(collectivity=collectivity), with_draft=True
     )
     cases = selectors.case_list_for_staff(user=user, **form.filters())
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,8 +1,7 @@
 """Development and the embedded demo: SQLite, console e-mail, no broker."""
 
 from config.env import env
-
-from .base import *  # noqa: F403
+from config.settings.base import *  # noqa: F403
 
 DEBUG = env.bool("DEBUG", default=True)
 # The public development key unless one is given (README: audit integrity).

@@ -3,8 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env
-
-from .base import *  # noqa: F403
+from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")

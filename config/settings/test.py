@@ -2,7 +2,7 @@
 
 import datetime
 
-from .base import *  # noqa: F403
+from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijkl"  # noqa: S105

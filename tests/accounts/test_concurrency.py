@@ -8,8 +8,7 @@ from django.db import connection
 
 from accounts import services
 from accounts.models import User
-
-from .conftest import STRONG_PASSWORD
+from tests.accounts.conftest import STRONG_PASSWORD
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from tests.accounts.conftest import signup_data
 from tests.factories import UserFactory
-
-from .conftest import signup_data
 
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 

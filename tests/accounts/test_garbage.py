@@ -5,8 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts import tokens
-
-from .conftest import signup_data
+from tests.accounts.conftest import signup_data
 
 User = get_user_model()
 

@@ -3,9 +3,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts import services, tokens
+from tests.accounts.conftest import link_in, path_of
 from tests.factories import UserFactory
-
-from .conftest import link_in, path_of
 
 
 def profile_data(user, **overrides) -> dict:

@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.services import EmailTaken
+from tests.accounts.conftest import STRONG_PASSWORD, link_in, path_of, signup_data
 from tests.factories import UserFactory
-
-from .conftest import STRONG_PASSWORD, link_in, path_of, signup_data
 
 User = get_user_model()
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from accounts import services, tokens
 from accounts.tokens import TokenExpired, TokenInvalid, TokenStale
-
-from .conftest import link_in, path_of
+from tests.accounts.conftest import link_in, path_of
 
 
 def confirm_url(token: str) -> str:
@@ -67,7 +66,7 @@ def test_resending_is_limited_per_user(client, citizen, committed, mailoutbox):
 
 
 def test_the_sign_up_link_counts_against_the_resend_limit(client, db, committed, mailoutbox):
-    from .conftest import signup_data
+    from tests.accounts.conftest import signup_data
 
     with committed():
         client.post(reverse("accounts:signup"), signup_data())

@@ -37,7 +37,7 @@ def test_the_date_error_is_translated(world, api_client, language):
 @pytest.mark.parametrize("query", ["?to=x", "?from=x&to=2026-01-01", "?to=%C3%96&group_by=%7B"])
 def test_staff_audit_page_rerenders_with_the_error_and_a_400(world, client, query):
     client.force_login(world["followup"])
-    response = client.get(reverse("audit:response_times") + query, HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.get(reverse("followup:response_times") + query, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 400
     assert response.context["error"]
     assert response.context["error"] in response.content.decode()

@@ -3,8 +3,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from cases import roles, services
+from cases import services
 from cases.models import Case
+from core import roles
 from tests.api.helpers import assert_error
 
 LIST_URL = "/api/v1/cases/"

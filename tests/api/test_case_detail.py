@@ -3,7 +3,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from cases import roles, selectors, services
+from cases import selectors, services
+from core import roles
 from tests.api.helpers import assert_error
 from tests.factories import JUSTIFICATION, UserFactory
 

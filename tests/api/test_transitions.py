@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import TransitionEntry
-from cases import roles
 from cases.models import Case
+from core import roles
 from notifications.models import OutboxEvent
 from tests.api.helpers import assert_error
 from tests.factories import JUSTIFICATION, UserFactory

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.response_times import response_times
 from cases import services
+from followup.response_times import response_times
 
 TZ = timezone.get_default_timezone()
 
@@ -80,7 +80,7 @@ def test_page_and_api_access(world, client, api_client):
     world.case_in("adopted")
     for role, status in (("followup", 200), ("president", 200), ("bureau", 403), ("citizen", 403)):
         client.force_login(world[role])
-        assert client.get(reverse("audit:response_times")).status_code == status
+        assert client.get(reverse("followup:response_times")).status_code == status
         api_client.force_authenticate(world[role])
         assert api_client.get("/api/v1/audit/response-times/?group_by=stage").status_code == status
     api_client.force_authenticate(None)
@@ -96,10 +96,10 @@ def test_page_and_api_access(world, client, api_client):
 def test_exports(world, client):
     world.case_in("adopted")
     client.force_login(world["followup"])
-    csv_response = client.get(reverse("audit:response_times"), {"format": "csv"})
+    csv_response = client.get(reverse("followup:response_times"), {"format": "csv"})
     assert csv_response["Content-Type"].startswith("text/csv")
     assert "submitted" in csv_response.content.decode("utf-8-sig").lower() or csv_response.content
-    xlsx = client.get(reverse("audit:response_times"), {"format": "xlsx"})
+    xlsx = client.get(reverse("followup:response_times"), {"format": "xlsx"})
     assert xlsx.content[:2] == b"PK"
 
 
@@ -137,7 +137,7 @@ def _bulk_cases(world, n):
 
 def _queries(client):
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("audit:response_times")).status_code == 200
+        assert client.get(reverse("followup:response_times")).status_code == 200
     return len(ctx.captured_queries)
 
 

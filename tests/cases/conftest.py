@@ -17,8 +17,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from audit.models import TransitionEntry
-from cases.models import Case, Collectivity
+from cases.models import Case
 from notifications.models import OutboxEvent
+from organisation.models import Collectivity
 from tests.cases.contract import KIND_STATES
 from tests.factories import UserFactory, World
 

@@ -8,8 +8,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from cases import errors, lifecycle, petitions, services
-from cases.models import Association, Case, Committee
+from cases import services
+from cases.models import Case
+from core import errors, text
+from organisation.models import Association, Committee
+from petitions import signatures
 from tests.accounts.conftest import signup_data
 
 RLO = "\u202e"
@@ -19,11 +22,11 @@ TITLE = f"Réparer le trottoir {RLO}PRO-2026-0001"
 
 @pytest.mark.parametrize("control", CONTROLS)
 def test_every_control_is_detected(control):
-    assert lifecycle.has_bidi_controls(f"abc{control}def")
+    assert text.has_bidi_controls(f"abc{control}def")
 
 
 def test_lrm_and_rlm_are_allowed():
-    assert not lifecycle.has_bidi_controls("إصلاح \u200fالرصيف\u200e PRO-2026-0001")
+    assert not text.has_bidi_controls("إصلاح \u200fالرصيف\u200e PRO-2026-0001")
 
 
 def test_the_service_refuses_a_title_and_a_desk_name_and_creates_nothing(world):
@@ -50,7 +53,7 @@ def test_the_filing_form_shows_the_error(client, world):
         reverse("public:file"), {"kind": "proposal", "title": TITLE, "description": "Le trottoir est cassé."}
     )
     assert response.status_code == 400
-    assert str(lifecycle.BIDI_CONTROLS_MESSAGE) in response.context["form"].errors["title"]
+    assert str(text.BIDI_CONTROLS_MESSAGE) in response.context["form"].errors["title"]
     assert Case.objects.count() == before
 
 
@@ -70,9 +73,9 @@ def test_the_api_answers_400_with_the_error_shape(world):
 def test_a_signatory_name_is_rejected_with_its_reason(world):
     case = world.new_case("petition")
     rows = [{"full_name": f"Naima{RLO} Secret", "cnie": "JK123456", "address": "Derb 1, Demnate", "link": "resident"}]
-    result = petitions.signatures_import(actor=world["intake"], case=case, rows=rows)
+    result = signatures.signatures_import(actor=world["intake"], case=case, rows=rows)
     assert result.accepted == 0
-    assert [(r.code, r.reason) for r in result.rejected] == [("full_name", str(lifecycle.BIDI_CONTROLS_MESSAGE))]
+    assert [(r.code, r.reason) for r in result.rejected] == [("full_name", str(text.BIDI_CONTROLS_MESSAGE))]
 
 
 def test_a_milestone_title_is_refused(world):
@@ -97,7 +100,7 @@ def test_committee_and_association_names_are_validated(world):
 def test_signup_refuses_a_name_with_a_control(client, db):
     response = client.post(reverse("accounts:signup"), signup_data(last_name=f"Ait{RLO} Ali"))
     assert response.status_code == 200  # the form again, with its errors
-    assert str(lifecycle.BIDI_CONTROLS_MESSAGE) in response.context["form"].errors["last_name"]
+    assert str(text.BIDI_CONTROLS_MESSAGE) in response.context["form"].errors["last_name"]
     assert not User.objects.filter(username="amina").exists()
 
 
@@ -109,6 +112,6 @@ def test_profile_refuses_a_name_with_a_control(client, world):
         {"first_name": f"Karim{RLO}", "last_name": "", "email": user.email, "language": user.language},
     )
     assert response.status_code == 200  # the form again, with its errors
-    assert str(lifecycle.BIDI_CONTROLS_MESSAGE) in response.context["form"].errors["first_name"]
+    assert str(text.BIDI_CONTROLS_MESSAGE) in response.context["form"].errors["first_name"]
     user.refresh_from_db()
     assert RLO not in user.first_name

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.models import Collectivity
+from organisation.models import Collectivity
 
 
 def _collectivity(**kwargs):

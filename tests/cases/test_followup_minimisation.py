@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cases import roles, services
+from cases import services
+from core import roles
 from tests.factories import UserFactory
 
 NAME = "Karima"

@@ -242,7 +242,7 @@ def test_send_pending_notifications_command(world, assoc_case, mailoutbox):
 
 
 def test_a_rolled_back_transition_notifies_nobody(world, assoc_case, django_capture_on_commit_callbacks, mailoutbox):
-    from cases.errors import DomainError
+    from core.errors import DomainError
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(DomainError):
         case_services.case_transition(actor=world["citizen"], case=assoc_case, name="start_review")

@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from cases import services
-from cases.reminders import check_deadlines
+from clocks.reminders import check_deadlines
 from notifications.models import Delivery
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from cases import roles, services
+from cases import services
+from core import roles
 
 TITLE = "Réparer le trottoir de l'école"
 ESCAPED = "Réparer le trottoir de l&#x27;école"

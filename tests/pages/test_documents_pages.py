@@ -12,8 +12,9 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from cases import roles, services
+from cases import services
 from cases.models import CaseAttachment
+from core import roles
 from tests.factories import UserFactory
 
 

@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.test import override_settings
 from django.urls import reverse
 
-from cases import roles
-from cases.models import CaseAttachment, SignatureAccessLog
+from cases.models import CaseAttachment
+from core import roles
+from petitions.models import SignatureAccessLog
 from tests.factories import UserFactory
 
 KINDS = ("public", "private", "cnie_copies", "signed_lists", "statutes")

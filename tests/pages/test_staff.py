@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from audit.models import TransitionEntry
-from cases.errors import ConcurrentUpdate
+from core.errors import ConcurrentUpdate
 from tests.factories import JUSTIFICATION
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases import petitions, roles
-from cases.models import Collectivity
+from core import roles
+from organisation.models import Collectivity
+from petitions import signatures
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +37,7 @@ def signatory_rows(n: int, *, start: int = 0, prefix: str = "QA", province: str 
 
 def add_signatures(world, case, n: int, **kwargs):
     """Paper signatures typed in at the desk, through the service."""
-    return petitions.signatures_import(actor=world[roles.INTAKE], case=case, rows=signatory_rows(n, **kwargs))
+    return signatures.signatures_import(actor=world[roles.INTAKE], case=case, rows=signatory_rows(n, **kwargs))
 
 
 def make_collectivity(**fields) -> Collectivity:

@@ -11,10 +11,14 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from audit.models import TransitionEntry
-from cases import petitions, roles, selectors, services
+from cases import services
 from cases import states as S
-from cases.errors import GuardFailed, InvalidTransition, TransitionNotAllowed
-from cases.models import AdmissibilityCheck, CouncilSession
+from core import roles
+from core.errors import GuardFailed, InvalidTransition, TransitionNotAllowed
+from organisation import selectors as org_selectors
+from organisation.models import CouncilSession
+from petitions import admissibility
+from petitions.models import AdmissibilityCheck
 from tests.factories import JUSTIFICATION
 
 
@@ -29,7 +33,7 @@ def test_the_checklist_is_recorded_and_audited(world, reviewed):
         "competence": {"met": True, "note": "Public lighting: art. 83."},
         "territorial_link": {"met": False, "note": "Twelve signatories live in another commune."},
     }
-    saved = petitions.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results=results)
+    saved = admissibility.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results=results)
     assert len(saved) == 3
     assert {c.condition: c.met for c in AdmissibilityCheck.objects.filter(case=reviewed)} == {
         "signatures": True,
@@ -39,25 +43,25 @@ def test_the_checklist_is_recorded_and_audited(world, reviewed):
     entry = TransitionEntry.objects.filter(case_id=reviewed.pk).order_by("-seq").first()
     assert entry.transition == "admissibility_check"
     assert entry.payload["public"]["conditions"] == {"signatures": True, "competence": True, "territorial_link": False}
-    assert petitions.unmet_conditions(reviewed) == ["territorial_link"]
+    assert admissibility.unmet_conditions(reviewed) == ["territorial_link"]
     # A second pass updates the same rows.
-    petitions.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"territorial_link": {"met": True}})
+    admissibility.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"territorial_link": {"met": True}})
     assert AdmissibilityCheck.objects.filter(case=reviewed).count() == 3
-    assert petitions.unmet_conditions(reviewed) == []
+    assert admissibility.unmet_conditions(reviewed) == []
 
 
 def test_not_met_needs_a_note_and_only_the_bureau_records(world, reviewed):
     with pytest.raises(GuardFailed) as refused:
-        petitions.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"documents": {"met": False}})
+        admissibility.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"documents": {"met": False}})
     assert "documents" in refused.value.field_errors
     with pytest.raises(GuardFailed):
-        petitions.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"forbidden_subject": True})
+        admissibility.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"forbidden_subject": True})
     for role in (roles.CITIZEN, roles.INTAKE, roles.COMMITTEE, roles.PRESIDENT):
         with pytest.raises(TransitionNotAllowed):
-            petitions.admissibility_record(actor=world[role], case=reviewed, results={"signatures": True})
+            admissibility.admissibility_record(actor=world[role], case=reviewed, results={"signatures": True})
     draft = world.new_case("petition")
     with pytest.raises(InvalidTransition):
-        petitions.admissibility_record(actor=world[roles.BUREAU], case=draft, results={"signatures": True})
+        admissibility.admissibility_record(actor=world[roles.BUREAU], case=draft, results={"signatures": True})
     assert not AdmissibilityCheck.objects.exists()
 
 
@@ -70,16 +74,16 @@ def test_inadmissible_names_the_unmet_conditions(client, world, reviewed):
     )
     assert case.state == S.INADMISSIBLE
     assert case.decision_reason_code == "competence,documents"
-    assert sorted(petitions.unmet_conditions(case)) == ["competence", "documents"]
+    assert sorted(admissibility.unmet_conditions(case)) == ["competence", "documents"]
     client.force_login(world[roles.BUREAU])
     panel = client.get(reverse("staff:case", args=[case.reference]))
     checks = {condition: check.met for condition, _label, check in _panel(panel)["checks"]}
     assert checks == {"documents": False, "competence": False}
-    assert escape(str(petitions.CHECKLIST["competence"])) in panel.content.decode()
+    assert escape(str(admissibility.CHECKLIST["competence"])) in panel.content.decode()
 
 
 def test_a_condition_marked_met_cannot_be_a_ground(world, reviewed):
-    petitions.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"competence": {"met": True}})
+    admissibility.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"competence": {"met": True}})
     entries = TransitionEntry.objects.filter(case_id=reviewed.pk).count()
     with pytest.raises(GuardFailed) as refused:
         services.case_transition(
@@ -107,7 +111,7 @@ def test_refer_to_committee_sets_the_next_ordinary_session(world, reviewed):
     )
     assert case.state == S.IN_COMMITTEE
     assert case.mandatory_session == nearest
-    assert selectors.next_ordinary_session(collectivity=c, after=today) == nearest
+    assert org_selectors.next_ordinary_session(collectivity=c, after=today) == nearest
 
 
 def test_a_proposal_gets_no_mandatory_session(world):
@@ -136,7 +140,7 @@ def test_staff_page_shows_count_deadline_warnings_and_the_checklist_form(client,
     assert reverse("staff:signatures", args=[reviewed.reference]) in html
     assert reverse("staff:admissibility", args=[reviewed.reference]) in html
     assert reverse("cases:receipt", args=[reviewed.reference]) in html
-    assert escape(str(petitions.WARNINGS_44_14[0])) in html
+    assert escape(str(admissibility.WARNINGS_44_14[0])) in html
     assert reviewed.legal_deadline.isoformat() in html
 
 

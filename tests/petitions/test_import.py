@@ -9,9 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cases import petitions, roles
-from cases.errors import InvalidInput, InvalidTransition, TransitionNotAllowed
-from cases.models import Signature
+from cases import selectors as case_selectors
+from core import roles
+from core.errors import InvalidInput, InvalidTransition, TransitionNotAllowed
+from petitions import signatures
+from petitions.models import Signature
 from tests.api.helpers import assert_error
 from tests.petitions.conftest import signatory_rows
 
@@ -24,7 +26,7 @@ def petition(world):
 
 
 def _import(world, case, rows, actor=None):
-    return petitions.signatures_import(actor=actor or world[roles.CITIZEN], case=case, rows=rows)
+    return signatures.signatures_import(actor=actor or world[roles.CITIZEN], case=case, rows=rows)
 
 
 def test_duplicates_are_reported_and_counted_once(world, petition):
@@ -36,7 +38,7 @@ def test_duplicates_are_reported_and_counted_once(world, petition):
     # A later batch with a number already on the petition: reported again, never counted twice.
     again = _import(world, petition, [rows[2], *signatory_rows(1, start=3)])
     assert again.accepted == 1 and [(r.row, r.code) for r in again.rejected] == [(1, "duplicate")]
-    assert petitions.signature_count(petition) == 4
+    assert case_selectors.case_signature_count(petition) == 4
 
 
 @pytest.mark.parametrize("cnie", ["123456", "ABC123", "A", "AB-", "AB123456789", "١٢٣٤٥٦", "A B C 1"])
@@ -63,7 +65,7 @@ def test_arabic_indic_digits_are_normalised(world, petition):
     assert [(r.row, r.code) for r in result.rejected] == [(2, "duplicate"), (3, "duplicate")]
     signature = Signature.objects.get(case=petition)
     assert signature.cnie_last3 == "456"
-    from cases import personal_data
+    from petitions import personal_data
 
     assert personal_data.cnie_decrypt(signature.cnie_encrypted) == "AB123456"
 
@@ -102,7 +104,7 @@ def _csv(rows: list[dict]) -> bytes:
 
 def test_csv_with_a_bom_and_arabic_values(world, petition):
     content = "\ufeff" + HEADER + "فاطمة أيت علي,ab ١٢٣٤٥٦,\"حي الملاح، دمنات\",ساكن\nZahra,ZZ1,Derb 1,activité\n"
-    result = petitions.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=content.encode())
+    result = signatures.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=content.encode())
     assert result.accepted == 2 and result.rejected == []
     assert set(Signature.objects.filter(case=petition).values_list("link", flat=True)) == {"resident", "activity"}
 
@@ -114,13 +116,13 @@ def test_csv_with_a_bom_and_arabic_values(world, petition):
 def test_a_wrong_header_is_fatal_and_imports_nothing(world, petition, header):
     content = (header + "\n").encode() + _csv(signatory_rows(3)).split(b"\n", 1)[1]
     with pytest.raises(InvalidInput):
-        petitions.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=content)
+        signatures.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=content)
     assert Signature.objects.filter(case=petition).count() == 0
 
 
 def test_not_utf8_is_fatal(world, petition):
     with pytest.raises(InvalidInput):
-        petitions.signatures_import_csv(
+        signatures.signatures_import_csv(
             actor=world[roles.INTAKE], case=petition, stream=(HEADER + "Zoé,AB1,Derb,resident\n").encode("latin-1")
         )
     assert not Signature.objects.filter(case=petition).exists()
@@ -128,7 +130,7 @@ def test_not_utf8_is_fatal(world, petition):
 
 def test_too_many_columns_on_a_row(world, petition):
     content = HEADER + "A One,AB1,Derb 1,resident\nB Two,AB2,Derb 2,resident,extra\nC Three,AB3,Derb 3,resident,\n"
-    result = petitions.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=content.encode())
+    result = signatures.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=content.encode())
     assert result.accepted == 2  # an empty trailing column is harmless
     assert [(r.row, r.code) for r in result.rejected] == [(2, "malformed")]
 
@@ -151,7 +153,7 @@ def test_a_ten_megabyte_csv(world, petition):
         lines.append(f"Signataire numéro {i:06d} Ait Benhaddou,{cnie},\"Derb {i % 500}, Quartier Al Massira, Demnate\",resident\n")
     content = "".join(lines).encode()
     assert 9.5 * 2**20 <= len(content) <= 12 * 2**20
-    result = petitions.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=io.BytesIO(content))
+    result = signatures.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=io.BytesIO(content))
     assert result.accepted == n - 240
     assert len(result.rejected) == 240
     assert {r.code for r in result.rejected} == {"duplicate", "cnie_invalid"}
@@ -298,7 +300,7 @@ def test_imported_rows_keep_every_field(world, petition):
     at = timezone.now().replace(microsecond=0) - datetime.timedelta(days=3)
     rows = signatory_rows(3)
     rows[1]["link"] = "activity"
-    petitions.signatures_import(actor=world[roles.INTAKE], case=petition, rows=rows, at=at)
+    signatures.signatures_import(actor=world[roles.INTAKE], case=petition, rows=rows, at=at)
     got = list(
         Signature.objects.filter(case=petition)
         .order_by("id")

@@ -7,9 +7,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import TransitionEntry
-from cases import petitions, roles
-from cases.errors import GuardFailed, TransitionNotAllowed
-from cases.models import Signature
+from cases import selectors as case_selectors
+from core import roles
+from core.errors import GuardFailed, TransitionNotAllowed
+from petitions import signatures
+from petitions.models import Signature
 
 REASON = "Same handwriting on these lines of the paper list."
 
@@ -31,7 +33,7 @@ def test_the_bureau_invalidates_in_bulk_with_a_reason(client, world, filed):
         reverse("staff:signatures_invalidate", args=[filed.reference]), {"signatures": ids, "reason": REASON}
     )
     assert response.status_code == 302
-    assert petitions.signature_count(filed) == 97
+    assert case_selectors.case_signature_count(filed) == 97
     for signature in Signature.objects.filter(pk__in=ids):
         assert not signature.valid
         assert signature.invalidated_reason == REASON
@@ -47,7 +49,7 @@ def test_the_bureau_invalidates_in_bulk_with_a_reason(client, world, filed):
     html = client.get(reverse("staff:signatures", args=[filed.reference])).content.decode()
     assert REASON in html
     # Invalidating again the same ones changes nothing.
-    assert petitions.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=ids, reason=REASON) == 0
+    assert signatures.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=ids, reason=REASON) == 0
 
 
 def test_a_reason_and_a_choice_are_required(client, world, filed):
@@ -55,15 +57,15 @@ def test_a_reason_and_a_choice_are_required(client, world, filed):
     url = reverse("staff:signatures_invalidate", args=[filed.reference])
     assert client.post(url, {"signatures": _ids(filed, 2), "reason": ""}).status_code == 400
     assert client.post(url, {"signatures": [], "reason": REASON}).status_code == 400
-    assert petitions.signature_count(filed) == 100
+    assert case_selectors.case_signature_count(filed) == 100
     with pytest.raises(GuardFailed):
-        petitions.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=_ids(filed, 1), reason="no")
+        signatures.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=_ids(filed, 1), reason="no")
 
 
 def test_signatures_of_another_petition_are_untouched(world, filed):
     other = world.case_in("submitted", "petition")
-    count = petitions.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=_ids(other, 2), reason=REASON)
-    assert count == 0 and petitions.signature_count(other) == 100
+    count = signatures.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=_ids(other, 2), reason=REASON)
+    assert count == 0 and case_selectors.case_signature_count(other) == 100
 
 
 @pytest.mark.parametrize("role", [roles.CITIZEN, roles.INTAKE, roles.COMMITTEE, roles.SECRETARIAT, roles.PRESIDENT, roles.FOLLOWUP])
@@ -74,5 +76,5 @@ def test_others_are_refused(client, world, filed, role):
     )
     assert response.status_code == 403
     with pytest.raises(TransitionNotAllowed):
-        petitions.signatures_invalidate(actor=world[role], case=filed, signature_ids=_ids(filed, 2), reason=REASON)
-    assert petitions.signature_count(filed) == 100
+        signatures.signatures_invalidate(actor=world[role], case=filed, signature_ids=_ids(filed, 2), reason=REASON)
+    assert case_selectors.case_signature_count(filed) == 100

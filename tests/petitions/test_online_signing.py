@@ -10,9 +10,10 @@ from django.utils import translation
 from django.utils.html import escape
 
 from accounts.models import User
-from cases import petitions, roles
-from cases.errors import GuardFailed, InvalidTransition, TransitionNotAllowed
-from cases.models import Signature
+from core import roles
+from core.errors import GuardFailed, InvalidTransition, TransitionNotAllowed
+from petitions import signatures
+from petitions.models import Signature
 from tests.factories import UserFactory
 
 FORM = {"full_name": "Fatima Ait Ali", "cnie": "EE123456", "address": "Derb Jdid 4, Demnate", "link": "resident", "confirm_link": "on"}
@@ -21,7 +22,7 @@ FORM = {"full_name": "Fatima Ait Ali", "cnie": "EE123456", "address": "Derb Jdid
 @pytest.fixture
 def open_petition(world):
     case = world.new_case("petition")
-    petitions.petition_signing_set(actor=world[roles.CITIZEN], case=case, open_=True)
+    signatures.petition_signing_set(actor=world[roles.CITIZEN], case=case, open_=True)
     case.refresh_from_db()
     return case
 
@@ -91,13 +92,13 @@ def test_service_errors_show_on_the_form(client, world, open_petition):
 
 
 def test_a_closed_petition_is_refused(client, world, open_petition):
-    petitions.petition_signing_set(actor=world[roles.CITIZEN], case=open_petition, open_=False)
+    signatures.petition_signing_set(actor=world[roles.CITIZEN], case=open_petition, open_=False)
     user = _signer()
     client.force_login(user)
     assert client.get(_sign_url(open_petition)).status_code == 404
     assert client.post(_sign_url(open_petition), FORM).status_code == 404
     with pytest.raises(InvalidTransition):
-        petitions.signature_sign_online(user=user, case=open_petition.reference, confirm_link=True, **{k: v for k, v in FORM.items() if k != "confirm_link"})
+        signatures.signature_sign_online(user=user, case=open_petition.reference, confirm_link=True, **{k: v for k, v in FORM.items() if k != "confirm_link"})
     assert not Signature.objects.exists()
 
 
@@ -129,19 +130,19 @@ def test_rate_limit_per_account(client, world, open_petition):
 def test_service_refusals(world, open_petition):
     kwargs = {k: v for k, v in FORM.items() if k != "confirm_link"}
     with pytest.raises(TransitionNotAllowed):
-        petitions.signature_sign_online(user=_signer(verified=False), case=open_petition, confirm_link=True, **kwargs)
+        signatures.signature_sign_online(user=_signer(verified=False), case=open_petition, confirm_link=True, **kwargs)
     with pytest.raises(GuardFailed):
-        petitions.signature_sign_online(user=_signer("v2"), case=open_petition, confirm_link=False, **kwargs)
+        signatures.signature_sign_online(user=_signer("v2"), case=open_petition, confirm_link=False, **kwargs)
     assert not Signature.objects.exists()
 
 
 def test_only_the_agent_opens_signing_and_only_a_citizens_draft(world):
     case = world.new_case("petition")
     with pytest.raises(TransitionNotAllowed):
-        petitions.petition_signing_set(actor=world[roles.INTAKE], case=case, open_=True)
+        signatures.petition_signing_set(actor=world[roles.INTAKE], case=case, open_=True)
     association_case = world.new_case("petition", actor=world[roles.ASSOCIATION])
     with pytest.raises(InvalidTransition):
-        petitions.petition_signing_set(actor=world[roles.ASSOCIATION], case=association_case, open_=True)
+        signatures.petition_signing_set(actor=world[roles.ASSOCIATION], case=association_case, open_=True)
 
 
 def test_the_list_shows_open_petitions_with_their_count(client, world, open_petition):

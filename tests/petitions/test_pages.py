@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from cases import roles
-from cases.models import CaseAttachment, Signature
+from cases.models import CaseAttachment
+from core import roles
+from petitions.models import Signature
 from tests.petitions.conftest import upload
 
 

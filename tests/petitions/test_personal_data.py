@@ -8,8 +8,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from cases import petitions, roles, services
-from cases.models import Case, Signature, SignatureAccessLog
+from cases import services
+from cases.models import Case
+from core import roles
+from core.errors import TransitionNotAllowed
+from petitions import signatures
+from petitions.models import Signature, SignatureAccessLog
 from tests.cases.conftest import few_signatures
 from tests.factories import UserFactory
 
@@ -23,11 +27,11 @@ def seeded(world):
     filed = [world.case_in(state, "petition") for state in ("submitted", "in_committee", "inadmissible", "adopted")]
     draft = world.new_case("petition", title="Shade trees on the avenue")
     world.sign(draft, 40)
-    petitions.petition_signing_set(actor=world[roles.CITIZEN], case=draft, open_=True)
+    signatures.petition_signing_set(actor=world[roles.CITIZEN], case=draft, open_=True)
     signer = UserFactory(username="online_signer", groups=[roles.CITIZEN])
     signer.email_verified = True
     signer.save()
-    petitions.signature_sign_online(user=signer, case=draft, confirm_link=True, **ONLINE)
+    signatures.signature_sign_online(user=signer, case=draft, confirm_link=True, **ONLINE)
     names = set(Signature.objects.values_list("full_name", flat=True))
     numbers = {f"JK{100000 + i}" for i in range(100)} | {ONLINE["cnie"]}
     assert len(names) == 101
@@ -149,7 +153,7 @@ def test_cnie_numbers_are_not_stored_in_clear(world, seeded):
                 found += [(table, n) for n in numbers if n in text]
     assert not found, found[:5]
     # ... while the bureau can still read them.
-    rows = petitions.signatures_for_bureau(user=world[roles.BUREAU], case=seeded["filed"][0])
+    rows = signatures.signatures_for_bureau(user=world[roles.BUREAU], case=seeded["filed"][0])
     assert {row.cnie for row in rows} == {f"JK{100000 + i}" for i in range(100)}
     assert Case.objects.filter(pk=seeded["filed"][0].pk).exists()
 
@@ -167,8 +171,8 @@ def test_the_bureau_cannot_open_the_signatures_of_a_draft(client, world, seeded)
     _assert_clean(html, _forbidden_strings(seeded), "the bureau's view of a draft")
     assert not SignatureAccessLog.objects.exists()
 
-    with pytest.raises(petitions.TransitionNotAllowed):
-        petitions.signatures_for_bureau(user=world[roles.BUREAU], case=draft)
+    with pytest.raises(TransitionNotAllowed):
+        signatures.signatures_for_bureau(user=world[roles.BUREAU], case=draft)
     assert not SignatureAccessLog.objects.exists()
 
 
@@ -181,8 +185,8 @@ def test_the_bureau_cannot_invalidate_signatures_of_a_draft(client, world, seede
         {"signatures": ids, "reason": "Signatures en double sur la liste"},
     )
     assert response.status_code == 403
-    with pytest.raises(petitions.TransitionNotAllowed):
-        petitions.signatures_invalidate(
+    with pytest.raises(TransitionNotAllowed):
+        signatures.signatures_invalidate(
             actor=world[roles.BUREAU], case=draft, signature_ids=ids, reason="Signatures en double sur la liste"
         )
     assert Signature.objects.filter(case=draft, valid=True).count() == 41

@@ -8,8 +8,12 @@ import io
 import pytest
 from django.core.management import call_command
 
-from cases import petitions, roles, services
-from cases.models import Case, CaseAttachment, Signature
+from cases import selectors as case_selectors
+from cases import services
+from cases.models import Case, CaseAttachment
+from core import roles
+from petitions import signatures
+from petitions.models import Signature
 from tests.factories import JUSTIFICATION
 from tests.petitions.conftest import upload
 
@@ -25,7 +29,7 @@ def closed(world):
     services.case_attachment_add(actor=world[roles.CITIZEN], case=case, purpose="submission", file=upload("letter.pdf"))
     services.case_transition(actor=world[roles.CITIZEN], case=case, name="submit")
     ids = list(Signature.objects.filter(case=case).values_list("id", flat=True)[:4])
-    petitions.signatures_invalidate(actor=world[roles.BUREAU], case=case, signature_ids=ids, reason="Not residents of the commune.")
+    signatures.signatures_invalidate(actor=world[roles.BUREAU], case=case, signature_ids=ids, reason="Not residents of the commune.")
     return services.case_transition(
         actor=world[roles.BUREAU],
         case=case.reference,
@@ -36,7 +40,7 @@ def closed(world):
 
 def test_purge_removes_signatures_and_scans_and_keeps_the_count(world, closed, api_client):
     assert closed.closed_at is not None
-    assert petitions.signature_count(closed) == 116
+    assert case_selectors.case_signature_count(closed) == 116
     dry = io.StringIO()
     call_command("purge_personal_data", "--dry-run", stdout=dry)
     assert f"{closed.reference}: would remove 120" in dry.getvalue()
@@ -53,7 +57,7 @@ def test_purge_removes_signatures_and_scans_and_keeps_the_count(world, closed, a
     assert not Signature.history.filter(case_id=case.pk).exclude(history_type="-").exists()
     assert list(CaseAttachment.objects.filter(case=case).values_list("purpose", flat=True)) == ["submission"]
     # The count stays, everywhere it is shown.
-    assert petitions.signature_count(case) == 116
+    assert case_selectors.case_signature_count(case) == 116
     assert api_client.get(f"/api/v1/cases/{case.reference}/").json()["signature_count"] == 116
     entry = case.audit_entries.order_by("-seq").first()
     assert entry.transition == "personal_data_purged"

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
 
-from cases import roles
+from core import roles
 from tests.factories import UserFactory
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 
 from audit.models import TransitionEntry
-from cases import petitions, roles, services
+from cases import selectors as case_selectors
+from cases import services
 from cases import states as S
-from cases.errors import GuardFailed, TransitionNotAllowed
-from cases.models import Collectivity
+from core import roles
+from core.errors import GuardFailed, TransitionNotAllowed
+from organisation.models import Collectivity
+from petitions import signatures
 from tests.petitions.conftest import add_signatures, make_collectivity, signatory_rows
 
 
@@ -53,7 +56,7 @@ def test_minimum_signatures_at_the_edge(world, fields, minimum):
     add_signatures(world, case, 1, start=minimum - 1)
     filed = _submit(world, case)
     assert filed.state == S.SUBMITTED
-    assert petitions.signature_count(filed) == minimum
+    assert case_selectors.case_signature_count(filed) == minimum
 
 
 def test_invalidated_and_duplicate_signatures_do_not_count(world):
@@ -65,12 +68,12 @@ def test_invalidated_and_duplicate_signatures_do_not_count(world):
     first = case.signatures.order_by("id").first()
     # The bureau examines signatures once the petition is filed, never in the agent's draft.
     with pytest.raises(TransitionNotAllowed):
-        petitions.signatures_invalidate(actor=world[roles.BUREAU], case=case, signature_ids=[first.pk], reason="Signed twice on paper.")
-    assert petitions.signature_count(case) == 101
+        signatures.signatures_invalidate(actor=world[roles.BUREAU], case=case, signature_ids=[first.pk], reason="Signed twice on paper.")
+    assert case_selectors.case_signature_count(case) == 101
     filed = _submit(world, case)
     assert filed.state == S.SUBMITTED
-    petitions.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=[first.pk], reason="Signed twice on paper.")
-    assert petitions.signature_count(filed) == 100
+    signatures.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=[first.pk], reason="Signed twice on paper.")
+    assert case_selectors.case_signature_count(filed) == 100
 
 
 def test_override_replaces_the_derived_minimum(world):
@@ -93,7 +96,7 @@ def _region():
 def _sign_spread(world, case, spread: dict[str, int], prefix: str = "RA"):
     start = 0
     for province, n in spread.items():
-        petitions.signatures_import(
+        signatures.signatures_import(
             actor=world[roles.INTAKE],
             case=case,
             rows=signatory_rows(n, start=start, prefix=prefix, province=province),
@@ -105,7 +108,7 @@ def test_region_needs_five_percent_from_each_province(world):
     # OL 111-14 art. 120: 5 % of the 300 required, i.e. 15 signatures, from each province.
     case = _petition(world, _region())
     _sign_spread(world, case, {"A": 143, "B": 143, "C": 14})
-    assert petitions.signature_count(case) == 300
+    assert case_selectors.case_signature_count(case) == 300
     error = _refused(world, case, "signatures_spread")
     assert "signatures" not in error.field_errors
     assert "C" in error.field_errors["signatures_spread"][0]
@@ -121,7 +124,7 @@ def test_region_spread_met_with_exactly_fifteen(world):
 
 def test_region_rejects_an_unknown_province(world):
     case = _petition(world, _region())
-    result = petitions.signatures_import(
+    result = signatures.signatures_import(
         actor=world[roles.INTAKE], case=case, rows=signatory_rows(1, province="Z")
     )
     assert result.accepted == 0 and result.rejected[0].code == "province"

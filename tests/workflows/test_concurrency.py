@@ -5,7 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from cases import errors, services
+from cases import services
+from core import errors
 from tests.factories import UserFactory, World
 from workflows import services as desk_services
 from workflows.desk import active_tasks

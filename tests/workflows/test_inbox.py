@@ -3,7 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases import errors, services
+from cases import services
+from core import errors
 from tests.factories import UserFactory
 from workflows import selectors
 from workflows import services as desk_services

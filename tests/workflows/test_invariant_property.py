@@ -5,7 +5,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 from rest_framework.test import APIClient
 
-from cases import errors, lifecycle, services
+from cases import lifecycle, services
+from core import errors
 from tests.factories import World
 from workflows import services as desk_services
 from workflows.desk import active_tasks

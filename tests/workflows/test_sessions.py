@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from cases.models import CouncilSession
+from organisation.models import CouncilSession
 
 
 def test_session_pages(world, client):

@@ -49,7 +49,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("workflows", "0001_initial"),
-        ("cases", "0002_role_groups"),
+        ("accounts", "0003_role_groups"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

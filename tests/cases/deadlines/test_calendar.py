@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from cases.deadlines import WorkingCalendar, public_holidays
-from cases.models import HolidayOverride
+from clocks.deadlines import WorkingCalendar, public_holidays
+from clocks.models import HolidayOverride
 
 D = datetime.date
 

@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases import services
-from cases.deadlines import current_deadline, is_overdue
-from cases.models import DeadlineNotice, DeadlineRule
+from cases.selectors import case_is_overdue
+from clocks.deadlines import current_deadline
+from clocks.models import DeadlineNotice, DeadlineRule
 from notifications.models import OutboxEvent
 
 TZ = timezone.get_default_timezone()
@@ -64,8 +65,8 @@ def test_awaiting_information_pauses_the_stage_but_not_the_legal_deadline(world)
 def test_overdue_exactly_at_the_boundary(world):
     case = world.case_in("submitted")
     deadline = case.deadline_on
-    assert not is_overdue(case, today=deadline)
-    assert is_overdue(case, today=deadline + datetime.timedelta(days=1))
+    assert not case_is_overdue(case, today=deadline)
+    assert case_is_overdue(case, today=deadline + datetime.timedelta(days=1))
 
 
 def test_closed_case_has_no_deadline(world):
@@ -79,7 +80,7 @@ def test_implementation_deadline_is_the_planned_end(world):
 
 
 def test_rule_change_recomputes_open_cases(world):
-    from cases.deadlines import recompute_open_cases
+    from clocks.deadlines import recompute_open_cases
 
     case = world.case_in("in_committee")
     DeadlineRule.objects.create(collectivity=world.collectivity, state="in_committee", days=2, unit="calendar")
@@ -90,7 +91,7 @@ def test_rule_change_recomputes_open_cases(world):
 
 @pytest.mark.parametrize("days_before, threshold", [(7, "before:7"), (1, "before:1")])
 def test_reminders_are_sent_once(world, days_before, threshold):
-    from cases.reminders import check_deadlines
+    from clocks.reminders import check_deadlines
 
     case = world.case_in("in_committee")
     now = timezone.make_aware(
@@ -106,7 +107,7 @@ def test_reminders_are_sent_once(world, days_before, threshold):
 
 
 def test_escalations_first_to_the_chair_then_to_the_bureau(world):
-    from cases.reminders import check_deadlines
+    from clocks.reminders import check_deadlines
 
     case = world.case_in("in_committee")
     day_after = timezone.make_aware(datetime.datetime.combine(case.deadline_on + datetime.timedelta(days=1), datetime.time(8)))

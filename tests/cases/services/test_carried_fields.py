@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cases import errors, services
-from cases.models import Collectivity, Committee, CouncilSession, Service
+from cases import services
+from core import errors
+from organisation.models import Collectivity, Committee, CouncilSession, Service
 from tests.cases.conftest import counts
 from tests.cases.contract import edge_for
 from tests.factories import JUSTIFICATION

@@ -4,9 +4,11 @@ import pytest
 from django.core.management import call_command
 
 from audit.models import TransitionEntry
-from cases import errors, services
+from cases import services
 from cases.models import Case, OpinionOutcome, ProgressUpdate
+from core import errors
 from notifications.models import OutboxEvent
+from organisation import services as org_services
 from tests.factories import JUSTIFICATION
 
 
@@ -147,22 +149,22 @@ def test_link_opinion_later(world):
 
 
 def test_session_calendar_is_generated_once(world):
-    from cases.models import CouncilSession
+    from organisation.models import CouncilSession
 
-    created = services.session_calendar_generate(collectivity=world.collectivity, year=2028)
+    created = org_services.session_calendar_generate(collectivity=world.collectivity, year=2028)
     assert [s.date.month for s in created] == [2, 5, 10]
     assert all(s.date.weekday() < 5 and s.date.day <= 7 for s in created)
-    assert services.session_calendar_generate(collectivity=world.collectivity, year=2028) == []
+    assert org_services.session_calendar_generate(collectivity=world.collectivity, year=2028) == []
     assert CouncilSession.objects.filter(date__year=2028).count() == 3
 
 
 def test_extraordinary_session_by_secretariat_only(world):
-    session = services.session_create(actor=world["secretariat"], date="2027-03-15", kind="extraordinary")
+    session = org_services.session_create(actor=world["secretariat"], date="2027-03-15", kind="extraordinary")
     assert session.kind == "extraordinary"
     with pytest.raises(errors.TransitionNotAllowed):
-        services.session_create(actor=world["citizen"], date="2027-03-16")
+        org_services.session_create(actor=world["citizen"], date="2027-03-16")
     with pytest.raises(errors.InvalidInput):
-        services.session_create(actor=world["secretariat"], date="2027-03-15", kind="extraordinary")
+        org_services.session_create(actor=world["secretariat"], date="2027-03-15", kind="extraordinary")
 
 
 def test_agenda_puts_petitions_first(world):

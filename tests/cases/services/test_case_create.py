@@ -8,8 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Sum
 
 from audit.models import TransitionEntry
-from cases import errors, roles, services
+from cases import services
 from cases.models import Case, ReferenceCounter
+from core import errors, roles
 from notifications.models import OutboxEvent
 from tests.cases.conftest import HistoricalCase, verify_audit
 from tests.cases.contract import KINDS

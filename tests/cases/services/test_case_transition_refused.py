@@ -6,8 +6,9 @@ a typed error and nothing written (no state change, audit entry, outbox row or h
 
 import pytest
 
-from cases import errors, lifecycle, services
+from cases import lifecycle, services
 from cases import states as S
+from core import errors
 from tests.cases.conftest import counts
 from tests.cases.contract import EDGES, KIND_STATES, STATES, TRANSITION_NAMES, edge_for
 

@@ -9,8 +9,9 @@ from django.db import connection
 
 from accounts.models import User
 from audit.models import TransitionEntry
-from cases import errors, services
+from cases import services
 from cases.models import Case, ReferenceCounter
+from core import errors
 from notifications.models import OutboxEvent
 from tests.cases.conftest import verify_audit
 from tests.factories import World

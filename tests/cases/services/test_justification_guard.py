@@ -6,8 +6,9 @@ import itertools
 
 import pytest
 
-from cases import errors, services
-from cases.models import Collectivity
+from cases import services
+from core import errors
+from organisation.models import Collectivity
 from tests.cases.conftest import counts
 from tests.cases.contract import edge_for
 

@@ -13,9 +13,10 @@ from hypothesis.extra.django import TestCase
 
 from audit.models import TransitionEntry
 from audit.verify import Subject, verify_chain
-from cases import errors, lifecycle, services
+from cases import lifecycle, services
 from cases import states as S
 from cases.models import Case
+from core import errors
 from notifications.models import OutboxEvent
 from tests.cases.conftest import few_signatures, sign_for_filing, verify_audit
 from tests.cases.contract import CLOSED_STATES, DESK_CHANNELS, KINDS, SUBMITTER, edge_for, reachable_states

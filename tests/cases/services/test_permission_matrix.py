@@ -10,8 +10,9 @@ below on desk-registered cases.
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from cases import errors, lifecycle, roles, selectors, services
-from cases.models import Collectivity
+from cases import lifecycle, selectors, services
+from core import errors, roles
+from organisation.models import Collectivity
 from tests.cases.conftest import counts
 from tests.cases.contract import TRANSITION_NAMES
 from tests.factories import UserFactory

@@ -8,8 +8,10 @@ import pytest
 from django.utils import timezone
 
 from audit.models import TransitionEntry
-from cases import errors, services
-from cases.models import Case, Collectivity, ReferenceCounter
+from cases import services
+from cases.models import Case, ReferenceCounter
+from core import errors
+from organisation.models import Collectivity
 from tests.cases.conftest import HistoricalCase
 from tests.factories import UserFactory
 

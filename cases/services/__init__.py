@@ -1,0 +1,58 @@
+"""The one writer of cases (docs/architecture.md): every state change and audited action of a case
+goes through these functions, each in one transaction (lock, guard, transition, audit entry, outbox).
+
+Split by concern: `create` (filing), `transition` (the lifecycle's edges), `actions` (progress,
+milestones, corrections, opinions), `attachments` (documents), `codes` (tracking codes and
+references), `record` (what they share). Callers use the names re-exported here.
+"""
+
+from cases.services.actions import (
+    CORRECTABLE_FIELDS,
+    case_correct,
+    case_link_opinion,
+    case_milestone_add,
+    case_milestone_reach,
+    case_progress_add,
+)
+from cases.services.attachments import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TYPES,
+    PERSONAL_PURPOSES,
+    case_attachment_add,
+)
+from cases.services.codes import (
+    TRACKING_ALPHABET,
+    TRACKING_LENGTH,
+    tracking_code_hash,
+    tracking_code_matches,
+    tracking_code_new,
+    tracking_code_normalize,
+)
+from cases.services.create import KINDS_BY_GROUP, case_create
+from cases.services.record import append_action, locked_for_action
+from cases.services.transition import case_available_transitions, case_transition
+
+__all__ = [
+    "ATTACHMENT_MAX_BYTES",
+    "ATTACHMENT_TYPES",
+    "CORRECTABLE_FIELDS",
+    "KINDS_BY_GROUP",
+    "PERSONAL_PURPOSES",
+    "TRACKING_ALPHABET",
+    "TRACKING_LENGTH",
+    "append_action",
+    "case_attachment_add",
+    "case_available_transitions",
+    "case_correct",
+    "case_create",
+    "case_link_opinion",
+    "case_milestone_add",
+    "case_milestone_reach",
+    "case_progress_add",
+    "case_transition",
+    "locked_for_action",
+    "tracking_code_hash",
+    "tracking_code_matches",
+    "tracking_code_new",
+    "tracking_code_normalize",
+]

@@ -1,0 +1,235 @@
+"""Actions that are not transitions: progress, milestones, corrections, linking an opinion. Each is
+audited like a transition."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.chain import decision_of
+from cases import lifecycle
+from cases import states as S
+from cases.models import Case, Milestone, ProgressUpdate
+from cases.services.record import (
+    append_action,
+    lock,
+    locked_for_action,
+)
+from core import roles, text
+from core.errors import GuardFailed, NotFound, TransitionNotAllowed
+from core.text import parse_day
+
+CORRECTABLE_FIELDS = {
+    "deliberation_number": "text",
+    "votes_for": "int",
+    "votes_against": "int",
+    "votes_abstain": "int",
+    "decision_justification": "justification",
+    "decision_reason_code": "text",
+}
+
+
+def case_progress_add(
+    *, actor, case: Case | str | int, percent, note: str, attachment=None, at: datetime.datetime | None = None
+) -> ProgressUpdate:
+    """docs/domain.md §3.2: progress updates while in_implementation, by the case's service; audited."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = locked_for_action(case)
+        if not lifecycle.P.is_service_of_case(actor, locked):
+            raise TransitionNotAllowed(_("Only the responsible service reports progress."))
+        if locked.state != S.IN_IMPLEMENTATION:
+            raise lifecycle.InvalidTransition(_("Progress is reported only while the case is in implementation."))
+        errors: dict[str, list[str]] = {}
+        try:
+            value = int(percent)
+            if isinstance(percent, bool) or not 0 <= value <= 100:
+                raise ValueError
+        except (TypeError, ValueError, OverflowError):
+            errors["percent"] = [_("Give a percentage between 0 and 100.")]
+        if not isinstance(note, str) or not text.letter_count(note):
+            errors["note"] = [_("Describe the progress in a few words.")]
+        if errors:
+            raise GuardFailed(_("The progress update cannot be recorded."), field_errors=errors)
+        update = ProgressUpdate.objects.create(
+            case=locked, percent=value, note=note.strip(), attachment=attachment, created_by=actor, created_at=at
+        )
+        locked.progress_percent = value
+        append_action(
+            locked,
+            name="progress",
+            actor=actor,
+            role=roles.SERVICE,
+            at=at,
+            public={"percent": value, "note": note.strip()},
+        )
+    return update
+
+
+def case_milestone_add(*, actor, case: Case | str | int, title: str, planned_on, at=None) -> Milestone:
+    """A planned step of the implementation, by the case's service; audited."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = locked_for_action(case)
+        if not lifecycle.P.is_service_of_case(actor, locked):
+            raise TransitionNotAllowed(_("Only the responsible service plans milestones."))
+        if locked.state != S.IN_IMPLEMENTATION:
+            raise lifecycle.InvalidTransition(_("Milestones are planned only while the case is in implementation."))
+        errors: dict[str, list[str]] = {}
+        if not isinstance(title, str) or not text.letter_count(title) or len(title) > 200:
+            errors["title"] = [_("Name the milestone (at most 200 characters).")]
+        elif text.has_bidi_controls(title):
+            errors["title"] = [str(text.BIDI_CONTROLS_MESSAGE)]
+        date = parse_day(planned_on)
+        if date is None:
+            errors["planned_on"] = [_("Give a date (YYYY-MM-DD).")]
+        if errors:
+            raise GuardFailed(_("The milestone cannot be recorded."), field_errors=errors)
+        milestone = Milestone.objects.create(case=locked, title=title.strip(), planned_on=date, created_at=at)
+        append_action(
+            locked,
+            name="milestone_add",
+            actor=actor,
+            role=roles.SERVICE,
+            at=at,
+            public={"milestone": milestone.title, "planned_on": date.isoformat()},
+        )
+    return milestone
+
+
+def case_milestone_reach(*, actor, milestone_id: int, reached_on=None, at=None) -> Milestone:
+    at = at or timezone.now()
+    milestone = Milestone.objects.filter(pk=milestone_id).first() if isinstance(milestone_id, int) else None
+    if milestone is None:
+        raise NotFound(_("No such milestone."))
+    with transaction.atomic():
+        locked = lock(milestone.case_id)
+        if not lifecycle.P.is_service_of_case(actor, locked):
+            raise TransitionNotAllowed(_("Only the responsible service reports milestones."))
+        if locked.state != S.IN_IMPLEMENTATION:
+            raise lifecycle.InvalidTransition(_("Milestones are reported only while the case is in implementation."))
+        date = parse_day(reached_on) if reached_on else timezone.localtime(at).date()
+        if date is None:
+            raise GuardFailed(field_errors={"reached_on": [_("Give a date (YYYY-MM-DD).")]})
+        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        milestone.reached_on = date
+        milestone.save(update_fields=["reached_on"])
+        append_action(
+            locked,
+            name="milestone_reach",
+            actor=actor,
+            role=roles.SERVICE,
+            at=at,
+            public={"milestone": milestone.title, "reached_on": date.isoformat()},
+        )
+    return milestone
+
+
+def case_correct(*, actor, case: Case | str | int, changes: Mapping, justification: str, at=None) -> Case:
+    """docs/domain.md §3.2: a mistake in a recorded decision is fixed by the president with a reason; the
+    original stays visible in the public history (never a silent edit)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = locked_for_action(case)
+        if not lifecycle.P.is_president(actor, locked):
+            raise TransitionNotAllowed(_("Only the council president corrects a recorded decision."))
+        if locked.decided_at is None:
+            raise lifecycle.InvalidTransition(_("There is no recorded decision to correct."))
+        errors: dict[str, list[str]] = {}
+        min_letters = locked.collectivity.justification_min_chars
+        if not isinstance(justification, str) or text.letter_count(justification) < min_letters:
+            errors["justification"] = [
+                _("Explain the correction in at least %(n)d letters (spaces and punctuation do not count).")
+                % {"n": min_letters}
+            ]
+        if not isinstance(changes, Mapping) or not changes:
+            errors["changes"] = [_("Name at least one field to correct.")]
+            changes = {}
+        diff: dict[str, list] = {}
+        for field, value in changes.items():
+            kind = CORRECTABLE_FIELDS.get(field)
+            if kind is None:
+                errors.setdefault("changes", []).append(_("%(field)s cannot be corrected.") % {"field": field})
+                continue
+            if kind == "int":
+                if isinstance(value, bool):
+                    value = None
+                try:
+                    value = int(value)
+                except (TypeError, ValueError, OverflowError):
+                    value = None
+                if value is None or not 0 <= value <= 100_000:
+                    errors.setdefault(field, []).append(_("Give a whole number between 0 and 100000."))
+                    continue
+            else:
+                if not isinstance(value, str) or not value.strip():
+                    errors.setdefault(field, []).append(_("This field cannot be blank."))
+                    continue
+                value = value.strip()
+                if kind == "justification" and text.letter_count(value) < min_letters:
+                    errors.setdefault(field, []).append(
+                        _("The justification must explain the decision in at least %(n)d letters.") % {"n": min_letters}
+                    )
+                    continue
+            old = getattr(locked, field)
+            if old != value:
+                diff[field] = [old, value]
+        if errors:
+            raise GuardFailed(_("The correction cannot be recorded."), field_errors=errors)
+        if not diff:
+            raise GuardFailed(field_errors={"changes": [_("Nothing differs from the recorded decision.")]})
+        for field, (_old, new) in diff.items():
+            setattr(locked, field, new)
+        append_action(
+            locked,
+            name="case_correct",
+            actor=actor,
+            role=roles.PRESIDENT,
+            at=at,
+            justification=justification.strip(),
+            public={"changes": diff},
+            decision=decision_of(locked),
+        )
+    return locked
+
+
+def case_link_opinion(*, actor, opinion: Case | str, target: Case | str, at=None) -> Case:
+    """Link an advisory opinion or a children's recommendation to the case it is about."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = locked_for_action(opinion)
+        if locked.kind not in lifecycle.OPINION_KINDS:
+            raise GuardFailed(field_errors={"opinion": [_("Only an opinion or a recommendation is linked to a case.")]})
+        if not (
+            lifecycle.P.is_bureau_member(actor, locked)
+            or lifecycle.P.is_secretariat(actor, locked)
+            or (
+                locked.submitter_id == getattr(actor, "pk", None)
+                and actor.group_names() & {roles.EQUALITY_COMMISSION, roles.CHILDREN_COUNCIL}
+            )
+        ):
+            raise TransitionNotAllowed(_("You may not link this opinion."))
+        ref = target.reference if isinstance(target, Case) else target
+        target_obj = (
+            Case.objects.public().filter(reference=ref, collectivity=locked.collectivity).first()
+            if isinstance(ref, str)
+            else None
+        )
+        if target_obj is None or target_obj.pk == locked.pk:
+            raise GuardFailed(field_errors={"related_case": [_("No such case.")]})
+        if target_obj.decided_at is not None:
+            raise lifecycle.InvalidTransition(_("That case is already decided."))
+        locked.related_case = target_obj
+        append_action(
+            locked,
+            name="link_opinion",
+            actor=actor,
+            role=next(iter(sorted(actor.group_names())), ""),
+            at=at,
+            public={"related_case": target_obj.reference},
+        )
+    return locked

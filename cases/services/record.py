@@ -1,0 +1,104 @@
+"""What every write of a case shares: the row lock, the audit entry and outbox of an action, the
+register's cache stamp, the lookups of organisation ids."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_entry_append
+from cases import register_cache
+from cases.models import Case
+from core.errors import NotFound
+from notifications.services import outbox_enqueue
+from organisation.models import Committee, CouncilSession, Service
+
+
+def lookups_for(collectivity_id: int):
+    models = {"committee": Committee, "session": CouncilSession, "service": Service}
+
+    def lookup(kind: str, raw):
+        if isinstance(raw, Mapping):
+            raw = raw.get("id")
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            return None
+        try:
+            pk = int(raw)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        if pk <= 0 or pk > 2**62:
+            return None
+        return models[kind].objects.filter(pk=pk, collectivity_id=collectivity_id).first()
+
+    return lookup
+
+
+def actor_label(user) -> int | None:
+    return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def append_action(
+    case: Case, *, name: str, actor, role: str, at, justification: str = "", public=None, private=None, decision=None
+):
+    """An audited action that is not a transition (progress, correction, outcome): same chain, same outbox."""
+    entry = audit_entry_append(
+        case_id=case.pk,
+        prev_hash=case.audit_head,
+        prev_count=case.audit_count,
+        transition=name,
+        from_state=case.state,
+        to_state=case.state,
+        actor_id=actor_label(actor),
+        role=role,
+        at=at,
+        justification=justification,
+        payload={"public": public or {}, "private": private or {}},
+        decision=decision,
+    )
+    case.audit_head = entry.hash
+    case.audit_count = entry.seq
+    case._history_user = actor
+    case._history_date = at
+    case._change_reason = f"action:{name}"
+    case.save()
+    register_changed(case)
+    outbox_enqueue(
+        event=f"case.{name}",
+        subject_id=case.pk,
+        at=at,
+        payload={"reference": case.reference, "action": name, "state": case.state, "entry": entry.seq},
+    )
+    return entry
+
+
+def register_changed(case: Case) -> None:
+    """The register's cached counts and years are recounted after this write. Dropped now, so this
+    transaction's own reads count again, and once more on commit, so that a figure another request
+    counted in between from the old rows is not kept."""
+    collectivity_id = case.collectivity_id
+    register_cache.invalidate(collectivity_id)
+    transaction.on_commit(lambda: register_cache.invalidate(collectivity_id))
+
+
+def lock(case_id: int) -> Case:
+    try:
+        return Case.objects.select_for_update().select_related("collectivity").get(pk=case_id)
+    except Case.DoesNotExist:
+        raise NotFound(_("No such case.")) from None
+
+
+def locked_for_action(case: Case | str | int) -> Case:
+    if isinstance(case, Case):
+        return lock(case.pk)
+    if isinstance(case, int):
+        return lock(case)
+    found = (
+        Case.objects.filter(reference=case).values_list("pk", flat=True).first()
+        if isinstance(case, str) and "\x00" not in case
+        else None
+    )
+    if found is None:
+        raise NotFound(_("No such case."))
+    return lock(found)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClocksConfig(AppConfig):
+    name = "clocks"
+    verbose_name = _("Clocks")
+
+    def ready(self):
+        # The stage clock restarts, pauses or resumes inside each transition (cases.hooks).
+        from cases import hooks
+        from clocks import deadlines
+
+        hooks.register_transition_applier(deadlines.on_transition)

@@ -1,0 +1,315 @@
+"""The collectivity and its bodies: legal settings, committees, services, sessions, associations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.text import localized, validate_no_bidi_controls
+
+
+def _default_session_months() -> list[int]:
+    return [2, 5, 10]  # OL 113-14 art. 33: February, May, October
+
+
+def _default_reminders() -> list[int]:
+    return [7, 1]
+
+
+def _default_weekend() -> list[int]:
+    return [5, 6]  # Saturday, Sunday (Python weekday numbers)
+
+
+class Collectivity(models.Model):
+    """A territorial collectivity and the legal settings it runs under (docs/legal.md §9)."""
+
+    class Type(models.TextChoices):
+        COMMUNE = "commune", _("Commune")
+        PROVINCE = "province", _("Prefecture or province")
+        REGION = "region", _("Region")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    code = models.CharField(
+        _("reference code"), max_length=5, unique=True, help_text=_("Prefix of case references, e.g. DMN.")
+    )
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, validators=[validate_no_bidi_controls])
+    name_fr = models.CharField(_("name (French)"), max_length=200, validators=[validate_no_bidi_controls])
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.COMMUNE)
+    population_legal = models.PositiveIntegerField(
+        _("legal population"), null=True, blank=True, help_text=_("From the decree authenticating the legal population.")
+    )
+    has_arrondissements = models.BooleanField(_("has arrondissements"), default=False)
+    # OL 113-14 art. 123 / 112-14 art. 114 / 111-14 art. 120: empty means "derive from type and population".
+    petition_min_signatures_override = models.PositiveIntegerField(
+        _("minimum petition signatures (override)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    region_min_share_per_province_percent = models.PositiveSmallIntegerField(
+        _("minimum share of signatures per province (regions, %)"), default=5, validators=[MaxValueValidator(100)]
+    )
+    association_min_age_years = models.PositiveSmallIntegerField(
+        _("association minimum age (years, strictly more than)"), default=3
+    )
+    association_min_members = models.PositiveIntegerField(_("association minimum members"), default=0)
+    rejection_notice_months = models.PositiveSmallIntegerField(
+        _("reasoned rejection notified within (months)"), default=3, validators=[MinValueValidator(1)]
+    )
+    ordinary_session_months = models.JSONField(_("ordinary session months"), default=_default_session_months)
+    agenda_to_governor_days_before = models.PositiveSmallIntegerField(_("agenda sent to the governor (days before)"), default=20)
+    member_notice_days_before = models.PositiveSmallIntegerField(_("members notified (days before a session)"), default=10)
+    standing_committees_min = models.PositiveSmallIntegerField(_("standing committees (minimum)"), default=2)
+    standing_committees_max = models.PositiveSmallIntegerField(
+        _("standing committees (maximum)"), null=True, blank=True, default=5
+    )
+    decision_posting_days = models.PositiveSmallIntegerField(_("decisions posted within (days)"), default=8)
+    minutes_to_members_days = models.PositiveSmallIntegerField(_("minutes sent to members within (days)"), default=15)
+    justification_min_chars = models.PositiveSmallIntegerField(
+        _("minimum justification length (letters)"), default=30, validators=[MinValueValidator(1)]
+    )
+    signatory_electoral_conditions_required = models.BooleanField(_("signatories meet electoral conditions"), default=True)
+    acceptance_notice_required = models.BooleanField(_("acceptance of a petition notified"), default=True)
+    personal_data_retention_days = models.PositiveIntegerField(
+        _("personal data kept after closing (days)"), default=365
+    )
+    info_request_deadline_working_days = models.PositiveSmallIntegerField(
+        _("information request answered within (working days)"), default=20
+    )
+    weekend_days = models.JSONField(_("weekend days (0 = Monday)"), default=_default_weekend)
+    reminder_days_before = models.JSONField(_("reminders (days before a deadline)"), default=_default_reminders)
+    second_escalation_days = models.PositiveSmallIntegerField(
+        _("escalation to the bureau and the follow-up team (days after a deadline)"), default=7
+    )
+    # OL 111-14 art. 120: a region's petition needs at least 5 % of the required signatures from
+    # each of its prefectures and provinces.
+    provinces = models.JSONField(_("prefectures and provinces (regions)"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("collectivity")
+        verbose_name_plural = _("collectivities")
+        ordering = ["name_fr"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ar, self.name_fr)
+
+    @classmethod
+    def legal_defaults(cls, type_: str) -> dict:
+        """Defaults of docs/legal.md §5 for a collectivity type."""
+        if type_ == cls.Type.PROVINCE:
+            return {
+                "rejection_notice_months": 2,  # OL 112-14 art. 116
+                "ordinary_session_months": [1, 6, 9],  # OL 112-14 art. 34
+                "association_min_members": 101,  # OL 112-14 art. 115: more than 100
+                "standing_committees_min": 3,
+                "standing_committees_max": None,
+                "signatory_electoral_conditions_required": True,
+            }
+        if type_ == cls.Type.REGION:
+            return {
+                "rejection_notice_months": 2,  # OL 111-14 art. 122
+                "ordinary_session_months": [3, 7, 10],  # OL 111-14 art. 36
+                "association_min_members": 0,
+                "standing_committees_min": 3,
+                "standing_committees_max": 7,
+                # OL 111-14 art. 120 does not list the electoral-registration condition.
+                "signatory_electoral_conditions_required": False,
+            }
+        return {
+            "rejection_notice_months": 3,  # OL 113-14 art. 125
+            "ordinary_session_months": [2, 5, 10],  # OL 113-14 art. 33
+            "association_min_members": 0,
+            "standing_committees_min": 2,
+            "standing_committees_max": 5,
+            "signatory_electoral_conditions_required": True,
+        }
+
+    @property
+    def petition_min_signatures(self) -> int:
+        """Minimum valid, distinct signatories of a citizens' petition."""
+        if self.petition_min_signatures_override:
+            return self.petition_min_signatures_override
+        population = self.population_legal or 0
+        if self.type == self.Type.PROVINCE:
+            return 300  # OL 112-14 art. 114
+        if self.type == self.Type.REGION:
+            # OL 111-14 art. 120: by population band
+            if population < 1_000_000:
+                return 300
+            if population <= 3_000_000:
+                return 400
+            return 500
+        if self.has_arrondissements:
+            return 400  # OL 113-14 art. 123
+        return 100 if population < 35_000 else 200  # OL 113-14 art. 123
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        months = self.ordinary_session_months
+        if (
+            not isinstance(months, list)
+            or not months
+            or len(set(months)) != len(months)
+            or not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in months)
+        ):
+            errors.setdefault("ordinary_session_months", []).append(
+                _("Give distinct month numbers between 1 and 12.")
+            )
+        weekend = self.weekend_days
+        if not isinstance(weekend, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in weekend
+        ):
+            errors.setdefault("weekend_days", []).append(_("Give weekday numbers between 0 (Monday) and 6 (Sunday)."))
+        if self.has_arrondissements and self.type != self.Type.COMMUNE:
+            errors.setdefault("has_arrondissements", []).append(_("Only a commune can have arrondissements."))
+        if self.standing_committees_max is not None and self.standing_committees_max < self.standing_committees_min:
+            errors.setdefault("standing_committees_max", []).append(
+                _("The maximum cannot be lower than the minimum.")
+            )
+        if self.code and not (self.code.isascii() and self.code.isalpha() and self.code.isupper()):
+            errors.setdefault("code", []).append(_("Use capital letters only, e.g. DMN."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class NamedOrgModel(models.Model):
+    collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.PROTECT)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, validators=[validate_no_bidi_controls])
+    name_fr = models.CharField(_("name (French)"), max_length=200, validators=[validate_no_bidi_controls])
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ar, self.name_fr)
+
+
+class Committee(NamedOrgModel):
+    """A standing committee of the council (OL 113-14 art. 25-28)."""
+
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="committees"
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chaired_committees",
+    )
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta(NamedOrgModel.Meta):
+        verbose_name = _("standing committee")
+        verbose_name_plural = _("standing committees")
+        constraints = [models.UniqueConstraint(fields=["collectivity", "name_fr"], name="committee_unique_name")]
+
+
+class Service(NamedOrgModel):
+    """An administrative service that implements adopted cases."""
+
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="services"
+    )
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("head of service"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_services",
+    )
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta(NamedOrgModel.Meta):
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        constraints = [models.UniqueConstraint(fields=["collectivity", "name_fr"], name="service_unique_name")]
+
+
+class CouncilSession(models.Model):
+    """A council session; its agenda is the cases scheduled on it."""
+
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary")
+        EXTRAORDINARY = "extraordinary", _("Extraordinary")
+
+    collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.PROTECT)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.ORDINARY)
+    date = models.DateField(_("date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=200, blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("council session")
+        verbose_name_plural = _("council sessions")
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["collectivity", "date", "kind"], name="session_unique_date_kind")
+        ]
+
+    def __str__(self) -> str:
+        title = localized(self.title_ar, self.title_fr)
+        return title or f"{self.get_kind_display()} {self.date.isoformat()}"
+
+    def clean(self) -> None:
+        if self.end_date and self.date and self.end_date < self.date:
+            raise ValidationError({"end_date": _("A session cannot end before it starts.")})
+
+
+class Association(models.Model):
+    """A registered association (Dahir of 1958) of the collectivity's registry."""
+
+    collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.PROTECT)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=250, validators=[validate_no_bidi_controls])
+    name_fr = models.CharField(_("name (French)"), max_length=250, blank=True, validators=[validate_no_bidi_controls])
+    founded_on = models.DateField(_("legal founding date"))
+    seat_in_collectivity = models.BooleanField(_("seat in the collectivity"), default=True)
+    branch_in_collectivity = models.BooleanField(_("branch in the collectivity"), default=False)
+    domain = models.CharField(_("domain of activity"), max_length=200, blank=True)
+    members_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
+    charter_signed_on = models.DateField(_("charter signed on"), null=True, blank=True)
+    charter_promoter = models.BooleanField(_("promotes the charter"), default=False)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="associations"
+    )
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("legal representative"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="represented_associations",
+    )
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("association")
+        verbose_name_plural = _("associations")
+        ordering = ["name_ar"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_ar, self.name_fr)
+
+    def clean(self) -> None:
+        if self.founded_on and self.founded_on > timezone.localdate():
+            raise ValidationError({"founded_on": _("The founding date cannot be in the future.")})

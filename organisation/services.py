@@ -1,0 +1,78 @@
+"""Writes of the organisation: the council's session calendar (OL 113-14 art. 33-35)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import roles
+from core.errors import InvalidInput, TransitionNotAllowed
+from core.text import parse_day
+from organisation.models import Collectivity, CouncilSession
+from organisation.selectors import default_collectivity
+
+
+def _first_week_day(year: int, month: int, weekend: list[int]) -> datetime.date:
+    """OL 113-14 art. 33: ordinary sessions are held in the first week of the month, on a working
+    day (not a weekend day, nor a Moroccan public holiday such as 1 May)."""
+    import holidays
+
+    closed = holidays.country_holidays("MA", years=year)
+    day = datetime.date(year, month, 1)
+    while day.weekday() in weekend or day in closed:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def session_calendar_generate(*, collectivity: Collectivity, year: int) -> list[CouncilSession]:
+    """Create the year's ordinary sessions from the collectivity's session months (idempotent)."""
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise InvalidInput(field_errors={"year": [_("Give a year between 2000 and 2100.")]})
+    created = []
+    with transaction.atomic():
+        for month in sorted(collectivity.ordinary_session_months):
+            exists = CouncilSession.objects.filter(
+                collectivity=collectivity,
+                kind=CouncilSession.Kind.ORDINARY,
+                date__year=year,
+                date__month=month,
+            ).exists()
+            if exists:
+                continue
+            session = CouncilSession(
+                collectivity=collectivity,
+                kind=CouncilSession.Kind.ORDINARY,
+                date=_first_week_day(year, month, collectivity.weekend_days),
+            )
+            session._change_reason = "session_calendar_generate"
+            session.save()
+            created.append(session)
+    return created
+
+
+def session_create(*, actor, collectivity: Collectivity | None = None, date, kind: str = "extraordinary", title_ar="", title_fr="") -> CouncilSession:
+    """The secretariat records a session (an extraordinary one, usually)."""
+    collectivity = collectivity or (actor.collectivity if getattr(actor, "collectivity_id", None) else default_collectivity())
+    if not (actor.group_names() & {roles.SECRETARIAT, roles.PRESIDENT}) or (
+        actor.collectivity_id is not None and actor.collectivity_id != collectivity.pk
+    ):
+        raise TransitionNotAllowed(_("Only the secretariat or the president records a session."))
+    errors: dict[str, list[str]] = {}
+    day = parse_day(date)
+    if day is None:
+        errors["date"] = [_("Give a date (YYYY-MM-DD).")]
+    if kind not in CouncilSession.Kind.values:
+        errors["kind"] = [_("Unknown kind of session.")]
+    if day and CouncilSession.objects.filter(collectivity=collectivity, date=day, kind=kind).exists():
+        errors["date"] = [_("A session of this kind is already recorded on that date.")]
+    if errors:
+        raise InvalidInput(_("The session cannot be recorded."), field_errors=errors)
+    session = CouncilSession(
+        collectivity=collectivity, date=day, kind=kind, title_ar=(title_ar or "")[:200], title_fr=(title_fr or "")[:200]
+    )
+    session._history_user = actor
+    session._change_reason = "session_create"
+    session.save()
+    return session

@@ -1,0 +1,24 @@
+"""The two steps every petition write shares: lock the case, then record the action in its chain."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from cases import services
+from cases.models import Case
+from core import roles
+from core.errors import NotFound
+
+
+def lock(case: Case | str | int) -> Case:
+    if isinstance(case, str) and "\x00" in case:
+        raise NotFound(_("No such case."))
+    return services.locked_for_action(case)
+
+
+def record_action(case: Case, name: str, actor, at, public: dict, justification: str = "") -> None:
+    role = ""
+    if actor is not None:
+        groups = actor.group_names()
+        role = next((g for g in (roles.BUREAU, roles.INTAKE, roles.CITIZEN, roles.ASSOCIATION) if g in groups), "")
+    services.append_action(case, name=name, actor=actor, role=role, at=at, public=public, justification=justification)

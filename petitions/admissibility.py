@@ -1,0 +1,198 @@
+"""The admissibility of a petition (OL 113-14 art. 121-125, Decree 2.16.403): the bureau's checklist, the
+submit guard, the association's conditions."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Mapping
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases import lifecycle
+from cases import states as S
+from cases.models import Case, CaseAttachment
+from core import text
+from core.errors import GuardFailed, InvalidTransition, TransitionNotAllowed
+from organisation.models import Collectivity
+from petitions.actions import lock, record_action
+from petitions.models import AdmissibilityCheck, Signature
+
+ASSOCIATION_ATTACHMENTS = (
+    CaseAttachment.Purpose.FINAL_RECEIPT,
+    CaseAttachment.Purpose.STATUTES,
+    CaseAttachment.Purpose.MANDATE,
+)
+
+
+# The bureau's admissibility checklist (docs/domain.md §3.3). Codes match lifecycle.INADMISSIBILITY_GROUNDS.
+CHECKLIST = {
+    "signatures": gettext_lazy("Enough valid, distinct signatories (art. 123)"),
+    "territorial_link": gettext_lazy("Signatories live or work in the territory (art. 123)"),
+    "electoral_conditions": gettext_lazy("Signatories meet the conditions for the electoral lists (art. 123)"),
+    "association_conditions": gettext_lazy("The association meets the conditions of art. 124"),
+    "documents": gettext_lazy("The documents of Decree 2.16.403 are attached"),
+    "competence": gettext_lazy("Within the council's competences (art. 121-122, 77-91)"),
+    "constitutional_constants": gettext_lazy("Does not touch the constants of Constitution article 1 (art. 121)"),
+}
+
+
+# OL 44-14 art. 4 grounds: national petitions only, so warnings here, never a reason to refuse.
+WARNINGS_44_14 = (
+    gettext_lazy("Internal security, national defence or external security"),
+    gettext_lazy("A case before the courts or already judged"),
+    gettext_lazy("Facts under a parliamentary inquiry"),
+    gettext_lazy("Breach of the continuity of public services or of equal access to them"),
+    gettext_lazy("A narrow union or party character"),
+    gettext_lazy("Discriminatory, insulting, defamatory or misleading content"),
+)
+
+
+def region_spread_shortfalls(case: Case, minimum: int) -> list[str]:
+    """OL 111-14 art. 120: at least 5 % of the required number from each prefecture or province."""
+    collectivity = case.collectivity
+    if collectivity.type != Collectivity.Type.REGION or not collectivity.provinces:
+        return []
+    need = math.ceil(minimum * collectivity.region_min_share_per_province_percent / 100)
+    counts = dict(
+        Signature.objects.filter(case=case, valid=True)
+        .values_list("province")
+        .annotate(n=Count("id"))
+        .values_list("province", "n")
+    )
+    return [p for p in collectivity.provinces if counts.get(p, 0) < need]
+
+
+def association_unmet(case: Case, at: datetime.datetime) -> dict[str, list[str]]:
+    """OL 113-14 art. 124 and Decree 2.16.403 art. 4, each unmet condition named."""
+    errors: dict[str, list[str]] = {}
+    association = case.association
+    collectivity = case.collectivity
+    filing_day = timezone.localtime(at).date()
+    years = collectivity.association_min_age_years
+    # "more than 3 years": founded exactly 3 years before the filing day is not enough.
+    if not association.founded_on + relativedelta(years=years) < filing_day:
+        errors["association_age"] = [
+            _("The association must have been founded more than %(n)d years before filing.") % {"n": years}
+        ]
+    if not (association.seat_in_collectivity or association.branch_in_collectivity):
+        errors["association_seat"] = [_("The association must have its seat or a branch in the collectivity.")]
+    if collectivity.association_min_members and (association.members_count or 0) < collectivity.association_min_members:
+        errors["association_members"] = [
+            _("The association must have at least %(n)d members.") % {"n": collectivity.association_min_members}
+        ]
+    present = set(case.attachments.filter(purpose__in=ASSOCIATION_ATTACHMENTS).values_list("purpose", flat=True))
+    labels = dict(CaseAttachment.Purpose.choices)
+    for purpose in ASSOCIATION_ATTACHMENTS:
+        if purpose not in present:
+            errors.setdefault("documents", []).append(_("Missing document: %(name)s.") % {"name": labels[purpose]})
+    return errors
+
+
+def guard_petition_submit(case: Case, at: datetime.datetime) -> dict[str, list[str]]:
+    """Every unmet filing condition of a petition (OL 113-14 art. 123-124), translated."""
+    if case.association_id:
+        return association_unmet(case, at)
+    errors: dict[str, list[str]] = {}
+    minimum = case.collectivity.petition_min_signatures
+    count = Signature.objects.filter(case=case, valid=True).count()
+    if count < minimum:
+        errors["signatures"] = [
+            _("A citizens' petition needs at least %(min)d valid, distinct signatures; it has %(n)d.")
+            % {"min": minimum, "n": count}
+        ]
+    short = region_spread_shortfalls(case, minimum)
+    if short:
+        errors["signatures_spread"] = [
+            _("Too few signatures from: %(provinces)s (at least %(pct)d %% of the required number from each).")
+            % {"provinces": ", ".join(short), "pct": case.collectivity.region_min_share_per_province_percent}
+        ]
+    return errors
+
+
+def applicable_conditions(case: Case) -> list[str]:
+    if case.association_id:
+        return ["association_conditions", "documents", "competence", "constitutional_constants"]
+    return ["signatures", "territorial_link", "electoral_conditions", "documents", "competence", "constitutional_constants"]
+
+
+def admissibility_record(*, actor, case: Case | str, results: Mapping, at=None) -> list[AdmissibilityCheck]:
+    """The bureau marks each legal condition met or not, with a note; audited."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = lock(case)
+        if not lifecycle.P.is_bureau_member(actor, locked):
+            raise TransitionNotAllowed(_("Only the council bureau rules on admissibility."))
+        if locked.kind != Case.Kind.PETITION or locked.state not in (S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION):
+            raise InvalidTransition(_("The admissibility checklist is for a filed petition under review."))
+        if not isinstance(results, Mapping) or not results:
+            raise GuardFailed(field_errors={"conditions": [_("Mark at least one condition.")]})
+        errors: dict[str, list[str]] = {}
+        clean = {}
+        for condition, value in results.items():
+            if condition not in CHECKLIST:
+                errors.setdefault("conditions", []).append(_("Unknown condition: %(c)s.") % {"c": condition})
+                continue
+            met, note = (value.get("met"), value.get("note", "")) if isinstance(value, Mapping) else (value, "")
+            if not isinstance(met, bool) or not isinstance(note, str):
+                errors.setdefault(condition, []).append(_("Say whether the condition is met."))
+                continue
+            if not met and not text.letter_count(note):
+                errors.setdefault(condition, []).append(_("Explain why the condition is not met."))
+                continue
+            clean[condition] = (met, note.strip())
+        if errors:
+            raise GuardFailed(_("The checklist cannot be recorded."), field_errors=errors)
+        saved = []
+        for condition, (met, note) in clean.items():
+            check, _created = AdmissibilityCheck.objects.update_or_create(
+                case=locked, condition=condition, defaults={"met": met, "note": note, "checked_by": actor, "checked_at": at}
+            )
+            saved.append(check)
+        record_action(
+            locked,
+            "admissibility_check",
+            actor,
+            at,
+            {"conditions": {c: m for c, (m, _n) in clean.items()}},
+        )
+    return saved
+
+
+def unmet_conditions(case: Case) -> list[str]:
+    return list(AdmissibilityCheck.objects.filter(case=case, met=False).values_list("condition", flat=True))
+
+
+
+def record_unmet_conditions(case, name: str, v: dict, actor, at) -> None:
+    """A petition is declared inadmissible for unmet legal conditions only (OL 113-14 art. 125):
+    the grounds named are recorded as unmet on the checklist; one marked met cannot be a ground."""
+    if name != "declare_inadmissible" or case.kind != "petition":
+        return
+    grounds = v.get("reason_code") or []
+    grounds = [grounds] if isinstance(grounds, str) else grounds
+    met = set(
+        AdmissibilityCheck.objects.filter(case=case, condition__in=grounds, met=True).values_list("condition", flat=True)
+    )
+    if met:
+        raise GuardFailed(
+            _("The checklist marks these conditions as met: %(conditions)s.") % {"conditions": ", ".join(sorted(met))},
+            field_errors={"reason_code": [_("Correct the checklist first, or name an unmet condition.")]},
+        )
+    for ground in grounds:
+        if ground in lifecycle.INADMISSIBILITY_GROUNDS and ground != "other":
+            AdmissibilityCheck.objects.get_or_create(
+                case=case,
+                condition=ground,
+                defaults={"met": False, "note": v["justification"], "checked_by": actor, "checked_at": at},
+            )
+
+
+def submit_guard(case, at) -> dict[str, list[str]]:
+    """The submit guard petitions adds to every kind's (cases.guards): only petitions have more."""
+    return guard_petition_submit(case, at) if case.kind == "petition" else {}

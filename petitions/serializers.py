@@ -1,0 +1,37 @@
+"""API shapes of petition signatures (OL 113-14 art. 123)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.errors import ErrorSerializer  # noqa: F401  (re-exported for the API's schema)
+
+# Organisation ---------------------------------------------------------------------------------
+
+
+
+class SignatureRowSerializer(serializers.Serializer):
+    """One signatory of a petition (OL 113-14 art. 123); the service checks every row."""
+
+    full_name = serializers.CharField(max_length=200)
+    cnie = serializers.CharField(help_text=_("CNIE number: one or two letters, then digits (e.g. AB123456)."))
+    address = serializers.CharField(max_length=300)
+    link = serializers.ChoiceField(
+        choices=["resident", "activity"], help_text=_("Link to the territory: resident, or an activity there.")
+    )
+    province = serializers.CharField(
+        required=False, help_text=_("Regions: the prefecture or province of residence (OL 111-14 art. 120).")
+    )
+
+
+class SignatureRejectionSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=_("Position of the row in the list, from 1."))
+    code = serializers.CharField(help_text=_("Stable reason code: duplicate, cnie_invalid, blank, ..."))
+    reason = serializers.CharField(help_text=_("The reason, in the request's language."))
+
+
+class SignatureImportSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField()
+    rejected = SignatureRejectionSerializer(many=True)
+    signature_count = serializers.IntegerField(help_text=_("Valid, distinct signatures of the petition now."))
