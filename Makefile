@@ -87,10 +87,10 @@ bench-load: install messages
 	BENCH_DATABASE_URL=$(BENCH_PAGES_URL) $(PY) bench/load.py --cases 100000
 
 worker: install
-	$(VENV)/bin/celery -A config worker --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(VENV)/bin/celery -A config worker --loglevel=INFO
 
 beat: install
-	$(VENV)/bin/celery -A config beat --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(VENV)/bin/celery -A config beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -9,6 +9,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 
+from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -28,6 +29,7 @@ from accounts import selectors, tokens
 from accounts.models import User
 from core import ratelimit, roles, text
 from core.errors import DomainError
+from organisation.selectors import default_collectivity
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +164,6 @@ def user_signup(
 ) -> User:
     """Create a citizen account: unique e-mail (any case), valid password, `citizen` group, the
     default collectivity; the verification link leaves on commit."""
-    from organisation.selectors import default_collectivity
 
     username = (username or "").strip()
     password = password or ""
@@ -275,7 +276,6 @@ def _send_signup_notice(*, key: str, to: str, language: str, reason: str, base_u
     # A few an hour per address at most, so the form cannot be used to flood someone's mailbox.
     if not _rate_hit("mithaq:signup-notice:" + key, limit=SIGNUP_NOTICE_LIMIT, window=SIGNUP_NOTICE_WINDOW_SECONDS):
         return
-    from organisation.selectors import default_collectivity
 
     site = _site_url(base_url)
     with translation.override(language or settings.LANGUAGE_CODE):
@@ -479,6 +479,5 @@ def api_token_revoke(*, user: User) -> bool:
 def user_login_unlock(*, username: str) -> int:
     """Forget the failed login attempts counted for `username` (django-axes), so its owner can log
     in again before the cool-off ends. Attempts counted for an address stay: `manage.py axes_reset_ip`."""
-    from axes.utils import reset
 
     return reset(username=username)

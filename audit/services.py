@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -12,8 +13,6 @@ from audit.models import TransitionEntry
 
 def _plain(payload: dict) -> dict:
     """Round-trip through JSON so the hashed document equals what the JSONField stores."""
-    import json
-
     return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
 
 

@@ -1,8 +1,8 @@
 from celery import shared_task
 
+from audit.digest import audit_digest_record
+
 
 @shared_task(name="audit.digest")
 def digest_task():
-    from audit.digest import audit_digest_record
-
     return audit_digest_record().digest

@@ -240,7 +240,7 @@ class RulesView(ApiView):
         the states and the transitions with what each must carry."""
         slug = _query(ser.CollectivityQuerySerializer, request).get("collectivity")
         collectivity = _collectivity(slug) or org_selectors.default_collectivity()
-        return Response(ser.RulesSerializer(org_selectors.collectivity_rules(collectivity)).data)
+        return Response(ser.RulesSerializer(selectors.collectivity_rules(collectivity)).data)
 
 
 class CasePagination(PageNumberPagination):

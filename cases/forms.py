@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases import lifecycle, selectors
@@ -179,7 +180,6 @@ def kinds_for(user) -> list[tuple[str, str]]:
 
 class CaseFilingForm(forms.Form):
     """What a filer gives; the service checks the role, the kind and the legal conditions."""
-
     kind = forms.ChoiceField(label=_("Kind of case"))
     title = forms.CharField(label=_("Title"), max_length=250)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
@@ -315,7 +315,6 @@ def _state_choices(*, with_draft: bool):
 
 class CaseFilterForm(forms.Form):
     """Filters of the register and of the staff list. Invalid values are ignored, never a 500."""
-
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
@@ -358,7 +357,6 @@ class CaseFilterForm(forms.Form):
 
 class TransitionPanel:
     """One transition this user may take now: its form, where it posts, how it looks."""
-
     def __init__(
         self, *, spec: lifecycle.TransitionSpec, case: Case, form: TransitionForm, action: str, failed=False
     ):
@@ -377,7 +375,6 @@ def transition_panels(
 ) -> list[TransitionPanel]:
     """A form per transition of lifecycle.available_transitions(user, case); `bound` (a form that
     failed on this case) replaces the blank one of its transition."""
-    from django.urls import reverse
 
     panels = []
     for spec in lifecycle.available_transitions(user, case):
@@ -405,7 +402,6 @@ class MilestoneForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     """A reasoned fix of a recorded decision (president only); empty fields are left unchanged."""
-
     deliberation_number = forms.CharField(label=_("Deliberation number"), max_length=50, required=False)
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=100_000, required=False)
     votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=100_000, required=False)

@@ -327,10 +327,6 @@ def available_transitions(user, case) -> list[TransitionSpec]:
     return out
 
 
-def source_allows(spec: TransitionSpec, case) -> bool:
-    return any(case.kind in e.kinds and case.state in e.sources for e in spec.edges)
-
-
 @dataclass
 class Cleaned:
     values: dict = field(default_factory=dict)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Cast
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from cases import lifecycle
 from cases import states as S
 from core.text import validate_no_bidi_controls
 from organisation.models import Association, Collectivity, Committee, CouncilSession, Service
@@ -22,7 +25,6 @@ from organisation.models import Association, Collectivity, Committee, CouncilSes
 
 class ReferenceCounter(models.Model):
     """Last sequence number used per collectivity, kind and year; locked to keep references gapless."""
-
     collectivity = models.ForeignKey(Collectivity, on_delete=models.CASCADE)
     kind = models.CharField(max_length=30)
     year = models.PositiveSmallIntegerField()
@@ -55,7 +57,6 @@ class CaseQuerySet(models.QuerySet):
 
 class Case(ConcurrentTransitionMixin, models.Model):
     """A petition, proposal, advisory opinion or children's recommendation (docs/domain.md §3)."""
-
     class Kind(models.TextChoices):
         PETITION = "petition", _("Petition")
         PROPOSAL = "proposal", _("Proposal")
@@ -242,7 +243,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
             return None
         if self.legal_deadline_on:
             return self.legal_deadline_on
-        from dateutil.relativedelta import relativedelta
 
         filed = timezone.localtime(self.submitted_at).date()
         return filed + relativedelta(months=self.collectivity.rejection_notice_months)
@@ -312,7 +312,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
 class CaseAttachment(models.Model):
     """A file attached to a case: a committee report, evidence of implementation, a scan."""
-
     class Purpose(models.TextChoices):
         SUBMISSION = "submission", _("Submission")
         FINAL_RECEIPT = "final_receipt", _("Association's final receipt")
@@ -367,7 +366,6 @@ class CaseAttachment(models.Model):
 
 class ProgressUpdate(models.Model):
     """Implementation progress (percent, note, attachment) while in_implementation; audited, not a transition."""
-
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="progress_updates")
     percent = models.PositiveSmallIntegerField(_("progress (%)"), validators=[MaxValueValidator(100)])
     note = models.TextField(_("note"))
@@ -391,7 +389,6 @@ class ProgressUpdate(models.Model):
 
 class Milestone(models.Model):
     """A planned step of an implementation, with the date it was reached."""
-
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=200)
     planned_on = models.DateField(_("planned for"))
@@ -410,7 +407,6 @@ class Milestone(models.Model):
 
 class OpinionOutcome(models.Model):
     """What the decision on a case did with a linked advisory opinion or children's recommendation."""
-
     opinion = models.OneToOneField(
         Case, verbose_name=_("opinion"), on_delete=models.PROTECT, related_name="opinion_outcome"
     )
@@ -428,3 +424,33 @@ class OpinionOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opinion_id} -> {self.decided_case_id}: {self.followed}"
+
+
+def transition_graph_mismatches(model=Case, table=None) -> list[str]:
+    """Where the django-fsm decorators above and the table of cases.lifecycle disagree: the graph is
+    declared once for the state field and once for permissions and payloads; this keeps them one."""
+    table = lifecycle.TRANSITIONS if table is None else table
+    problems = []
+    declared = {
+        name: attr._django_fsm
+        for name, attr in vars(model).items()
+        if callable(attr) and hasattr(attr, "_django_fsm")
+    }
+    for spec in table.values():
+        meta = declared.pop(spec.method, None)
+        if meta is None:
+            problems.append(f"{spec.name}: no django-fsm transition {spec.method}()")
+            continue
+        sources = set(meta.transitions)
+        targets = {t.target for t in meta.transitions.values()}
+        if sources != set(spec.sources) or targets != {spec.target}:
+            problems.append(
+                f"{spec.name}: fsm {sorted(sources)} -> {sorted(targets)}, table {sorted(spec.sources)} -> {spec.target}"
+            )
+    problems.extend(f"{method}(): a django-fsm transition the table does not know" for method in declared)
+    return problems
+
+
+# Checked when the app loads: a table and a decorator that drift apart stop the site from starting.
+if _mismatches := transition_graph_mismatches():
+    raise ImproperlyConfigured("Transition graph mismatch: " + "; ".join(_mismatches))

@@ -6,7 +6,10 @@ from CasesConfig.ready().
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from cases import lifecycle
 from cases import states as S
 from cases.models import Case
+from core import roles
 from notifications.registry import Recipient, register_subject
 from notifications.selectors import followers_active
 
@@ -41,9 +45,7 @@ NOTIFIED_EVENTS = frozenset({TRANSITION_EVENT, *ACTION_MESSAGES, *DEADLINE_EVENT
 def acting_users(case: Case):
     """Who must act next on the case (docs/domain.md §7: "new task for a group"): the bureau, the case's
     committee, the secretariat, the case's service (or every service while none is named)."""
-    from django.contrib.auth import get_user_model
 
-    from core import roles
 
     User = get_user_model()
     active = User.objects.filter(is_active=True).filter(
@@ -65,9 +67,7 @@ def acting_users(case: Case):
 def escalation_users(case: Case, level: int):
     """Level 1: the committee chair or the head of service (else the bureau); level 2: the bureau
     and the follow-up team (docs/domain.md §6)."""
-    from django.contrib.auth import get_user_model
 
-    from core import roles
 
     User = get_user_model()
     active = User.objects.filter(is_active=True).filter(
@@ -88,7 +88,6 @@ def _public_path(reference: str) -> str:
 
 class CaseNotifications:
     """Resolver of subject type "case" for notifications.registry."""
-
     def _case(self, subject_id: int) -> Case | None:
         return (
             Case.objects.select_related("collectivity", "association", "association__representative", "submitter")
@@ -200,7 +199,6 @@ class CaseNotifications:
         }
 
     def _deadline_context(self, case: Case, event: str, payload: dict, reference: str) -> dict:
-        import datetime
 
         state_label = S.state_label(payload.get("state", case.state), case.kind)
         try:

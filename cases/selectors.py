@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as When_
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from audit.models import TransitionEntry
@@ -258,7 +259,6 @@ def case_visible_to(*, user, case: Case) -> bool:
 def case_counts_public(*, collectivity=None) -> dict:
     """Filed, decided and implemented cases, in one aggregate query (charter 7.3), cached until a
     case of the collectivity changes (cases.register_cache)."""
-    from django.db.models import Count
 
     qs = Case.objects.public()
     if collectivity is not None:
@@ -325,9 +325,6 @@ def case_linked_cases_public(case: Case) -> list[Case]:
 
 
 def _agenda_order(qs):
-    from django.db.models import Case as When_
-    from django.db.models import IntegerField, Value, When
-
     # Admissible petitions are mandatory agenda items (OL 113-14 art. 38): they come first.
     return qs.annotate(
         petition_first=When_(When(kind="petition", then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -362,3 +359,66 @@ def case_signature_count(case: Case) -> int:
     if case.personal_data_purged_at is not None:
         return case.purged_signature_count or 0
     return case.signatures.filter(valid=True).count()
+
+
+def collectivity_rules(collectivity) -> dict:
+    """The participation rules in force, for the charter's duty to tell participants the rules."""
+    states = [
+        {
+            "name": state,
+            "label": str(label),
+            "opinion_label": str(S.OPINION_STATE_LABELS[state]) if state in S.OPINION_STATE_LABELS else None,
+            "open": state in S.OPEN_STATES,
+            "help": str(S.STATE_HELP.get(state, "")),
+        }
+        for state, label in S.STATE_LABELS.items()
+    ]
+    transitions = [
+        {
+            "name": spec.name,
+            "label": str(spec.label),
+            "opinion_label": str(spec.opinion_label) if spec.opinion_label else None,
+            "target": spec.target,
+            "sources": sorted(spec.sources, key=S.ALL_STATES.index),
+            "edges": [
+                {"sources": list(edge.sources), "kinds": sorted(edge.kinds), "role": edge.role} for edge in spec.edges
+            ],
+            "decision": spec.decision,
+            "fields": [
+                {
+                    "name": f.name,
+                    "type": f.type,
+                    "label": str(f.label),
+                    "required": f.required if f.required_from is None else False,
+                    "required_from": sorted(f.required_from) if f.required_from is not None else None,
+                    "public": f.public,
+                    "choices": [{"value": k, "label": str(v)} for k, v in f.choices.items()] if f.choices else None,
+                }
+                for f in spec.fields
+            ],
+        }
+        for spec in lifecycle.TRANSITIONS.values()
+    ]
+    return {
+        "collectivity": {
+            "slug": collectivity.slug,
+            "name_ar": collectivity.name_ar,
+            "name_fr": collectivity.name_fr,
+            "name": collectivity.name,
+            "type": collectivity.type,
+        },
+        "petition_min_signatures": collectivity.petition_min_signatures,
+        "association_conditions": {
+            "min_age_years": collectivity.association_min_age_years,
+            "age_strictly_more_than": True,  # OL 113-14 art. 122: founded "more than" 3 years before
+            "min_members": collectivity.association_min_members,
+            "seat_or_branch_in_collectivity": True,
+        },
+        "rejection_notice_months": collectivity.rejection_notice_months,
+        "ordinary_session_months": list(collectivity.ordinary_session_months or []),
+        "decision_posting_days": collectivity.decision_posting_days,
+        "info_request_deadline_working_days": collectivity.info_request_deadline_working_days,
+        "justification_min_chars": collectivity.justification_min_chars,
+        "states": states,
+        "transitions": transitions,
+    }

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays as holidays_lib
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,7 +89,6 @@ def public_holidays(year: int) -> dict[datetime.date, str]:
 
 class WorkingCalendar:
     """Working days of one collectivity; holidays are read once per year and instance."""
-
     def __init__(self, weekend: list[int] | tuple[int, ...] = (5, 6)):
         self.weekend = frozenset(weekend)
         self._years: dict[int, dict[datetime.date, str]] = {}
@@ -151,7 +152,6 @@ def legal_deadline_for(case: Case) -> datetime.date | None:
     """OL 113-14 art. 125 (112-14 art. 116, 111-14 art. 122): months from filing, never paused."""
     if case.kind != Case.Kind.PETITION or case.submitted_at is None:
         return None
-    from dateutil.relativedelta import relativedelta
 
     return _local(case.submitted_at) + relativedelta(months=case.collectivity.rejection_notice_months)
 
@@ -203,8 +203,6 @@ def clock_on_transition(case: Case, name: str, at: datetime.datetime) -> None:
 
 def recompute_open_cases(collectivity: Collectivity | None = None) -> int:
     """After a rule or a holiday changed: every open case gets its deadline again (batched)."""
-    from django.db import transaction
-
     qs = Case.objects.filter(state__in=S.OPEN_STATES).select_related("collectivity").order_by("pk")
     if collectivity is not None:
         qs = qs.filter(collectivity=collectivity)

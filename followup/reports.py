@@ -11,7 +11,10 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 
+from cases import states as S
+from cases.models import Case
 from followup.response_times import GROUPS, Report
 
 GROUP_LABELS = {
@@ -77,9 +80,6 @@ def parse_period(start: str | None, end: str | None, group_by: str | None):
 
 def label_groups(report: Report) -> None:
     """Readable labels in the reader's language (two queries at most)."""
-    from cases import states as S
-    from cases.models import Case
-
     if report.group_by == "stage":
         for g in report.groups:
             g.label = S.state_label(str(g.key)) if g.key else "—"
@@ -128,7 +128,6 @@ def to_csv(report: Report) -> str:
 
 
 def to_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
 
     head, rows, funnel_head, funnel_rows = as_rows(report)
     book = Workbook()

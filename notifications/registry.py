@@ -81,7 +81,3 @@ def resolver_for(subject_type: str) -> SubjectResolver:
         return _RESOLVERS[subject_type]
     except KeyError:
         raise UnknownSubjectType(subject_type) from None
-
-
-def is_registered(subject_type: str) -> bool:
-    return subject_type in _RESOLVERS

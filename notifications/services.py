@@ -94,6 +94,7 @@ def _deliver_here(event_id: int) -> None:
 
 def _publish(event_ids: list[int]) -> bool:
     """Queue deliver_event for each event on one connection; False (and a warning) if the broker is down."""
+    # Imported here to break the one cycle of the app: notifications.tasks wraps these services.
     from notifications.tasks import deliver_event
 
     try:

@@ -10,8 +10,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import lifecycle
-from cases import states as S
 from core.errors import NotFound
 from organisation.models import Collectivity, Committee, CouncilSession, Service
 
@@ -35,73 +33,8 @@ def collectivity_get(*, slug: str) -> Collectivity | None:
     return Collectivity.objects.filter(slug=slug).first()
 
 
-def collectivity_rules(collectivity: Collectivity) -> dict:
-    """The participation rules in force, for the charter's duty to tell participants the rules."""
-    states = [
-        {
-            "name": state,
-            "label": str(label),
-            "opinion_label": str(S.OPINION_STATE_LABELS[state]) if state in S.OPINION_STATE_LABELS else None,
-            "open": state in S.OPEN_STATES,
-            "help": str(S.STATE_HELP.get(state, "")),
-        }
-        for state, label in S.STATE_LABELS.items()
-    ]
-    transitions = [
-        {
-            "name": spec.name,
-            "label": str(spec.label),
-            "opinion_label": str(spec.opinion_label) if spec.opinion_label else None,
-            "target": spec.target,
-            "sources": sorted(spec.sources, key=S.ALL_STATES.index),
-            "edges": [
-                {"sources": list(edge.sources), "kinds": sorted(edge.kinds), "role": edge.role} for edge in spec.edges
-            ],
-            "decision": spec.decision,
-            "fields": [
-                {
-                    "name": f.name,
-                    "type": f.type,
-                    "label": str(f.label),
-                    "required": f.required if f.required_from is None else False,
-                    "required_from": sorted(f.required_from) if f.required_from is not None else None,
-                    "public": f.public,
-                    "choices": [{"value": k, "label": str(v)} for k, v in f.choices.items()] if f.choices else None,
-                }
-                for f in spec.fields
-            ],
-        }
-        for spec in lifecycle.TRANSITIONS.values()
-    ]
-    return {
-        "collectivity": {
-            "slug": collectivity.slug,
-            "name_ar": collectivity.name_ar,
-            "name_fr": collectivity.name_fr,
-            "name": collectivity.name,
-            "type": collectivity.type,
-        },
-        "petition_min_signatures": collectivity.petition_min_signatures,
-        "association_conditions": {
-            "min_age_years": collectivity.association_min_age_years,
-            "age_strictly_more_than": True,  # OL 113-14 art. 122: founded "more than" 3 years before
-            "min_members": collectivity.association_min_members,
-            "seat_or_branch_in_collectivity": True,
-        },
-        "rejection_notice_months": collectivity.rejection_notice_months,
-        "ordinary_session_months": list(collectivity.ordinary_session_months or []),
-        "decision_posting_days": collectivity.decision_posting_days,
-        "info_request_deadline_working_days": collectivity.info_request_deadline_working_days,
-        "justification_min_chars": collectivity.justification_min_chars,
-        "states": states,
-        "transitions": transitions,
-    }
-
-
 def collectivity_default() -> Collectivity | None:
     """The collectivity the portal serves (settings.MITHAQ_DEFAULT_COLLECTIVITY, else the first)."""
-    from django.conf import settings
-
     qs = Collectivity.objects.all()
     return qs.filter(slug=settings.MITHAQ_DEFAULT_COLLECTIVITY).first() or qs.order_by("id").first()
 

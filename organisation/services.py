@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import holidays
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,6 @@ from organisation.selectors import default_collectivity
 def _first_week_day(year: int, month: int, weekend: list[int]) -> datetime.date:
     """OL 113-14 art. 33: ordinary sessions are held in the first week of the month, on a working
     day (not a weekend day, nor a Moroccan public holiday such as 1 May)."""
-    import holidays
 
     closed = holidays.country_holidays("MA", years=year)
     day = datetime.date(year, month, 1)

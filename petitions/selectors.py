@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from cases import states as S
 from cases.models import Case
+from petitions.models import Signature
 
 
 def petition_signature_counts(cases) -> dict[int, int]:
     """Valid signatures of several petitions in one query (a list page's rows), by case id;
     purged petitions give the count kept at the purge."""
-    from django.db.models import Count
 
-    from petitions.models import Signature
 
     petitions = [c for c in cases if c.kind == Case.Kind.PETITION]
     counts = {c.pk: (c.purged_signature_count or 0) for c in petitions if c.personal_data_purged_at is not None}
@@ -33,7 +32,6 @@ def petition_signature_counts(cases) -> dict[int, int]:
 def petitions_collecting(*, collectivity=None) -> QuerySet[Case]:
     """Citizens' petitions whose agent opened online signing: public while they collect (title,
     text and count only, never a signatory)."""
-    from django.db.models import Count
 
     qs = Case.objects.filter(
         kind=Case.Kind.PETITION, state=S.DRAFT, signing_open=True, association__isnull=True
@@ -47,8 +45,6 @@ def petitions_collecting(*, collectivity=None) -> QuerySet[Case]:
 
 def petition_signed_by(*, case: Case, user) -> bool:
     """Whether this account already signed the petition online (one signature per account)."""
-    from petitions.models import Signature
-
     return Signature.objects.filter(case=case, user=user).exists()
 
 

@@ -27,6 +27,7 @@ from cases import selectors as case_selectors
 from cases import states as S
 from cases.models import Case, CaseAttachment
 from cases.views.public import TRACKED_SESSION_KEY
+from cases.views.staff import render_case
 from core import ratelimit
 from core.errors import DomainError, InvalidInput, add_to_form
 from organisation import selectors as org_selectors
@@ -406,8 +407,6 @@ def staff_petition_panel(request, case: Case) -> dict | None:
 @require_POST
 def staff_admissibility(request, reference: str):
     """The bureau records the checklist: each condition met, or not met with a note (audited)."""
-    from cases.views.staff import _render_case
-
     case = selectors.case_get_for_staff(user=request.user, reference=reference)
     if case is None or case.kind != Case.Kind.PETITION:
         raise Http404
@@ -427,7 +426,7 @@ def staff_admissibility(request, reference: str):
             return redirect("staff:case", reference=case.reference)
     request.mithaq_admissibility_form = form
     case = selectors.case_get_for_staff(user=request.user, reference=reference)
-    return _render_case(request, case, status=status)
+    return render_case(request, case, status=status)
 
 
 # The receipt (وصل) ---------------------------------------------------------------------------------

@@ -7,13 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases import lifecycle
 from cases.models import Case
 from cases.register_cache import CountedPaginator
 from core import roles
 from core.errors import DomainError
+from organisation.selectors import committee_list
 from workflows import selectors, services
 from workflows.flows import STEPS
 
@@ -72,7 +75,6 @@ def inbox(request):
     for row in rows:
         row.taken_by_me = row.task.owner_id == request.user.pk
         row.taken_by_other = bool(row.task.owner_id) and not row.taken_by_me
-    from organisation.selectors import committee_list
 
     committees = [
         (c, counts["committee"].get(c.pk, 0))
@@ -132,7 +134,6 @@ def release(request, task_id: int):
 
 
 def _back(request) -> str | None:
-    from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -143,12 +144,10 @@ def _back(request) -> str | None:
 def case_desk_panel(request, case):
     """The desk on the staff case page: every task of the case, who took and completed it, and
     take / release for the active one."""
-    from workflows.flows import STEPS
 
     tasks = list(selectors.case_tasks(case))
     if not tasks:
         return None
-    from cases import lifecycle
 
     # The follow-up team is not told who filed: a task waiting on the submitter names no one.
     show_submitter = bool(lifecycle.P.may_see_submitter_identity(request.user, case))

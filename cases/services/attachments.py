@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib as _hashlib
+import os
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +12,7 @@ from django.utils.translation import gettext as _
 from cases import lifecycle
 from cases import states as S
 from cases.files import CONTENT_TYPES, content_type_for
-from cases.models import Case
+from cases.models import Case, CaseAttachment
 from cases.services.record import (
     append_action,
     locked_for_action,
@@ -18,7 +21,6 @@ from core.errors import InvalidInput, TransitionNotAllowed
 
 
 def check_upload(file) -> dict[str, list[str]]:
-    import os
 
     filename = getattr(file, "name", "") or ""
     size = getattr(file, "size", None)
@@ -32,10 +34,7 @@ def check_upload(file) -> dict[str, list[str]]:
 
 
 def store_upload(case: Case, file, purpose: str, *, actor, at):
-    import hashlib as _hashlib
-    import os
 
-    from cases.models import CaseAttachment
 
     digest = _hashlib.sha256()
     for chunk in file.chunks() if hasattr(file, "chunks") else [file.read()]:
@@ -70,10 +69,7 @@ PERSONAL_PURPOSES = frozenset({"signed_lists", "cnie_copies"})
 def case_attachment_add(*, actor, case: Case | str | int, purpose: str, file, name: str = "", at=None):
     """Attach a file to a case: the filer (agent, association, desk) while the file is open to
     them, the committee its report, the service its evidence; audited (name and digest only)."""
-    import hashlib as _hashlib
-    import os
 
-    from cases.models import CaseAttachment
 
     at = at or timezone.now()
     errors: dict[str, list[str]] = {}

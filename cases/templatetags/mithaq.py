@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases import lifecycle, selectors
 from cases import states as S
-from cases.models import Case
+from cases.models import Case, CaseAttachment
 from core import roles
 from core.text import localized
 from organisation.models import CouncilSession
@@ -153,7 +153,6 @@ def _show_extra(name: str, value, item) -> str:
     if name in ("planned_on", "reached_on"):
         return _show_date(value)
     if name == "purpose":
-        from cases.models import CaseAttachment
 
         return str(dict(CaseAttachment.Purpose.choices).get(value, value))
     if name == "percent":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,12 +16,21 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import files, lifecycle, selectors, services
+from cases import files, hooks, lifecycle, selectors, services
 from cases import states as S
-from cases.forms import CaseFilterForm, TransitionForm, transition_panels
+from cases.forms import (
+    CaseFilterForm,
+    CorrectionForm,
+    LinkOpinionForm,
+    MilestoneForm,
+    ProgressForm,
+    TransitionForm,
+    transition_panels,
+)
 from cases.views.public import render_my_cases
 from core import roles
 from core.errors import ConcurrentUpdate, DomainError, add_to_form
@@ -36,7 +46,6 @@ def is_staff_user(user) -> bool:
 
 def staff_required(view):
     """Logged in (else the login page) and in a staff group (else 403)."""
-
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -69,16 +78,13 @@ def case_list(request):
     return render(request, "staff/case_list.html", {"form": form, "page": page})
 
 
-def _render_case(request, case, *, bound: TransitionForm | None = None, status: int = 200):
+def render_case(request, case, *, bound: TransitionForm | None = None, status: int = 200):
     panels = transition_panels(user=request.user, case=case, url_name="staff:transition", bound=bound)
     orphan_errors = []
     if bound is not None and not any(p.failed for p in panels):
         # The transition is no longer offered (the state moved on): say why at the top.
         orphan_errors = [str(m) for msgs in bound.errors.values() for m in msgs]
-    from django.utils import timezone
 
-    from cases import hooks
-    from cases.forms import CorrectionForm, LinkOpinionForm, MilestoneForm, ProgressForm
 
     user = request.user
     in_implementation = case.state == S.IN_IMPLEMENTATION
@@ -125,7 +131,7 @@ def case_detail(request, reference: str):
     case = selectors.case_get_for_staff(user=request.user, reference=reference)
     if case is None:
         raise Http404
-    return _render_case(request, case)
+    return render_case(request, case)
 
 
 @login_required
@@ -192,7 +198,7 @@ def _render_failure(request, reference: str, form: TransitionForm, status: int, 
         raise Http404
     form.refresh_expected_state(current.state)
     if staff_case is not None and (from_staff_page or not _is_own_case(user, current)):
-        return _render_case(request, staff_case, bound=form, status=status)
+        return render_case(request, staff_case, bound=form, status=status)
     if _is_own_case(user, current):
         form.case = current
         return render_my_cases(request, bound=form, status=status)
@@ -234,8 +240,6 @@ def _action(request, reference: str, form_class, perform, success_message: str):
 @staff_required
 @require_POST
 def progress(request, reference: str):
-    from cases.forms import ProgressForm
-
     return _action(
         request,
         reference,
@@ -248,8 +252,6 @@ def progress(request, reference: str):
 @staff_required
 @require_POST
 def milestone(request, reference: str):
-    from cases.forms import MilestoneForm
-
     return _action(
         request,
         reference,
@@ -262,8 +264,6 @@ def milestone(request, reference: str):
 @staff_required
 @require_POST
 def milestone_reach(request, reference: str, milestone_id: int):
-    from django import forms as django_forms
-
     return _action(
         request,
         reference,
@@ -276,8 +276,6 @@ def milestone_reach(request, reference: str, milestone_id: int):
 @staff_required
 @require_POST
 def correct(request, reference: str):
-    from cases.forms import CorrectionForm
-
     return _action(
         request,
         reference,
@@ -292,8 +290,6 @@ def correct(request, reference: str):
 @staff_required
 @require_POST
 def link_opinion(request, reference: str):
-    from cases.forms import LinkOpinionForm
-
     return _action(
         request,
         reference,

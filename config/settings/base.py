@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "django_filters",
     "simple_history",
     "django_fsm",
     "csp",
