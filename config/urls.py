@@ -14,6 +14,7 @@ urlpatterns = [
     # Log in, then the site speaks the user's saved language.
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
+    path("", include("letters.urls")),
     path("", include("cases.urls")),
 ]
 
