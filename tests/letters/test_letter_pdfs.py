@@ -74,7 +74,10 @@ def test_the_verification_url_on_the_letter_answers_with_the_case(client, world)
     assert path == f"/register/{case.reference}/"
     page = client.get(path)
     assert page.status_code == 200
-    assert case.reference in page.content.decode()
+    html = page.content.decode()
+    assert case.reference in html
+    # The public history shows the hash the letter prints, so the paper can be checked.
+    assert reported_entry(case, "declare_inadmissible").hash in html
 
 
 @pytest.mark.parametrize("lang", LANGS)
