@@ -10,6 +10,7 @@ from audit.models import TransitionEntry
 from cases import petitions
 from cases import services as case_services
 from cases.lifecycle import REJECTION_REASONS
+from tests.factories import JUSTIFICATION
 from tests.letters.conftest import flat, letter_url, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,11 @@ def test_no_language_follows_the_page_language(client, world):
     response = client.get(letter_url(case, "rejection"), HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200
     assert response["Content-Language"] == "fr"
+
+
+def test_rejection_letter_of_a_proposal(client, world):
+    case = world.case_in("inadmissible", kind="proposal")
+    text = flat(pdf_text(client.get(letter_url(case, "rejection", "fr"))))
+    assert case.reference in text
+    assert JUSTIFICATION in text
+    assert "personne ou de l'association qui a déposé le dossier" in text
