@@ -117,6 +117,8 @@ class TimelineItem:
     public: dict = field(default_factory=dict)
     private: dict = field(default_factory=dict)
     seq: int | None = None
+    # The entry's sha256 in the chain: a printed letter cites it (README: letters).
+    hash: str = ""
     changes: list = field(default_factory=list)
     # The documents the entry carried that the reader may open (cases.files.attach_to_timeline).
     documents: list = field(default_factory=list)
@@ -153,6 +155,7 @@ def case_timeline(*, case: Case, private: bool = False, show_submitter: bool = T
                 public=public_payload,
                 private=(e.payload or {}).get("private", {}) if private else {},
                 seq=e.seq,
+                hash=e.hash,
             )
         )
     if private:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
+    path("", include("letters.urls")),
     path("", include((case_urls.public_patterns, "public"))),
     path("files/", include((case_urls.file_patterns, "files"))),
     path("", include((petition_urls.petition_patterns, "petitions"))),
