@@ -12,7 +12,7 @@ PORT ?= 8000
 # Two workers: the machines have two cores (pytest-xdist gives each worker its own test database).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install messages migrate seed demo serve test test-postgres prod-smoke lint check bench bench-pages bench-load worker beat clean
+.PHONY: help install messages compile-messages migrate seed demo serve test test-postgres prod-smoke lint check bench bench-pages bench-load worker beat clean
 
 help:
 	@echo "make demo          install, migrate, seed the demo and serve on http://$(HOST):$(PORT) (SQLite, no broker)"
@@ -35,11 +35,17 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Compiled catalogues are committed too; recompiling keeps them in step with the .po files.
-messages: $(STAMP)
+compile-messages: $(STAMP)
 	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
 	else echo "msgfmt not found: using the committed .mo files"; fi
 
-migrate: install messages
+# Extract every message of the code into locale/{ar,fr} (one catalogue for the project), then
+# compile. New messages arrive empty: translate them; `make lint` fails until they are.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l ar -l fr --no-obsolete $(foreach p,.venv tests bench */migrations/* node_modules,--ignore='$(p)') -v 0
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+migrate: install compile-messages
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -52,10 +58,10 @@ demo: seed
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install messages
+test: install compile-messages
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
-test-postgres: install messages
+test-postgres: install compile-messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq} $(VENV)/bin/pytest -q --create-db $(PYTEST_ARGS)
 
 # deploy/smoke.sh: a fresh PostgreSQL database (SMOKE_DB_NAME, dropped after), Redis db 14
@@ -63,11 +69,14 @@ test-postgres: install messages
 prod-smoke: install messages
 	PY=$(PY) deploy/smoke.sh
 
+# The import contract (.importlinter), ruff (lint and format), migrations and catalogues in step.
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py messages_check
 
-bench: install messages
+bench: install compile-messages
 	$(PY) bench/run.py
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench} $(PY) bench/run.py
 	$(PY) bench/signatures.py
