@@ -1,5 +1,5 @@
 """Benchmark of paper-signature imports (`make bench`): BENCH_ROWS generated signatories (default
-100,000) imported into one draft petition through cases.petitions.signatures_import, the way
+100,000) imported into one draft petition through petitions.signatures.signatures_import, the way
 `manage.py import_signatures` and the API do it (validation, CNIE hash and encryption, history).
 
 Runs against a scratch database: SQLite in a temporary file by default, or PostgreSQL when

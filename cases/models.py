@@ -183,7 +183,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         help_text=_("OL 113-14 art. 38: an admissible petition goes on the next ordinary session's agenda."),
     )
     # Clocks (docs/domain.md §6). The stage clock pauses while the submitter completes the file; the
-    # current deadline is recomputed by cases.deadlines at every transition and rule change.
+    # current deadline is recomputed by clocks.deadlines at every transition and rule change.
     clock_started_at = models.DateTimeField(_("stage clock started at"), null=True, blank=True)
     clock_paused_at = models.DateTimeField(_("stage clock paused at"), null=True, blank=True)
     deadline_on = models.DateField(_("current deadline"), null=True, blank=True, db_index=True)

@@ -1,4 +1,4 @@
-"""Forms of the petition pages. They parse input only: cases.petitions and cases.services decide
+"""Forms of the petition pages. They parse input only: petitions.signatures, petitions.admissibility and cases.services decide
 and write (every legal check, and its message, lives there)."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Petition pages (OL 113-14 art. 121-125, Decree 2.16.403): public signing, the agent's tools on
 "My cases", the bureau's and the desk's signature pages, the admissibility checklist and the receipt.
 
-Views parse input, call one service or selector of cases.petitions / cases.services and render.
-Signatories' personal data are shown whole to the bureau only (cases.petitions.signatures_for_bureau
+Views parse input, call one service or selector of petitions / cases.services and render.
+Signatories' personal data are shown whole to the bureau only (petitions.signatures.signatures_for_bureau
 logs every view); everyone else sees counts or masked numbers (Law 09-08).
 """
 

@@ -1,5 +1,5 @@
 """`manage.py import_signatures REFERENCE FILE.csv [--as USERNAME]`: paper signatures of a petition
-(docs/domain.md §11), through cases.petitions.signatures_import_csv. Prints the accepted count and every
+(docs/domain.md §11), through petitions.signatures.signatures_import_csv. Prints the accepted count and every
 rejected row with its reason; a wrong header or an unreadable file imports nothing."""
 
 from django.contrib.auth import get_user_model
