@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from audit.models import TransitionEntry
-from cases import lifecycle, register_cache
+from cases import labels, lifecycle, register_cache
 from cases import states as S
 from cases.models import Case
 from core import roles
@@ -141,7 +141,7 @@ def case_timeline(*, case: Case, private: bool = False, show_submitter: bool = T
                 at=e.created_at,
                 kind="transition",
                 transition=e.transition,
-                label=lifecycle.entry_label(e.transition, case.kind),
+                label=labels.entry_label(e.transition, case.kind),
                 from_state=e.from_state,
                 to_state=e.to_state,
                 from_label=S.state_label(e.from_state, case.kind),

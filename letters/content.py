@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from cases import lifecycle, predicates, selectors
+from cases import labels, lifecycle, predicates, selectors
 from cases import states as S
 from letters import pdf
 from letters.selectors import (
@@ -42,7 +42,7 @@ def letter_context(letter: Letter, *, user, verification_url: str | None, tracki
         "issued_on": timezone.localdate(),
         "verification_url": verification_url,
         "entry": entry,
-        "entry_label": lifecycle.entry_label(entry.transition, case.kind) if entry else "",
+        "entry_label": labels.entry_label(entry.transition, case.kind) if entry else "",
         "public_letter": letter.kind in PUBLIC_KINDS,
     }
     builder = {

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cases import lifecycle, selectors
+from cases import labels, lifecycle, selectors
 from cases import states as S
 from cases.models import Case, CaseAttachment
 from core import roles
@@ -132,7 +132,7 @@ def carried(item) -> list[tuple[str, str]]:
             if spec_field is not None:
                 rows.append((str(spec_field.label), _show(spec_field, value)))
             else:
-                rows.append((str(lifecycle.PAYLOAD_LABELS.get(name, name)), _show_extra(name, value, item)))
+                rows.append((str(labels.PAYLOAD_LABELS.get(name, name)), _show_extra(name, value, item)))
     return rows
 
 
@@ -143,7 +143,7 @@ def _show_extra(name: str, value, item) -> str:
         parts = []
         for field, pair in value.items():
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-            label = str(lifecycle.CORRECTABLE_LABELS.get(field, field))
+            label = str(labels.CORRECTABLE_LABELS.get(field, field))
             parts.append(f"{label}: {old if old not in (None, '') else '—'}{arrow}{new}")
         return "; ".join(parts)
     if name == "followed":

@@ -1,0 +1,57 @@
+"""Labels of the timeline: audited actions, the fields an entry carries, the corrections
+(docs/domain.md §5). The transitions' own labels are in the table of cases.lifecycle."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from cases.lifecycle import TRANSITIONS
+
+# Audited actions that are not transitions (same chain, same timeline).
+ACTION_LABELS = {
+    "progress": gettext_lazy("Progress update"),
+    "milestone_add": gettext_lazy("Milestone planned"),
+    "milestone_reach": gettext_lazy("Milestone reached"),
+    "case_correct": gettext_lazy("Correction of the recorded decision"),
+    "opinion_outcome": gettext_lazy("Outcome of the opinion"),
+    "link_opinion": gettext_lazy("Linked to a case"),
+    "attachment_add": gettext_lazy("Document attached"),
+    "admissibility_check": gettext_lazy("Admissibility checklist"),
+    "signatures_invalidated": gettext_lazy("Signatures invalidated"),
+    "personal_data_purged": gettext_lazy("Personal data purged"),
+}
+# Labels of what actions and decisions carry beyond the transition fields.
+PAYLOAD_LABELS = {
+    "percent": gettext_lazy("Progress (%)"),
+    "note": gettext_lazy("Note"),
+    "milestone": gettext_lazy("Milestone"),
+    "planned_on": gettext_lazy("Planned for"),
+    "reached_on": gettext_lazy("Reached on"),
+    "changes": gettext_lazy("Corrected"),
+    "decided_case": gettext_lazy("Decided case"),
+    "followed": gettext_lazy("Followed"),
+    "decision": gettext_lazy("Decision"),
+    "related_case": gettext_lazy("Related case"),
+    "opinions": gettext_lazy("Linked opinions"),
+    "document": gettext_lazy("Document"),
+    "purpose": gettext_lazy("Kind of document"),
+    "conditions": gettext_lazy("Conditions"),
+    "count": gettext_lazy("Number"),
+    "signatures_removed": gettext_lazy("Signatures removed"),
+    "valid_kept_as_count": gettext_lazy("Valid signatures kept as a count"),
+}
+CORRECTABLE_LABELS = {
+    "deliberation_number": gettext_lazy("Deliberation number"),
+    "votes_for": gettext_lazy("Votes for"),
+    "votes_against": gettext_lazy("Votes against"),
+    "votes_abstain": gettext_lazy("Abstentions"),
+    "decision_justification": gettext_lazy("Justification"),
+    "decision_reason_code": gettext_lazy("Reason"),
+}
+
+
+def entry_label(name: str, kind: str) -> str:
+    spec = TRANSITIONS.get(name)
+    if spec is not None:
+        return spec.label_for(kind)
+    return str(ACTION_LABELS.get(name, name))
