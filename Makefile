@@ -66,7 +66,7 @@ test-postgres: install compile-messages
 
 # deploy/smoke.sh: a fresh PostgreSQL database (SMOKE_DB_NAME, dropped after), Redis db 14
 # (SMOKE_REDIS_URL), gunicorn with deploy/gunicorn.conf.py on a free port (README: production).
-prod-smoke: install messages
+prod-smoke: install compile-messages
 	PY=$(PY) deploy/smoke.sh
 
 # The import contract (.importlinter), ruff (lint and format), migrations and catalogues in step.
@@ -87,11 +87,11 @@ bench: install compile-messages
 # Pages at 10,000 and 100,000 cases against their hand-written SQL, then 50 clients on gunicorn for
 # 60 s (PostgreSQL; the generated databases are kept and reused: delete them to regenerate).
 BENCH_PAGES_URL = $${BENCH_PAGES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_scale_bench}
-bench-pages: install messages
+bench-pages: install compile-messages
 	BENCH_DATABASE_URL=$(BENCH_PAGES_URL) $(PY) bench/pages.py --cases 10000 --reuse
 	BENCH_DATABASE_URL=$(BENCH_PAGES_URL) $(PY) bench/pages.py --cases 100000 --reuse
 
-bench-load: install messages
+bench-load: install compile-messages
 	BENCH_DATABASE_URL=$(BENCH_PAGES_URL) $(PY) bench/load.py --cases 10000
 	BENCH_DATABASE_URL=$(BENCH_PAGES_URL) $(PY) bench/load.py --cases 100000
 

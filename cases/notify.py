@@ -25,7 +25,7 @@ from notifications.registry import Recipient, register_subject
 from notifications.selectors import followers_active
 
 TRANSITION_EVENT = "case.transition"
-# Audited actions that are not transitions (cases.services._append_action) and are worth a message;
+# Audited actions that are not transitions (cases.services.append_action) and are worth a message;
 # the others (planning a milestone, linking an opinion) stay in the public history only.
 ACTION_MESSAGES = {
     "case.progress": gettext_lazy("The responsible service reported implementation progress: %(percent)s%%."),
