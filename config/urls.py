@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/audit/", include("audit.api_urls")),
     path("api/v1/", include("cases.api_urls")),
     path("", include("audit.urls")),
+    path("", include("participation.urls")),
     path("staff/", include("workflows.urls")),
     path("notifications/", include("notifications.urls")),
     # Log in, then the site speaks the user's saved language.
