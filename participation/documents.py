@@ -4,12 +4,16 @@ only for those who manage the meeting."""
 
 from __future__ import annotations
 
+import logging
+
 from django.utils.translation import gettext as _
 
 from cases.errors import NotFound
 
 from . import predicates as P
 from .models import MeetingDocument
+
+logger = logging.getLogger(__name__)
 
 
 def is_public(document: MeetingDocument) -> bool:
@@ -33,4 +37,7 @@ def document_for_download(*, user, document_id: int) -> MeetingDocument:
     document = MeetingDocument.objects.select_related("meeting").filter(pk=document_id).first()
     if document is None or not may_open(user, document):
         raise NotFound(_("No such document."))
+    if document.purpose == MeetingDocument.Purpose.ATTENDANCE_SHEET:
+        # Law 09-08: every opening of personal data is recorded (ids only, no name in the log).
+        logger.info("attendance sheet %s of meeting %s opened by user %s", document.pk, document.meeting_id, user.pk)
     return document

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.models import Collectivity, CouncilSession
 
 from .models import AgeBand, AttendanceCount, Disability, EvaluationTally, Gender, Meeting, ParticipantType
+from .services import ANSWERS
 
 # Youth as the High Commission for Planning counts it: 15 to 34 years.
 YOUTH_BANDS = (AgeBand.YOUTH,)
@@ -101,8 +102,6 @@ def _evaluation_summary(rows) -> EvaluationSummary:
 
 
 def _answers() -> dict:
-    from .services import ANSWERS
-
     return {str(q): a for q, a in ANSWERS.items()}
 
 
