@@ -1,7 +1,10 @@
 """The demo meetings: idempotent, and the feed lists the seeded meetings and sessions."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from participation.demo import MEETINGS, seed_meetings
@@ -17,9 +20,14 @@ def test_seed_meetings_is_idempotent_and_fills_the_feed(client, world):
     assert Meeting.objects.count() == len(MEETINGS)
     past = Meeting.objects.filter(attendance__isnull=False).distinct()
     assert past.count() == sum(1 for m in MEETINGS if m[0] < 0)
-    assert Meeting.objects.get(kind="public_consultation", attendance__isnull=False, cases__isnull=False)
+    linked = Meeting.objects.filter(kind="public_consultation", cases__isnull=False).distinct()
+    assert [m.starts_at < timezone.now() for m in linked] == [True]
 
     calendar = Calendar.from_ical(client.get(reverse("participation:calendar_ics")).content)
     uids = {str(e["uid"]) for e in calendar.walk("VEVENT")}
-    assert {f"meeting-{m.pk}@testserver" for m in Meeting.objects.all()} <= uids
+    # The feed keeps the last 90 days: the seeded meeting of 120 days ago has left it.
+    recent = Meeting.objects.filter(starts_at__gte=timezone.now() - datetime.timedelta(days=89))
+    assert {f"meeting-{m.pk}@testserver" for m in recent} <= uids
+    old = Meeting.objects.get(starts_at__lt=timezone.now() - datetime.timedelta(days=91))
+    assert f"meeting-{old.pk}@testserver" not in uids
     assert f"session-{world.session.pk}@testserver" in uids
