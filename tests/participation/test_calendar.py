@@ -82,3 +82,16 @@ def test_public_pages_show_no_personal_data(client, world, make_meeting):
 def test_private_meeting_has_no_public_page(client, make_meeting):
     private = make_meeting(public=False)
     assert client.get(reverse("participation:meeting", args=[private.pk])).status_code == 404
+
+
+def test_calendar_speaks_arabic_by_default_and_french_on_request(client, world, make_meeting):
+    make_meeting(starts_at=at(5), kind="training")
+    page = client.get(reverse("participation:calendar")).content.decode()
+    assert 'dir="rtl"' in page
+    assert "أجندة اللقاءات ودورات المجلس" in page
+    assert "تكوين" in page
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("participation:calendar")).content.decode()
+    assert 'dir="ltr"' in page
+    assert "Calendrier des réunions et des sessions du conseil" in page
+    assert "Formation" in page
