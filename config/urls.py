@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"))),
     path("", include("followup.urls")),
     path("", include("audit.urls")),
+    path("", include("participation.urls")),
     path("staff/", include("workflows.urls")),
     path("notifications/", include("notifications.urls")),
     # Log in, then the site speaks the user's saved language.

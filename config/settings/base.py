@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "workflows",
     "letters",
     "demo",
+    # Participation records (meetings, attendance counts, evaluations, the calendar)
+    "participation",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +255,8 @@ MITHAQ_API_TOKEN_RATE = env("MITHAQ_API_TOKEN_RATE", default="10/minute")
 # Sign-ups and password-reset requests per client address and hour.
 MITHAQ_SIGNUP_PER_HOUR = env.int("MITHAQ_SIGNUP_PER_HOUR", default=5)
 MITHAQ_PASSWORD_RESET_PER_HOUR = env.int("MITHAQ_PASSWORD_RESET_PER_HOUR", default=5)
+# Online evaluation cards accepted per client address and hour (the meeting link is public once shared).
+MITHAQ_EVALUATION_PER_HOUR = env.int("MITHAQ_EVALUATION_PER_HOUR", default=30)
 # Key for encrypting personal data at rest (Law 09-08); production must set it.
 MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY", default="")
 # Ed25519 key signing the daily audit digests (README: audit integrity): base64 of the raw 32

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from audit.digest import publish_recent
 from cases import states as S
 from demo import data as demo
+from participation.demo import seed_meetings
 
 
 class Command(BaseCommand):
@@ -43,6 +44,9 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"Seeded {c.name_fr} ({c.slug}): {report.created_cases} case(s) added.")
             )
         self._counts(report)
+        meetings = seed_meetings(collectivity=c)
+        if meetings:
+            self.stdout.write(f"Meetings: {meetings} added (attendance and evaluation counts, calendar).")
         # README: audit integrity: the demo shows signed daily digests without Celery beat.
         digests = publish_recent(days=7)
         if digests:

@@ -1,0 +1,76 @@
+"""Who may manage meetings (docs/architecture.md, house rules: named predicates).
+
+The charter's follow-up team collects attendance lists and evaluation cards (charter 7.4) and the
+council bureau convenes; a body's own members manage the meetings that body organises. An
+administrator may also grant the Django permission `participation.manage_meetings`.
+"""
+
+from __future__ import annotations
+
+from cases.predicates import Predicate, in_group, predicate
+from core import roles
+from participation.models import Meeting
+
+MANAGE_PERMISSION = "participation.manage_meetings"
+
+# Groups whose members may organise meetings of their own body or service.
+ORGANISER_GROUPS = frozenset(
+    {roles.BUREAU, roles.FOLLOWUP, roles.COMMITTEE, roles.SERVICE, roles.EQUALITY_COMMISSION, roles.CHILDREN_COUNCIL}
+)
+
+
+def _member_ids(user, attr: str) -> frozenset[int]:
+    cache = user.__dict__.setdefault("_participation_membership", {})
+    if attr not in cache:
+        cache[attr] = frozenset(getattr(user, attr).values_list("id", flat=True))
+    return cache[attr]
+
+
+@predicate
+def in_meeting_collectivity(user, meeting) -> bool:
+    return user.collectivity_id is None or meeting.collectivity_id == user.collectivity_id
+
+
+@predicate
+def has_manage_permission(user, meeting) -> bool:
+    return user.is_superuser or user.has_perm(MANAGE_PERMISSION)
+
+
+@predicate
+def _member_of_organising_committee(user, meeting) -> bool:
+    return meeting.organiser == Meeting.Organiser.COMMITTEE and meeting.committee_id in _member_ids(user, "committees")
+
+
+@predicate
+def _member_of_organising_service(user, meeting) -> bool:
+    return meeting.organiser == Meeting.Organiser.SERVICE and meeting.service_id in _member_ids(user, "services")
+
+
+def _organised_by(organiser: str) -> Predicate:
+    return Predicate(lambda u, m: m.organiser == organiser, f"organised_by({organiser})")
+
+
+is_followup = in_group(roles.FOLLOWUP) & in_meeting_collectivity
+is_bureau_member = in_group(roles.BUREAU) & in_meeting_collectivity
+is_member_of_organiser = in_meeting_collectivity & (
+    (in_group(roles.COMMITTEE) & _member_of_organising_committee)
+    | (in_group(roles.SERVICE) & _member_of_organising_service)
+    | (in_group(roles.EQUALITY_COMMISSION) & _organised_by(Meeting.Organiser.EQUALITY_COMMISSION))
+    | (in_group(roles.CHILDREN_COUNCIL) & _organised_by(Meeting.Organiser.CHILDREN_COUNCIL))
+)
+
+can_manage_meeting = has_manage_permission | is_followup | is_bureau_member | is_member_of_organiser
+
+
+def can_record_meetings(user) -> bool:
+    """May open the meetings back office and record a meeting (of their own body at least)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.has_perm(MANAGE_PERMISSION) or bool(user.group_names() & ORGANISER_GROUPS)
+
+
+def can_read_meetings(user) -> bool:
+    """The back office list: the commune's staff and the bodies that organise meetings."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return can_record_meetings(user) or bool(user.group_names() & roles.STAFF_GROUPS)
