@@ -1,0 +1,87 @@
+"""The few SQL expressions SQLite and PostgreSQL write differently, as ORM expressions, and medians.
+
+A median is PostgreSQL's `percentile_cont(0.5)` (one query). SQLite has no ordered-set aggregate:
+the median is read from the one or two middle rows of the sorted values (a count and an
+OFFSET query), so the database sorts and Python never holds the rows.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Aggregate, BooleanField, F, FloatField, Func, QuerySet
+from django.utils import timezone
+
+
+class DaysBetween(Func):
+    """(b - a) in days, fractional."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, conn, **extra):
+        (a_sql, a_params), (b_sql, b_params) = (compiler.compile(e) for e in self.source_expressions)
+        if conn.vendor == "postgresql":
+            return f"(EXTRACT(EPOCH FROM ({b_sql} - {a_sql})) / 86400.0)", [*b_params, *a_params]
+        return f"(julianday({b_sql}) - julianday({a_sql}))", [*b_params, *a_params]
+
+
+class LeftOnTime(Func):
+    """A stay ended (b) before the end of its deadline day (d), in the commune's time zone: the
+    rule of the response-time audit (docs/domain.md §6)."""
+
+    output_field = BooleanField()
+    arity = 2
+
+    def as_sql(self, compiler, conn, **extra):
+        (b_sql, b_params), (d_sql, d_params) = (compiler.compile(e) for e in self.source_expressions)
+        if conn.vendor == "postgresql":
+            tz = timezone.get_current_timezone_name()
+            return f"({b_sql} < (({d_sql} + 1)::timestamp AT TIME ZONE %s))", [*b_params, *d_params, tz]
+        # SQLite keeps UTC text; Morocco's legal time is UTC+1 (as audit.response_times assumes).
+        return f"(julianday({b_sql}) < julianday({d_sql}, '+1 day', '-1 hour'))", [*b_params, *d_params]
+
+
+class Median(Aggregate):
+    """PostgreSQL only: the ordered-set aggregate (linear interpolation between closest ranks)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def median(qs: QuerySet, expression) -> float | None:
+    """Median of `expression` over the rows of `qs` (rows where it is NULL are left out)."""
+    qs = qs.annotate(_value=expression).filter(_value__isnull=False)
+    if connection.vendor == "postgresql":
+        return _round(qs.aggregate(m=Median(F("_value")))["m"])
+    n = qs.count()
+    if not n:
+        return None
+    middle = list(qs.order_by("_value").values_list("_value", flat=True)[(n - 1) // 2 : n // 2 + 1])
+    return _round(sum(middle) / len(middle))
+
+
+def median_by(qs: QuerySet, group: str, expression) -> dict:
+    """Median of `expression` per value of the column `group`, in one query."""
+    qs = qs.annotate(_value=expression).filter(_value__isnull=False)
+    if connection.vendor == "postgresql":
+        rows = qs.values(group).annotate(m=Median(F("_value"))).values_list(group, "m")
+        return {key: _round(m) for key, m in rows}
+    # SQLite (the demo): the values sorted by the database, read once; fine at demo sizes.
+    values: dict = {}
+    for key, value in qs.order_by(group, "_value").values_list(group, "_value"):
+        values.setdefault(key, []).append(value)
+    out = {}
+    for key, vs in values.items():
+        n = len(vs)
+        middle = vs[(n - 1) // 2 : n // 2 + 1]
+        out[key] = _round(sum(middle) / len(middle))
+    return out
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 2)
