@@ -7,8 +7,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/audit/", include("audit.api_urls")),
+    path("api/v1/", include("followup.api_urls")),
     path("api/v1/", include("cases.api_urls")),
     path("", include("audit.urls")),
+    path("", include("followup.urls")),
     path("staff/", include("workflows.urls")),
     path("notifications/", include("notifications.urls")),
     # Log in, then the site speaks the user's saved language.
