@@ -1,14 +1,15 @@
 """The few SQL expressions SQLite and PostgreSQL write differently, as ORM expressions, and medians.
 
 A median is PostgreSQL's `percentile_cont(0.5)` (one query). SQLite has no ordered-set aggregate:
-the median is read from the one or two middle rows of the sorted values (a count and an
-OFFSET query), so the database sorts and Python never holds the rows.
+the median is read from the one or two middle rows ranked by a window function, so the database
+sorts and Python never holds the rows.
 """
 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Aggregate, BooleanField, F, FloatField, Func, QuerySet
+from django.db.models import Aggregate, BooleanField, Count, F, FloatField, Func, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 
@@ -54,11 +55,12 @@ def median(qs: QuerySet, expression) -> float | None:
     qs = qs.annotate(_value=expression).filter(_value__isnull=False)
     if connection.vendor == "postgresql":
         return _round(qs.aggregate(m=Median(F("_value")))["m"])
-    n = qs.count()
-    if not n:
-        return None
-    middle = list(qs.order_by("_value").values_list("_value", flat=True)[(n - 1) // 2 : n // 2 + 1])
-    return _round(sum(middle) / len(middle))
+    # The one or two middle rows by rank (window functions), in one query whatever the data.
+    ranked = qs.order_by().annotate(
+        _rank=Window(RowNumber(), order_by=F("_value").asc()), _n=Window(Count("*"))
+    ).filter(_rank__gte=(F("_n") + 1) / 2, _rank__lte=(F("_n") + 2) / 2)
+    middle = list(ranked.values_list("_value", flat=True))
+    return _round(sum(middle) / len(middle)) if middle else None
 
 
 def median_by(qs: QuerySet, group: str, expression) -> dict:
