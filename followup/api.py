@@ -17,7 +17,9 @@ from . import query
 from .indicators import compute_indicators
 
 PARAMETERS = [
-    OpenApiParameter("from", OpenApiTypes.DATE, description="First day of the period (YYYY-MM-DD, included)."),
+    OpenApiParameter(
+        "from", OpenApiTypes.DATE, description="First day of the period (YYYY-MM-DD, included)."
+    ),
     OpenApiParameter("to", OpenApiTypes.DATE, description="Day after the period (YYYY-MM-DD, excluded)."),
     OpenApiParameter("kind", str, enum=list(query.KINDS), description="Only cases of this kind."),
     OpenApiParameter("committee", int, description="Only cases referred to this committee (id)."),
@@ -52,4 +54,6 @@ class IndicatorsView(APIView):
             raise InvalidInput(str(exc), field_errors=exc.field_errors) from None
         if q.collectivity is None:
             raise InvalidInput(_("No collectivity is configured."))
-        return Response(compute_indicators(q.collectivity, q.date_from, q.date_to, kind=q.kind, committee=q.committee))
+        return Response(
+            compute_indicators(q.collectivity, q.date_from, q.date_to, kind=q.kind, committee=q.committee)
+        )

@@ -60,7 +60,9 @@ def submitter_type():
     )
 
 
-def period_bounds(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+def period_bounds(
+    date_from: datetime.date, date_to: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
     """[from, to) as aware datetimes at the commune's midnight."""
     tz = timezone.get_current_timezone()
     return (
@@ -79,14 +81,20 @@ def base_cases(collectivity, *, kind: str | None = None, committee=None):
     return qs
 
 
-def compute_indicators(collectivity, date_from: datetime.date, date_to: datetime.date, kind=None, committee=None) -> dict:
+def compute_indicators(
+    collectivity, date_from: datetime.date, date_to: datetime.date, kind=None, committee=None
+) -> dict:
     """Every indicator of docs/domain.md §8 as a plain, JSON-ready dict."""
     start, end = period_bounds(date_from, date_to)
     cases = base_cases(collectivity, kind=kind, committee=committee)
     in_period = {"filed": Q(submitted_at__gte=start, submitted_at__lt=end)}
     in_period["decided"] = Q(decided_at__gte=start, decided_at__lt=end, state__in=S.DECIDED_STATES)
     in_period["implemented_at"] = Q(closed_at__gte=start, closed_at__lt=end, state=S.IMPLEMENTED)
-    always = {"filed": Q(), "decided": Q(state__in=S.DECIDED_STATES), "implemented_at": Q(state=S.IMPLEMENTED)}
+    always = {
+        "filed": Q(),
+        "decided": Q(state__in=S.DECIDED_STATES),
+        "implemented_at": Q(state=S.IMPLEMENTED),
+    }
 
     counts = _counts(cases, in_period, always)
     period = _block(counts, "p")
@@ -95,7 +103,9 @@ def compute_indicators(collectivity, date_from: datetime.date, date_to: datetime
     for name, scope in (("period", in_period), ("today", always)):
         block = period if name == "period" else today
         block["cases_filed"].update(_filed_breakdown(cases, scope["filed"]))
-        block["median_days_to_decision"] = median(cases.filter(scope["decided"]), DaysBetween(F("submitted_at"), F("decided_at")))
+        block["median_days_to_decision"] = median(
+            cases.filter(scope["decided"]), DaysBetween(F("submitted_at"), F("decided_at"))
+        )
         block["median_days_to_implementation"] = median(
             cases.filter(scope["implemented_at"]), DaysBetween(F("submitted_at"), F("closed_at"))
         )
@@ -162,7 +172,11 @@ def _filed_breakdown(cases, scope: Q) -> dict:
     by_kind = dict(filed.order_by().values("kind").annotate(n=Count("id")).values_list("kind", "n"))
     by_channel = dict(filed.order_by().values("channel").annotate(n=Count("id")).values_list("channel", "n"))
     by_type = dict(
-        filed.order_by().annotate(t=submitter_type()).values("t").annotate(n=Count("id")).values_list("t", "n")
+        filed.order_by()
+        .annotate(t=submitter_type())
+        .values("t")
+        .annotate(n=Count("id"))
+        .values_list("t", "n")
     )
     return {
         "by_kind": {k: by_kind.get(k, 0) for k in Case.Kind.values},
@@ -173,12 +187,16 @@ def _filed_breakdown(cases, scope: Q) -> dict:
 
 def _stays(collectivity, start, end, kind, committee):
     """Stays in a state that ended in the period (each audit entry closes one: docs/domain.md §6)."""
-    qs = TransitionEntry.objects.filter(
-        case__collectivity=collectivity,
-        created_at__gte=start,
-        created_at__lt=end,
-        stay_started_at__isnull=False,
-    ).exclude(from_state=F("to_state")).exclude(from_state=S.DRAFT)
+    qs = (
+        TransitionEntry.objects.filter(
+            case__collectivity=collectivity,
+            created_at__gte=start,
+            created_at__lt=end,
+            stay_started_at__isnull=False,
+        )
+        .exclude(from_state=F("to_state"))
+        .exclude(from_state=S.DRAFT)
+    )
     if kind:
         qs = qs.filter(case__kind=kind)
     if committee is not None:
@@ -218,7 +236,11 @@ def _funnel(filed) -> dict:
     annotated = filed.order_by().annotate(admitted=admitted, submitter_type=submitter_type())
     out: dict = {}
     total = dict.fromkeys(FUNNEL_STEPS, 0)
-    for dimension, column in (("kind", "kind"), ("committee", "committee_id"), ("submitter_type", "submitter_type")):
+    for dimension, column in (
+        ("kind", "kind"),
+        ("committee", "committee_id"),
+        ("submitter_type", "submitter_type"),
+    ):
         rows = annotated.values(column).annotate(**counts).order_by(column)
         out[dimension] = [{"key": row[column], **_steps(row)} for row in rows]
         if dimension == "kind":
@@ -236,7 +258,12 @@ def _funnel(filed) -> dict:
 
 def _steps(row: dict) -> dict:
     """Counts and the rate of each step against the one before (adopted against decided)."""
-    previous = {"admissible": "filed", "decided": "admissible", "adopted": "decided", "implemented": "adopted"}
+    previous = {
+        "admissible": "filed",
+        "decided": "admissible",
+        "adopted": "decided",
+        "implemented": "adopted",
+    }
     out = {step: row[step] for step in FUNNEL_STEPS}
     out["rates"] = {step: rate(row[step], row[before]) for step, before in previous.items()}
     return out
@@ -279,7 +306,9 @@ def _league(collectivity, cases, start, end, kind, committee) -> list[dict]:
                 "median_days": medians.get(c.pk),
             }
         )
-    rows.sort(key=lambda r: (-(r["on_time_rate"] or 0), r["median_days"] if r["median_days"] is not None else 1e9))
+    rows.sort(
+        key=lambda r: (-(r["on_time_rate"] or 0), r["median_days"] if r["median_days"] is not None else 1e9)
+    )
     return rows
 
 
@@ -290,10 +319,14 @@ def _participation(collectivity, cases, start, end) -> dict:
     assoc = Association.objects.filter(collectivity=collectivity).aggregate(
         registered=Count("id"),
         signed=Count("id", filter=Q(charter_signed_on__isnull=False)),
-        signed_in_period=Count("id", filter=Q(charter_signed_on__gte=start.date(), charter_signed_on__lt=end.date())),
+        signed_in_period=Count(
+            "id", filter=Q(charter_signed_on__gte=start.date(), charter_signed_on__lt=end.date())
+        ),
         promoters=Count("id", filter=Q(charter_signed_on__isnull=False, charter_promoter=True)),
     )
-    opinions = cases.filter(kind__in=(Case.Kind.ADVISORY_OPINION, Case.Kind.CHILDREN_RECOMMENDATION)).aggregate(
+    opinions = cases.filter(
+        kind__in=(Case.Kind.ADVISORY_OPINION, Case.Kind.CHILDREN_RECOMMENDATION)
+    ).aggregate(
         **{
             f"{k}_{name}": Count("id", filter=Q(kind=kind) & q)
             for k, kind in (("eq", Case.Kind.ADVISORY_OPINION), ("ch", Case.Kind.CHILDREN_RECOMMENDATION))
@@ -358,7 +391,7 @@ def _participation(collectivity, cases, start, end) -> dict:
 
 
 def implementation_headline(collectivity) -> dict:
-    """"X of Y adopted cases implemented", as of today (home page and register)."""
+    """ "X of Y adopted cases implemented", as of today (home page and register)."""
     qs = Case.objects.filter(collectivity=collectivity, state__in=ADOPTED_STATES)
     return register_cache.cached(
         collectivity.pk,

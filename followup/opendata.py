@@ -163,9 +163,21 @@ def timeline_rows(collectivity) -> Iterator[dict]:
         TransitionEntry.objects.filter(case__collectivity=collectivity, case__submitted_at__isnull=False)
         .exclude(case__state=S.DRAFT)
         .order_by("case_id", "seq")
-        .values_list("case__reference", "seq", "created_at", "transition", "from_state", "to_state", "role", "justification", "hash")
+        .values_list(
+            "case__reference",
+            "seq",
+            "created_at",
+            "transition",
+            "from_state",
+            "to_state",
+            "role",
+            "justification",
+            "hash",
+        )
     )
-    for ref, seq, at, transition, from_state, to_state, role, justification, digest in qs.iterator(chunk_size=CHUNK):
+    for ref, seq, at, transition, from_state, to_state, role, justification, digest in qs.iterator(
+        chunk_size=CHUNK
+    ):
         yield {
             "reference": ref,
             "seq": seq,
@@ -185,7 +197,14 @@ def _csv(fields, rows: Iterable[dict]) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(names)
     for i, row in enumerate(rows, 1):
-        writer.writerow(["" if row[n] is None else ("true" if row[n] is True else "false" if row[n] is False else row[n]) for n in names])
+        writer.writerow(
+            [
+                ""
+                if row[n] is None
+                else ("true" if row[n] is True else "false" if row[n] is False else row[n])
+                for n in names
+            ]
+        )
         if i % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -237,7 +256,10 @@ def _licence(spdx: str) -> dict:
     known = {
         "CC-BY-4.0": ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
         "CC0-1.0": ("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
-        "ODbL-1.0": ("Open Data Commons Open Database License 1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
+        "ODbL-1.0": (
+            "Open Data Commons Open Database License 1.0",
+            "https://opendatacommons.org/licenses/odbl/1-0/",
+        ),
     }
     title, path = known.get(spdx, (spdx, ""))
     return {"name": spdx, "title": title, **({"path": path} if path else {})}
@@ -255,7 +277,9 @@ def stream(name: str, collectivity) -> Iterator[str]:
         return _csv(TIMELINE_FIELDS, timeline_rows(collectivity))
     if name == "indicators.json":
         date_from, date_to = default_period()
-        return iter([json.dumps(compute_indicators(collectivity, date_from, date_to), ensure_ascii=False, indent=1)])
+        return iter(
+            [json.dumps(compute_indicators(collectivity, date_from, date_to), ensure_ascii=False, indent=1)]
+        )
     if name == "datapackage.json":
         return iter([json.dumps(datapackage(collectivity), ensure_ascii=False, indent=1)])
     raise KeyError(name)

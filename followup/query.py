@@ -43,7 +43,9 @@ def parse(params, *, allowed=ALLOWED) -> Query:
             {name[:50]: [_("Unknown parameter.")] for name in unknown[:10]},
         )
     try:
-        _start, _end, _group, date_from, date_to = reports.parse_period(values.get("from"), values.get("to"), None)
+        _start, _end, _group, date_from, date_to = reports.parse_period(
+            values.get("from"), values.get("to"), None
+        )
     except reports.BadPeriod as exc:
         raise BadQuery(str(exc), {"from": [str(exc)]}) from None
     slug = values.get("collectivity")
@@ -55,7 +57,10 @@ def parse(params, *, allowed=ALLOWED) -> Query:
         collectivity = selectors.collectivity_default()
     kind = values.get("kind") or None
     if kind is not None and kind not in KINDS:
-        raise BadQuery(_("Unknown kind of case."), {"kind": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(KINDS)}]})
+        raise BadQuery(
+            _("Unknown kind of case."),
+            {"kind": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(KINDS)}]},
+        )
     committee = None
     raw = values.get("committee")
     if raw:

@@ -56,9 +56,11 @@ def median(qs: QuerySet, expression) -> float | None:
     if connection.vendor == "postgresql":
         return _round(qs.aggregate(m=Median(F("_value")))["m"])
     # The one or two middle rows by rank (window functions), in one query whatever the data.
-    ranked = qs.order_by().annotate(
-        _rank=Window(RowNumber(), order_by=F("_value").asc()), _n=Window(Count("*"))
-    ).filter(_rank__gte=(F("_n") + 1) / 2, _rank__lte=(F("_n") + 2) / 2)
+    ranked = (
+        qs.order_by()
+        .annotate(_rank=Window(RowNumber(), order_by=F("_value").asc()), _n=Window(Count("*")))
+        .filter(_rank__gte=(F("_n") + 1) / 2, _rank__lte=(F("_n") + 2) / 2)
+    )
     middle = list(ranked.values_list("_value", flat=True))
     return _round(sum(middle) / len(middle)) if middle else None
 

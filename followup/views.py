@@ -29,17 +29,29 @@ EXPLAIN = {
     "implementation_rate": gettext_lazy(
         "Out of the adopted cases, the share already carried out; a case given up counts as not carried out."
     ),
-    "explained_rate": gettext_lazy("Out of every decision, the share published with a written explanation: it must be all of them."),
-    "median_days_to_decision": gettext_lazy("Half of the decided cases waited fewer days than this between filing and decision."),
+    "explained_rate": gettext_lazy(
+        "Out of every decision, the share published with a written explanation: it must be all of them."
+    ),
+    "median_days_to_decision": gettext_lazy(
+        "Half of the decided cases waited fewer days than this between filing and decision."
+    ),
     "median_days_to_implementation": gettext_lazy(
         "Half of the implemented cases took fewer days than this from filing to completion."
     ),
     "overdue_now": gettext_lazy("Open cases that are past their deadline today."),
     "on_time": gettext_lazy("For each step, the share of cases that left it within its deadline."),
-    "funnel": gettext_lazy("Of the cases filed in the period, how many were admitted, decided, adopted and implemented."),
-    "committees": gettext_lazy("Each standing committee: cases referred to it, share studied within the deadline and usual time."),
-    "adherence": gettext_lazy("Share of the registered local associations that signed the charter (target 30 %)."),
-    "opinions": gettext_lazy("Opinions of the Equality Commission and recommendations of the Children's Council, and what became of them."),
+    "funnel": gettext_lazy(
+        "Of the cases filed in the period, how many were admitted, decided, adopted and implemented."
+    ),
+    "committees": gettext_lazy(
+        "Each standing committee: cases referred to it, share studied within the deadline and usual time."
+    ),
+    "adherence": gettext_lazy(
+        "Share of the registered local associations that signed the charter (target 30 %)."
+    ),
+    "opinions": gettext_lazy(
+        "Opinions of the Equality Commission and recommendations of the Children's Council, and what became of them."
+    ),
 }
 
 
@@ -64,16 +76,23 @@ def _chart_data(figures: dict) -> dict:
                 S.state_label(S.NOT_IMPLEMENTED),
             ],
             "values": [
-                figures["today"][k] for k in ("awaiting_implementation", "in_implementation", "implemented", "not_implemented")
+                figures["today"][k]
+                for k in ("awaiting_implementation", "in_implementation", "implemented", "not_implemented")
             ],
         },
         "on_time": {
             "labels": [S.state_label(stage) for stage in figures["on_time_rate"]],
             "values": [
-                None if row["rate"] is None else round(100 * row["rate"], 1) for row in figures["on_time_rate"].values()
+                None if row["rate"] is None else round(100 * row["rate"], 1)
+                for row in figures["on_time_rate"].values()
             ],
         },
-        "legend": {"period": _("In the period"), "today": _("Since the start"), "cases": _("Cases"), "share": _("%")},
+        "legend": {
+            "period": _("In the period"),
+            "today": _("Since the start"),
+            "cases": _("Cases"),
+            "share": _("Share within deadline (%)"),
+        },
     }
 
 
@@ -89,7 +108,11 @@ def indicators_page(request):
     figures = compute_indicators(q.collectivity, q.date_from, q.date_to, kind=q.kind, committee=q.committee)
     committees = selectors.committee_list(collectivity=q.collectivity)
     by_type = [
-        (SUBMITTER_LABELS[t], figures["period"]["cases_filed"]["by_submitter_type"][t], figures["today"]["cases_filed"]["by_submitter_type"][t])
+        (
+            SUBMITTER_LABELS[t],
+            figures["period"]["cases_filed"]["by_submitter_type"][t],
+            figures["today"]["cases_filed"]["by_submitter_type"][t],
+        )
         for t in SUBMITTER_TYPES
     ]
     names = {c.pk: c.name for c in committees}
@@ -119,16 +142,28 @@ def indicators_page(request):
 
 def open_data_page(request):
     files = [
-        (name, {"cases.csv": _("Every filed case: reference, kind, title, state, dates, committee and service."),
+        (
+            name,
+            {
+                "cases.csv": _(
+                    "Every filed case: reference, kind, title, state, dates, committee and service."
+                ),
                 "cases.json": _("The same cases as JSON."),
                 "decisions.csv": _("Every decision with its date, votes and published justification."),
                 "timeline.csv": _("The public history of every case, from the audit chain."),
-                "indicators.json": _("The charter's indicators for the last twelve months (as the API gives them)."),
-                "datapackage.json": _("The description of these files: columns, types and licence (Frictionless Data Package)."),
-                }[name])
+                "indicators.json": _(
+                    "The charter's indicators for the last twelve months (as the API gives them)."
+                ),
+                "datapackage.json": _(
+                    "The description of these files: columns, types and licence (Frictionless Data Package)."
+                ),
+            }[name],
+        )
         for name in opendata.FILES
     ]
-    return render(request, "followup/open_data.html", {"files": files, "licence": opendata.datapackage_licence()})
+    return render(
+        request, "followup/open_data.html", {"files": files, "licence": opendata.datapackage_licence()}
+    )
 
 
 def open_data_file(request, name: str):
@@ -138,7 +173,9 @@ def open_data_file(request, name: str):
     collectivity = selectors.collectivity_default()
     if collectivity is None:
         raise Http404
-    response = StreamingHttpResponse(opendata.stream(name, collectivity), content_type=opendata.media_type(name))
+    response = StreamingHttpResponse(
+        opendata.stream(name, collectivity), content_type=opendata.media_type(name)
+    )
     if name != "datapackage.json":
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Access-Control-Allow-Origin"] = "*"

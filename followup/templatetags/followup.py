@@ -3,7 +3,6 @@
 from django import template
 
 from cases.templatetags.mithaq import portal_collectivity
-
 from followup.indicators import implementation_headline as headline
 
 register = template.Library()

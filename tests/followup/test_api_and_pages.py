@@ -27,7 +27,13 @@ def test_api_gives_the_computed_figures(commune, world, api_client):
 
 def test_api_filters(commune, world, api_client):
     body = api_client.get(
-        URL, {"from": FROM.isoformat(), "to": TO.isoformat(), "kind": "advisory_opinion", "committee": world.committee.pk}
+        URL,
+        {
+            "from": FROM.isoformat(),
+            "to": TO.isoformat(),
+            "kind": "advisory_opinion",
+            "committee": world.committee.pk,
+        },
     ).json()
     assert (body["kind"], body["committee"]) == ("advisory_opinion", world.committee.pk)
     assert body["period"]["cases_filed"]["total"] == 1
@@ -69,7 +75,15 @@ def test_api_is_in_the_openapi_schema(db, api_client):
 def _bulk_cases(world, n: int):
     """n cases spread over the states, with one audit entry each, written in bulk."""
     now = timezone.now()
-    states = ["submitted", "in_committee", "adopted", "implemented", "rejected", "not_implemented", "in_implementation"]
+    states = [
+        "submitted",
+        "in_committee",
+        "adopted",
+        "implemented",
+        "rejected",
+        "not_implemented",
+        "in_implementation",
+    ]
     cases = []
     for i in range(n):
         state = states[i % len(states)]
@@ -88,7 +102,9 @@ def _bulk_cases(world, n: int):
                 state=state,
                 submitted_at=filed,
                 decided_at=decided,
-                closed_at=decided + datetime.timedelta(days=5) if state in ("implemented", "not_implemented") else None,
+                closed_at=decided + datetime.timedelta(days=5)
+                if state in ("implemented", "not_implemented")
+                else None,
                 committee=world.committee if i % 2 else None,
                 deadline_on=(now + datetime.timedelta(days=i % 20 - 10)).date(),
                 decision_justification="Because." if decided else "",
@@ -150,16 +166,24 @@ def _bulk_cases_more(world, n):
     )
     TransitionEntry.objects.bulk_create(
         TransitionEntry(
-            case=c, seq=1, transition="report", from_state="in_committee", to_state="reported",
-            created_at=c.submitted_at + datetime.timedelta(days=1), stay_started_at=c.submitted_at,
-            stay_deadline=c.submitted_at.date(), hash=f"{c.pk:064d}",
+            case=c,
+            seq=1,
+            transition="report",
+            from_state="in_committee",
+            to_state="reported",
+            created_at=c.submitted_at + datetime.timedelta(days=1),
+            stay_started_at=c.submitted_at,
+            stay_deadline=c.submitted_at.date(),
+            hash=f"{c.pk:064d}",
         )
         for c in cases
     )
 
 
 def test_page_shows_figures_and_explanations(commune, world, client):
-    response = client.get("/indicators/", {"from": FROM.isoformat(), "to": TO.isoformat()}, HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.get(
+        "/indicators/", {"from": FROM.isoformat(), "to": TO.isoformat()}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
     assert response.status_code == 200
     assert response.context["figures"]["period"]["decided"] == 4
     html = response.content.decode()
@@ -179,4 +203,4 @@ def test_home_and_register_show_the_implementation_rate(commune, world, client):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
         assert response.status_code == 200
         text = " ".join(response.content.decode().split())
-        assert "1 sur 4 affaires adoptées réalisées" in text or "1 of 4 adopted cases implemented" in text
+        assert "1 sur 4 affaires adoptées réalisées" in text

@@ -18,7 +18,13 @@ PERIOD = {
         "total": 5,  # B C F G H
         "by_kind": {"petition": 0, "proposal": 4, "advisory_opinion": 1, "children_recommendation": 0},
         "by_channel": {"online": 4, "desk": 1, "meeting": 0, "paper": 0},
-        "by_submitter_type": {"citizen": 2, "association": 1, "equality_commission": 1, "children_council": 0, "desk": 1},
+        "by_submitter_type": {
+            "citizen": 2,
+            "association": 1,
+            "equality_commission": 1,
+            "children_council": 0,
+            "desk": 1,
+        },
     },
     "decided": 4,  # A B D F
     "adopted": 3,  # A D F
@@ -40,7 +46,13 @@ TODAY = {
         "total": 9,
         "by_kind": {"petition": 0, "proposal": 7, "advisory_opinion": 1, "children_recommendation": 1},
         "by_channel": {"online": 8, "desk": 1, "meeting": 0, "paper": 0},
-        "by_submitter_type": {"citizen": 5, "association": 1, "equality_commission": 1, "children_council": 1, "desk": 1},
+        "by_submitter_type": {
+            "citizen": 5,
+            "association": 1,
+            "equality_commission": 1,
+            "children_council": 1,
+            "desk": 1,
+        },
     },
     "decided": 6,  # A B C D F I
     "adopted": 4,  # A C D F: every case adopted, in implementation, implemented or not implemented
@@ -93,9 +105,18 @@ def test_funnel(figures):
         "median_days_to_decision": 20.58,  # F 20, C 20.5833, B 29.9583
         "median_days_to_implementation": None,
     }
-    assert funnel["all"]["rates"] == {"admissible": 0.6, "decided": 1.0, "adopted": 0.6667, "implemented": 0.0}
+    assert funnel["all"]["rates"] == {
+        "admissible": 0.6,
+        "decided": 1.0,
+        "adopted": 0.6667,
+        "implemented": 0.0,
+    }
     by_kind = {row["key"]: row for row in funnel["kind"]}
-    assert (by_kind["proposal"]["filed"], by_kind["proposal"]["admissible"], by_kind["proposal"]["adopted"]) == (4, 2, 1)
+    assert (
+        by_kind["proposal"]["filed"],
+        by_kind["proposal"]["admissible"],
+        by_kind["proposal"]["adopted"],
+    ) == (4, 2, 1)
     by_type = {row["key"]: row["filed"] for row in funnel["submitter_type"]}
     assert by_type == {"citizen": 2, "association": 1, "equality_commission": 1, "desk": 1}
     by_committee = {row["key"]: row["filed"] for row in funnel["committee"]}
@@ -106,7 +127,12 @@ def test_committee_league(figures, world):
     first, second = figures["committees"]
     assert first["id"] == world.committee.pk
     assert (first["cases"], first["stays"], first["on_time_rate"], first["median_days"]) == (3, 4, 0.75, 2.0)
-    assert (second["cases"], second["stays"], second["on_time_rate"], second["median_days"]) == (0, 0, None, None)
+    assert (second["cases"], second["stays"], second["on_time_rate"], second["median_days"]) == (
+        0,
+        0,
+        None,
+        None,
+    )
 
 
 def test_other_figures(figures):
@@ -121,12 +147,24 @@ def test_other_figures(figures):
         "promoter_target": 0.2,
     }
     assert figures["equality_commission"]["opinions"] == {
-        "filed_in_period": 1, "filed_total": 1, "taken_into_account": 1, "not_taken_into_account": 0, "implemented": 0,
+        "filed_in_period": 1,
+        "filed_total": 1,
+        "taken_into_account": 1,
+        "not_taken_into_account": 0,
+        "implemented": 0,
     }
     assert figures["children_council"]["recommendations"] == {
-        "filed_in_period": 0, "filed_total": 1, "taken_into_account": 0, "not_taken_into_account": 1, "implemented": 0,
+        "filed_in_period": 0,
+        "filed_total": 1,
+        "taken_into_account": 0,
+        "not_taken_into_account": 1,
+        "implemented": 0,
     }
-    assert figures["digital"] == {"online_signatures_in_period": 0, "online_signatures_total": 0, "case_followers": 1}
+    assert figures["digital"] == {
+        "online_signatures_in_period": 0,
+        "online_signatures_total": 0,
+        "case_followers": 1,
+    }
     # Not recorded yet: unknown, not zero.
     assert figures["participation"]["recorded"] is False and figures["participation"]["participants"] is None
 
@@ -143,7 +181,9 @@ def test_boundaries_move_cases(commune, world):
     """One day later: A's decision (1 Sept 00:00) leaves the period, C's (1 Oct 00:00) enters."""
     import datetime
 
-    later = compute_indicators(world.collectivity, FROM + datetime.timedelta(days=1), TO + datetime.timedelta(days=1))
+    later = compute_indicators(
+        world.collectivity, FROM + datetime.timedelta(days=1), TO + datetime.timedelta(days=1)
+    )
     assert later["period"]["decided"] == 4  # B C D F
     assert later["period"]["cases_filed"]["total"] == 4 + 1  # C F G H and E; B (1 Sept 00:00) left
     assert later["period"]["awaiting_implementation"] == 1  # C

@@ -72,7 +72,14 @@ def test_timeline_is_the_public_audit_history(exported, commune):
     rows = list(csv.DictReader((exported["dir"] / "timeline.csv").open(encoding="utf-8", newline="")))
     a = [r for r in rows if r["reference"] == commune["A"].reference]
     assert [r["transition"] for r in a] == [
-        "submit", "start_review", "refer_to_committee", "report", "schedule", "adopt", "plan_implementation", "complete",
+        "submit",
+        "start_review",
+        "refer_to_committee",
+        "report",
+        "schedule",
+        "adopt",
+        "plan_implementation",
+        "complete",
     ]
     assert a[5]["justification"] and a[5]["to_state"] == "adopted"
 
@@ -86,7 +93,15 @@ def test_indicators_file_agrees_with_the_api(exported, api_client):
 def test_no_personal_data_in_any_file(exported, world, client):
     from cases.models import Signature
 
-    secrets = [PAPER_FILER, PAPER_CONTACT, *CITIZEN_NAME, "Signataire", "JK1000", "Derb 1, Demnate", "@example.org"]
+    secrets = [
+        PAPER_FILER,
+        PAPER_CONTACT,
+        *CITIZEN_NAME,
+        "Signataire",
+        "JK1000",
+        "Derb 1, Demnate",
+        "@example.org",
+    ]
     assert Signature.objects.filter(case=exported["petition"]).count() == 100
     for name in opendata.FILES:
         text = (exported["dir"] / name).read_text(encoding="utf-8")

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import selectors
-
 from followup import opendata
 
 
@@ -16,7 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--collectivity", default=None, help="Collectivity slug (default: the portal's).")
 
     def handle(self, *args, output=None, collectivity=None, **options):
-        found = selectors.collectivity_get(slug=collectivity) if collectivity else selectors.collectivity_default()
+        found = (
+            selectors.collectivity_get(slug=collectivity)
+            if collectivity
+            else selectors.collectivity_default()
+        )
         if found is None:
             raise CommandError("No such collectivity.")
         directory = output or settings.MITHAQ_OPEN_DATA_DIR
