@@ -51,7 +51,7 @@ class IndicatorsView(APIView):
         try:
             q = query.parse(request.query_params)
         except query.BadQuery as exc:
-            raise InvalidInput(str(exc), field_errors=exc.field_errors) from None
+            raise InvalidInput(str(exc)) from None
         if q.collectivity is None:
             raise InvalidInput(_("No collectivity is configured."))
         return Response(
