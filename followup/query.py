@@ -7,6 +7,7 @@ filter would otherwise silently give the unfiltered figures.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from cases import selectors
 from cases.models import Case, Collectivity, Committee
 
 KINDS = tuple(Case.Kind.values)
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 ALLOWED = frozenset({"from", "to", "kind", "committee", "collectivity"})
 
 
@@ -50,7 +52,8 @@ def parse(params, *, allowed=ALLOWED) -> Query:
         raise BadQuery(str(exc), {"from": [str(exc)]}) from None
     slug = values.get("collectivity")
     if slug:
-        collectivity = selectors.collectivity_get(slug=slug[:50])
+        # Checked before the query: PostgreSQL refuses NUL bytes, and no slug is anything else.
+        collectivity = selectors.collectivity_get(slug=slug) if _SLUG.fullmatch(slug) else None
         if collectivity is None:
             raise BadQuery(_("No such collectivity."), {"collectivity": [_("No such collectivity.")]})
     else:

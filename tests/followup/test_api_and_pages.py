@@ -51,6 +51,8 @@ def test_api_filters(commune, world, api_client):
         {"committee": "999999"},
         {"committee": "١"},
         {"collectivity": "atlantis"},
+        {"collectivity": "demn\x00ate"},
+        {"kind": "pet\x00ition"},
         {"group_by": "stage"},
         {"form": "2026-01-01"},
     ],
