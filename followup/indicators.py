@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Case as When_
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import CharField, Count, F, Q, Value, When
 from django.utils import timezone
 
 from audit.models import TransitionEntry
@@ -100,9 +100,11 @@ def compute_indicators(
     period = _block(counts, "p")
     today = _block(counts, "t")
     today["overdue_now"] = counts["overdue_now"]
+    breakdown = _filed_breakdown(cases, in_period["filed"])
+    period["cases_filed"].update(breakdown["p"])
+    today["cases_filed"].update(breakdown["t"])
     for name, scope in (("period", in_period), ("today", always)):
         block = period if name == "period" else today
-        block["cases_filed"].update(_filed_breakdown(cases, scope["filed"]))
         block["median_days_to_decision"] = median(
             cases.filter(scope["decided"]), DaysBetween(F("submitted_at"), F("decided_at"))
         )
@@ -167,22 +169,30 @@ def _block(counts: dict, suffix: str) -> dict:
     }
 
 
-def _filed_breakdown(cases, scope: Q) -> dict:
-    filed = cases.filter(scope)
-    by_kind = dict(filed.order_by().values("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    by_channel = dict(filed.order_by().values("channel").annotate(n=Count("id")).values_list("channel", "n"))
-    by_type = dict(
-        filed.order_by()
-        .annotate(t=submitter_type())
-        .values("t")
-        .annotate(n=Count("id"))
-        .values_list("t", "n")
+def _filed_breakdown(cases, in_period: Q) -> dict:
+    """Filed cases by kind, channel and submitter type, in the period ("p") and so far ("t"): one
+    query grouped by the three, summed per dimension here (a few dozen groups at most)."""
+    rows = (
+        cases.order_by()
+        .annotate(submitter_type=submitter_type())
+        .values("kind", "channel", "submitter_type")
+        .annotate(p=Count("id", filter=in_period), t=Count("id"))
     )
-    return {
-        "by_kind": {k: by_kind.get(k, 0) for k in Case.Kind.values},
-        "by_channel": {c: by_channel.get(c, 0) for c in Case.Channel.values},
-        "by_submitter_type": {t: by_type.get(t, 0) for t in SUBMITTER_TYPES},
+    out = {
+        key: {
+            "by_kind": dict.fromkeys(Case.Kind.values, 0),
+            "by_channel": dict.fromkeys(Case.Channel.values, 0),
+            "by_submitter_type": dict.fromkeys(SUBMITTER_TYPES, 0),
+        }
+        for key in ("p", "t")
     }
+    for row in rows:
+        for key in ("p", "t"):
+            out[key]["by_kind"][row["kind"]] = out[key]["by_kind"].get(row["kind"], 0) + row[key]
+            out[key]["by_channel"][row["channel"]] = out[key]["by_channel"].get(row["channel"], 0) + row[key]
+            kind = row["submitter_type"]
+            out[key]["by_submitter_type"][kind] = out[key]["by_submitter_type"].get(kind, 0) + row[key]
+    return out
 
 
 def _stays(collectivity, start, end, kind, committee):
@@ -224,29 +234,41 @@ def _on_time(collectivity, start, end, kind, committee) -> dict:
 
 
 def _funnel(filed) -> dict:
-    """Cases filed in the period and how far they went, per kind, committee and submitter type."""
-    admitted = Exists(TransitionEntry.objects.filter(case=OuterRef("pk"), transition="refer_to_committee"))
+    """Cases filed in the period and how far they went, per kind, committee and submitter type:
+    one query grouped by the three, summed per dimension here. Admissible = referred to a
+    committee: refer_to_committee is the only transition that names the committee (cases.services)."""
     counts = {
         "filed": Count("id"),
-        "admissible": Count("id", filter=Q(admitted=True)),
+        "admissible": Count("id", filter=Q(committee__isnull=False)),
         "decided": Count("id", filter=Q(state__in=S.DECIDED_STATES)),
         "adopted": Count("id", filter=Q(state__in=ADOPTED_STATES)),
         "implemented": Count("id", filter=Q(state=S.IMPLEMENTED)),
     }
-    annotated = filed.order_by().annotate(admitted=admitted, submitter_type=submitter_type())
+    rows = list(
+        filed.order_by()
+        .annotate(submitter_type=submitter_type())
+        .values("kind", "committee_id", "submitter_type")
+        .annotate(**counts)
+    )
     out: dict = {}
-    total = dict.fromkeys(FUNNEL_STEPS, 0)
     for dimension, column in (
         ("kind", "kind"),
         ("committee", "committee_id"),
         ("submitter_type", "submitter_type"),
     ):
-        rows = annotated.values(column).annotate(**counts).order_by(column)
-        out[dimension] = [{"key": row[column], **_steps(row)} for row in rows]
-        if dimension == "kind":
-            for row in rows:
-                for step in FUNNEL_STEPS:
-                    total[step] += row[step]
+        sums: dict = {}
+        for row in rows:
+            target = sums.setdefault(row[column], dict.fromkeys(FUNNEL_STEPS, 0))
+            for step in FUNNEL_STEPS:
+                target[step] += row[step]
+        ordered = sorted(
+            sums.items(), key=lambda kv: (kv[0] is None, str(kv[0]) if kv[0] is not None else "")
+        )
+        out[dimension] = [{"key": key, **_steps(values)} for key, values in ordered]
+    total = dict.fromkeys(FUNNEL_STEPS, 0)
+    for row in rows:
+        for step in FUNNEL_STEPS:
+            total[step] += row[step]
     decided = filed.filter(state__in=S.DECIDED_STATES)
     out["all"] = _steps(total)
     out["all"]["median_days_to_decision"] = median(decided, DaysBetween(F("submitted_at"), F("decided_at")))
