@@ -305,18 +305,18 @@ def _league(collectivity, cases, start, end, kind, committee) -> list[dict]:
         .values_list("committee_id", "n")
     )
     stays = _stays(collectivity, start, end, kind, committee).filter(from_state=S.IN_COMMITTEE)
-    timing = {
-        key: (n, ok)
-        for key, n, ok in stays.filter(stay_deadline__isnull=False)
-        .order_by()
-        .values("case__committee_id")
-        .annotate(n=Count("id"), ok=Count("id", filter=LeftOnTime(F("created_at"), F("stay_deadline"))))
-        .values_list("case__committee_id", "n", "ok")
-    }
-    medians = median_by(stays, "case__committee_id", DaysBetween(F("stay_started_at"), F("created_at")))
+    deadline = Q(stay_deadline__isnull=False)
+    timing = median_by(
+        stays,
+        "case__committee_id",
+        DaysBetween(F("stay_started_at"), F("created_at")),
+        n=Count("id", filter=deadline),
+        ok=Count("id", filter=deadline & Q(LeftOnTime(F("created_at"), F("stay_deadline")))),
+    )
     rows = []
     for c in committees:
-        measured, ok = timing.get(c.pk, (0, 0))
+        row = timing.get(c.pk, {"median": None, "n": 0, "ok": 0})
+        measured, ok = row["n"], row["ok"]
         rows.append(
             {
                 "id": c.pk,
@@ -325,7 +325,7 @@ def _league(collectivity, cases, start, end, kind, committee) -> list[dict]:
                 "cases": filed.get(c.pk, 0),
                 "stays": measured,
                 "on_time_rate": rate(ok, measured),
-                "median_days": medians.get(c.pk),
+                "median_days": row["median"],
             }
         )
     rows.sort(

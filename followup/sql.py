@@ -65,21 +65,27 @@ def median(qs: QuerySet, expression) -> float | None:
     return _round(sum(middle) / len(middle)) if middle else None
 
 
-def median_by(qs: QuerySet, group: str, expression) -> dict:
-    """Median of `expression` per value of the column `group`, in one query."""
-    qs = qs.annotate(_value=expression).filter(_value__isnull=False)
+def median_by(qs: QuerySet, group: str, expression, **aggregates) -> dict:
+    """Per value of the column `group`: {"median": ..., **aggregates}. On PostgreSQL in one query;
+    on SQLite the aggregates in one and the values, sorted by the database, read in another."""
+    qs = qs.annotate(_value=expression).filter(_value__isnull=False).order_by()
     if connection.vendor == "postgresql":
-        rows = qs.values(group).annotate(m=Median(F("_value"))).values_list(group, "m")
-        return {key: _round(m) for key, m in rows}
-    # SQLite (the demo): the values sorted by the database, read once; fine at demo sizes.
+        rows = qs.values(group).annotate(_median=Median(F("_value")), **aggregates)
+        return {
+            row[group]: {"median": _round(row["_median"]), **{k: row[k] for k in aggregates}} for row in rows
+        }
+    out = {
+        row[group]: {"median": None, **{k: row[k] for k in aggregates}}
+        for row in qs.values(group).annotate(**aggregates)
+    }
+    # SQLite (the demo): fine at demo sizes.
     values: dict = {}
     for key, value in qs.order_by(group, "_value").values_list(group, "_value"):
         values.setdefault(key, []).append(value)
-    out = {}
     for key, vs in values.items():
         n = len(vs)
         middle = vs[(n - 1) // 2 : n // 2 + 1]
-        out[key] = _round(sum(middle) / len(middle))
+        out.setdefault(key, {k: 0 for k in aggregates})["median"] = _round(sum(middle) / len(middle))
     return out
 
 
