@@ -117,6 +117,20 @@ def indicators_page(request):
     ]
     names = {c.pk: c.name for c in committees}
     league = [{**row, "name": names.get(row["id"], "")} for row in figures["committees"]]
+    kind_labels = dict(Case.Kind.choices)
+    labels = {
+        "kind": lambda key: kind_labels.get(key, key),
+        "committee": lambda key: names.get(key, "") if key is not None else _("No committee"),
+        "submitter_type": lambda key: SUBMITTER_LABELS.get(key, key),
+    }
+    funnels = [
+        (title, [(labels[dim](row["key"]), row) for row in figures["funnel"][dim]])
+        for dim, title in (
+            ("kind", _("Kind")),
+            ("committee", _("Committee")),
+            ("submitter_type", _("Filed by")),
+        )
+    ]
     return render(
         request,
         "followup/indicators.html",
@@ -125,6 +139,7 @@ def indicators_page(request):
             "explain": EXPLAIN,
             "by_type": by_type,
             "league": league,
+            "funnels": funnels,
             "chart": _chart_data(figures),
             "kinds": Case.Kind.choices,
             "committees": committees,

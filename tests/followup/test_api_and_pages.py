@@ -191,6 +191,10 @@ def test_page_shows_figures_and_explanations(commune, world, client):
     html = response.content.decode()
     assert 'id="indicators-data"' in html and "vendor/chartjs/chart.umd.min.js" in html
     assert "<script>" not in html  # CSP: data by json_script, code in a static file
+    # The funnel per kind, committee and who filed, with readable labels.
+    kinds = dict(response.context["funnels"])["Type"]
+    assert ("Proposition", 4) in [(label, row["filed"]) for label, row in kinds]
+    assert "Sans commission" in html
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
