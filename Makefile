@@ -82,6 +82,7 @@ bench: install compile-messages
 	$(PY) bench/signatures.py
 	BENCH_DATABASE_URL=$${BENCH_SIG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_sig} $(PY) bench/signatures.py
 	BENCH_DATABASE_URL=$${BENCH_RT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_rt} $(PY) bench/response_times.py
+	BENCH_DATABASE_URL=$${BENCH_IND_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_ind} $(PY) bench/indicators.py
 	$(MAKE) --no-print-directory bench-pages bench-load
 
 # Pages at 10,000 and 100,000 cases against their hand-written SQL, then 50 clients on gunicorn for

@@ -7,6 +7,7 @@ from django.urls import include, path
 from accounts.views import LoginView
 from cases import api_urls as case_api_urls
 from cases import urls as case_urls
+from followup import api_urls as followup_api_urls
 from petitions import urls as petition_urls
 
 api_patterns = case_api_urls.urlpatterns + petition_urls.api_patterns
@@ -14,8 +15,9 @@ api_patterns = case_api_urls.urlpatterns + petition_urls.api_patterns
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/audit/", include("followup.api_urls")),
+    path("api/v1/audit/", include(followup_api_urls.audit_urlpatterns)),
     path("api/v1/audit/", include("audit.api_urls")),
+    path("api/v1/", include(followup_api_urls.urlpatterns)),
     path("api/v1/", include((api_patterns, "api"))),
     path("", include("followup.urls")),
     path("", include("audit.urls")),

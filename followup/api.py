@@ -1,14 +1,63 @@
-"""GET /api/v1/audit/response-times/ for the follow-up team and the president (docs/domain.md §10)."""
+"""GET /api/v1/indicators/ (docs/domain.md §8 and §10): public, JSON, the same figures as /indicators/
+and the open-data file indicators.json.
+
+Also: GET /api/v1/audit/response-times/ for the follow-up team and the president (docs/domain.md §10)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import InvalidInput, TransitionNotAllowed
-from followup import reports
+from core.errors import ErrorSerializer, InvalidInput, TransitionNotAllowed
+from followup import query, reports
+from followup.indicators import compute_indicators
 from followup.response_times import response_times
+
+PARAMETERS = [
+    OpenApiParameter(
+        "from", OpenApiTypes.DATE, description="First day of the period (YYYY-MM-DD, included)."
+    ),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Day after the period (YYYY-MM-DD, excluded)."),
+    OpenApiParameter("kind", str, enum=list(query.KINDS), description="Only cases of this kind."),
+    OpenApiParameter("committee", int, description="Only cases referred to this committee (id)."),
+    OpenApiParameter("collectivity", str, description="Collectivity slug (default: the portal's)."),
+]
+
+
+class IndicatorsView(APIView):
+    """The charter's indicators for a period [from, to) (default: the last twelve months)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="indicators_retrieve",
+        parameters=PARAMETERS,
+        responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer, 404: ErrorSerializer},
+        description=(
+            "Every figure twice: `period` (what happened in [from, to)) and `today` (everything so far). "
+            "implementation_rate = implemented / adopted (not_implemented counts against it); "
+            "explained_rate = decisions with a published justification / decisions; on_time_rate per "
+            "stage; the funnel per kind, committee and submitter type; the committee league table; "
+            "charter adherence, Equality Commission, Children's Council and digital figures. "
+            "Figures without records yet are null. Errors: 400 `invalid` for a bad date, an unknown "
+            "parameter, kind or committee."
+        ),
+    )
+    def get(self, request):
+        try:
+            q = query.parse(request.query_params)
+        except query.BadQuery as exc:
+            raise InvalidInput(str(exc)) from None
+        if q.collectivity is None:
+            raise InvalidInput(_("No collectivity is configured."))
+        return Response(
+            compute_indicators(q.collectivity, q.date_from, q.date_to, kind=q.kind, committee=q.committee)
+        )
 
 
 class ResponseTimesView(APIView):

@@ -1,8 +1,14 @@
+"""The follow-up room's API (docs/domain.md §10): config/urls.py mounts `urlpatterns` at /api/v1/ and
+`audit_urlpatterns` at /api/v1/audit/ (the response-time audit kept its path)."""
+
 from django.urls import path
 
-from followup.api import ResponseTimesView
+from followup.api import IndicatorsView, ResponseTimesView
 
-# Mounted at /api/v1/audit/ (docs/domain.md §10): the response-time audit kept its path.
 urlpatterns = [
+    path("indicators/", IndicatorsView.as_view(), name="indicators-api"),
+]
+
+audit_urlpatterns = [
     path("response-times/", ResponseTimesView.as_view(), name="audit-response-times"),
 ]

@@ -1,15 +1,204 @@
-"""The follow-up team's response-time audit page (/staff/audit/)."""
+"""Public pages: the charter's indicators with charts, and the open-data downloads (docs/domain.md §9).
+
+Also: The follow-up team's response-time audit page (/staff/audit/)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from followup import reports
+from cases import states as S
+from cases.models import Case
+from followup import opendata, query, reports
+from followup.indicators import SUBMITTER_TYPES, compute_indicators
 from followup.response_times import GROUPS, response_times
+from organisation import selectors as org_selectors
+
+SUBMITTER_LABELS = {
+    "citizen": gettext_lazy("Citizens"),
+    "association": gettext_lazy("Associations"),
+    "equality_commission": gettext_lazy("Equality Commission"),
+    "children_council": gettext_lazy("Children's Council"),
+    "desk": gettext_lazy("Reception desk, for a person"),
+}
+# One plain sentence per figure (charter 7.3: results explained in plain language).
+EXPLAIN = {
+    "cases_filed": gettext_lazy("How many petitions, proposals, opinions and recommendations were filed."),
+    "decided": gettext_lazy("How many cases the council or the president decided, adopted or rejected."),
+    "adoption_rate": gettext_lazy("Out of every decision, the share that adopted the request."),
+    "implementation_rate": gettext_lazy(
+        "Out of the adopted cases, the share already carried out; a case given up counts as not carried out."
+    ),
+    "explained_rate": gettext_lazy(
+        "Out of every decision, the share published with a written explanation: it must be all of them."
+    ),
+    "median_days_to_decision": gettext_lazy(
+        "Half of the decided cases waited fewer days than this between filing and decision."
+    ),
+    "median_days_to_implementation": gettext_lazy(
+        "Half of the implemented cases took fewer days than this from filing to completion."
+    ),
+    "overdue_now": gettext_lazy("Open cases that are past their deadline today."),
+    "on_time": gettext_lazy("For each step, the share of cases that left it within its deadline."),
+    "funnel": gettext_lazy(
+        "Of the cases filed in the period, how many were admitted, decided, adopted and implemented."
+    ),
+    "committees": gettext_lazy(
+        "Each standing committee: cases referred to it, share studied within the deadline and usual time."
+    ),
+    "adherence": gettext_lazy(
+        "Share of the registered local associations that signed the charter (target 30 %)."
+    ),
+    "opinions": gettext_lazy(
+        "Opinions of the Equality Commission and recommendations of the Children's Council, and what became of them."
+    ),
+}
+
+
+def _chart_data(figures: dict) -> dict:
+    period = figures["period"]
+    funnel = figures["funnel"]["all"]
+    return {
+        "kinds": {
+            "labels": [str(label) for _v, label in Case.Kind.choices],
+            "period": [period["cases_filed"]["by_kind"][v] for v in Case.Kind.values],
+            "today": [figures["today"]["cases_filed"]["by_kind"][v] for v in Case.Kind.values],
+        },
+        "funnel": {
+            "labels": [_("Filed"), _("Admissible"), _("Decided"), _("Adopted"), _("Implemented")],
+            "values": [funnel[s] for s in ("filed", "admissible", "decided", "adopted", "implemented")],
+        },
+        "implementation": {
+            "labels": [
+                S.state_label(S.ADOPTED),
+                S.state_label(S.IN_IMPLEMENTATION),
+                S.state_label(S.IMPLEMENTED),
+                S.state_label(S.NOT_IMPLEMENTED),
+            ],
+            "values": [
+                figures["today"][k]
+                for k in ("awaiting_implementation", "in_implementation", "implemented", "not_implemented")
+            ],
+        },
+        "on_time": {
+            "labels": [S.state_label(stage) for stage in figures["on_time_rate"]],
+            "values": [
+                None if row["rate"] is None else round(100 * row["rate"], 1)
+                for row in figures["on_time_rate"].values()
+            ],
+        },
+        "legend": {
+            "period": _("In the period"),
+            "today": _("Since the start"),
+            "cases": _("Cases"),
+            "share": _("Share within deadline (%)"),
+        },
+    }
+
+
+def indicators_page(request):
+    error = None
+    try:
+        q = query.parse(request.GET)
+    except query.BadQuery as exc:
+        error = str(exc)
+        q = query.parse({})
+    if q.collectivity is None:
+        raise Http404
+    figures = compute_indicators(q.collectivity, q.date_from, q.date_to, kind=q.kind, committee=q.committee)
+    committees = org_selectors.committee_list(collectivity=q.collectivity)
+    by_type = [
+        (
+            SUBMITTER_LABELS[t],
+            figures["period"]["cases_filed"]["by_submitter_type"][t],
+            figures["today"]["cases_filed"]["by_submitter_type"][t],
+        )
+        for t in SUBMITTER_TYPES
+    ]
+    names = {c.pk: c.name for c in committees}
+    league = [{**row, "name": names.get(row["id"], "")} for row in figures["committees"]]
+    kind_labels = dict(Case.Kind.choices)
+    labels = {
+        "kind": lambda key: kind_labels.get(key, key),
+        "committee": lambda key: names.get(key, "") if key is not None else _("No committee"),
+        "submitter_type": lambda key: SUBMITTER_LABELS.get(key, key),
+    }
+    funnels = [
+        (title, [(labels[dim](row["key"]), row) for row in figures["funnel"][dim]])
+        for dim, title in (
+            ("kind", _("Kind")),
+            ("committee", _("Committee")),
+            ("submitter_type", _("Filed by")),
+        )
+    ]
+    return render(
+        request,
+        "followup/indicators.html",
+        {
+            "figures": figures,
+            "explain": EXPLAIN,
+            "by_type": by_type,
+            "league": league,
+            "funnels": funnels,
+            "chart": _chart_data(figures),
+            "kinds": Case.Kind.choices,
+            "committees": committees,
+            "selected": {
+                "from": q.date_from.isoformat(),
+                "to": q.date_to.isoformat(),
+                "kind": q.kind or "",
+                "committee": q.committee.pk if q.committee else "",
+            },
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def open_data_page(request):
+    files = [
+        (
+            name,
+            {
+                "cases.csv": _(
+                    "Every filed case: reference, kind, title, state, dates, committee and service."
+                ),
+                "cases.json": _("The same cases as JSON."),
+                "decisions.csv": _("Every decision with its date, votes and published justification."),
+                "timeline.csv": _("The public history of every case, from the audit chain."),
+                "indicators.json": _(
+                    "The charter's indicators for the last twelve months (as the API gives them)."
+                ),
+                "datapackage.json": _(
+                    "The description of these files: columns, types and licence (Frictionless Data Package)."
+                ),
+            }[name],
+        )
+        for name in opendata.FILES
+    ]
+    return render(
+        request, "followup/open_data.html", {"files": files, "licence": opendata.datapackage_licence()}
+    )
+
+
+def open_data_file(request, name: str):
+    """Generated from the database as it is streamed: always current, never all rows in memory."""
+    if name not in opendata.FILES:
+        raise Http404
+    collectivity = org_selectors.collectivity_default()
+    if collectivity is None:
+        raise Http404
+    response = StreamingHttpResponse(
+        opendata.stream(name, collectivity), content_type=opendata.media_type(name)
+    )
+    if name != "datapackage.json":
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @login_required

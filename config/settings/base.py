@@ -198,6 +198,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "check-deadlines-daily": {"task": "clocks.check_deadlines", "schedule": 24 * 3600, "options": {"expires": 3600}},
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "audit-digest-daily": {"task": "audit.digest", "schedule": 24 * 3600, "options": {"expires": 3600}},
+    "followup-open-data-daily": {"task": "followup.export_open_data", "schedule": 24 * 3600, "options": {"expires": 3600}},
 }
 
 REST_FRAMEWORK = {
@@ -267,6 +268,10 @@ MITHAQ_AUDIT_SIGNING_KEY = env("MITHAQ_AUDIT_SIGNING_KEY", default="")
 DEV_AUDIT_SIGNING_KEY = "bWl0aGFxLWRldi1hdWRpdC1rZXktTk9ULVNFQ1JFVCE="
 # Public keys of retired signing keys (base64, comma separated): their digests stay verifiable.
 MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS = env.list("MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS", default=[])
+# Open data (/open-data/, README: open data): the licence named in datapackage.json (an SPDX id)
+# and where the daily export writes its snapshot.
+MITHAQ_OPEN_DATA_LICENSE = env("MITHAQ_OPEN_DATA_LICENSE", default="CC-BY-4.0")
+MITHAQ_OPEN_DATA_DIR = env("MITHAQ_OPEN_DATA_DIR", default=str(BASE_DIR / "open-data"))
 # Publish yesterday's digest on the first request of the day (no Celery beat needed).
 MITHAQ_AUDIT_AUTO_PUBLISH = env.bool("MITHAQ_AUDIT_AUTO_PUBLISH", default=True)
 

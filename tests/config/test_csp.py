@@ -9,8 +9,10 @@ from django.conf import settings
 from django.urls import reverse
 
 REPO = Path(settings.BASE_DIR)
-# E-mail bodies are read in mail clients, not served under the site's policy.
-NOT_PAGES = {"emails"}
+# E-mail bodies are read in mail clients and letters are rendered to PDF by WeasyPrint: neither is
+# served as a page under the site's policy.
+NOT_PAGES = {"emails", "letters"}
+
 
 INLINE_PATTERNS = {
     "inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
@@ -68,8 +70,11 @@ def test_no_page_template_has_inline_script_handler_or_style():
 
 
 def test_print_buttons_use_the_served_script():
-    for name in ("templates/public/file_done.html", "templates/workflows/sessions/print.html",
-                 "templates/petitions/receipt.html"):
+    for name in (
+        "templates/public/file_done.html",
+        "templates/workflows/sessions/print.html",
+        "templates/petitions/receipt.html",
+    ):
         text = (REPO / name).read_text(encoding="utf-8")
         assert "data-print" in text, name
         assert "js/print.js" in text, name

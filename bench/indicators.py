@@ -1,0 +1,170 @@
+"""Benchmark: the charter's indicators (followup.indicators) over 200,000 cases on PostgreSQL.
+
+The data is generated in SQL (generate_series) straight into a scratch database: cases spread
+over every state and two years, with decisions, justifications, closing dates, committees and a
+committee stay in the audit chain each, as cases.services writes them. It prints the product's time
+for compute_indicators (the whole API answer) against a hand-written SQL floor for the headline
+figures (filed, decided, adopted, rejected, implemented, explained, overdue and the median days
+to a decision, in the period and as of today) on the same connection.
+
+  BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/mithaq_bench_ind (dropped and recreated)
+  BENCH_IND_CASES     default 200000 (aim: indicators under 2 s)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mithaq_bench_ind")
+if not url.startswith("postgres"):
+    sys.exit("This benchmark needs PostgreSQL (BENCH_DATABASE_URL=postgres://...).")
+os.environ["DATABASE_URL"] = url
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import psycopg  # noqa: E402
+
+base, _, name = url.rpartition("/")
+with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    conn.execute(f'CREATE DATABASE "{name}"')
+
+import django  # noqa: E402
+
+django.setup()
+
+import datetime  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+N = int(os.environ.get("BENCH_IND_CASES", "200000"))
+STATES = [
+    "submitted", "under_review", "in_committee", "reported", "on_agenda", "adopted", "rejected",
+    "in_implementation", "implemented", "not_implemented", "inadmissible", "withdrawn",
+]  # fmt: skip
+DECIDED = "('adopted','rejected','in_implementation','implemented','not_implemented')"
+
+FLOOR_SQL = f"""
+    SELECT COUNT(*) FILTER (WHERE submitted_at >= %(start)s AND submitted_at < %(end)s),
+           COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state IN {DECIDED}),
+           COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state IN {DECIDED} AND state <> 'rejected'),
+           COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state = 'rejected'),
+           COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state = 'implemented'),
+           COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state IN {DECIDED} AND decision_justification <> ''),
+           COUNT(*), COUNT(*) FILTER (WHERE state IN {DECIDED}), COUNT(*) FILTER (WHERE state = 'implemented'),
+           COUNT(*) FILTER (WHERE state IN ('submitted','under_review','awaiting_information','in_committee','reported','on_agenda','adopted','in_implementation') AND deadline_on < %(today)s),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM decided_at - submitted_at) / 86400.0)
+               FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state IN {DECIDED}),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM decided_at - submitted_at) / 86400.0)
+               FILTER (WHERE state IN {DECIDED})
+    FROM cases_case WHERE collectivity_id = %(c)s AND submitted_at IS NOT NULL AND state <> 'draft'
+"""
+
+
+def generate(c, committees) -> None:
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            INSERT INTO cases_case (collectivity_id, kind, reference, year, sequence, tracking_code_hash, title,
+                description, subject, reasons, objectives, channel, state, created_at, submitted_at, state_entered_at,
+                decided_at, closed_at, deadline_on,
+                information_requested, report, recommendation, deliberation_number, decision_justification,
+                decision_reason_code, decided_by_president, budget_line, evidence, progress_percent, audit_head,
+                audit_count, committee_id, signing_open, submitter_name, submitter_contact)
+            SELECT %(c)s, (ARRAY['petition','proposal','advisory_opinion','children_recommendation'])[1 + g %% 4],
+                   'BEN-' || g, 2025, g, '', 'Case ' || g, 'd', '', '', '',
+                   (ARRAY['online','desk','online','paper'])[1 + g %% 4], s.state,
+                   now() - (g %% 700) * interval '1 day', now() - (g %% 700) * interval '1 day', now(),
+                   CASE WHEN s.state IN ('adopted','rejected','in_implementation','implemented','not_implemented')
+                        THEN now() - (g %% 700) * interval '1 day' + ((g %% 90) + 5) * interval '1 day' END,
+                   CASE WHEN s.state IN ('implemented','not_implemented','rejected','inadmissible','withdrawn')
+                        THEN now() - (g %% 700) * interval '1 day' + ((g %% 200) + 100) * interval '1 day' END,
+                   (now() + ((g %% 60) - 30) * interval '1 day')::date,
+                   '', '', '', '', CASE WHEN g %% 50 = 0 THEN '' ELSE 'Because of the reasons given.' END,
+                   '', false, '', '', 0, '', 1, (%(committees)s::bigint[])[1 + g %% 4], false, '', ''
+            FROM generate_series(1, %(n)s) g
+            JOIN LATERAL (SELECT (%(states)s::text[])[1 + g %% 12] AS state) s ON true
+            """,
+            {"c": c.pk, "committees": committees, "n": N, "states": STATES},
+        )
+        cur.execute(
+            """
+            INSERT INTO audit_transitionentry (case_id, seq, transition, from_state, to_state, role, created_at,
+                justification, payload, prev_hash, hash, stay_started_at, stay_deadline)
+            SELECT c.id, 1, 'report', 'in_committee', 'reported', '', c.submitted_at + ((c.id %% 40) + 1) * interval '1 day',
+                   '', '{}'::jsonb, '', md5(c.id::text) || md5('x' || c.id::text), c.submitted_at,
+                   (c.submitted_at + interval '30 days')::date
+            FROM cases_case c WHERE c.collectivity_id = %s
+            """,
+            [c.pk],
+        )
+        cur.execute("ANALYZE")
+
+
+def best(fn, repeat=3) -> float:
+    timings = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        timings.append(time.perf_counter() - t0)
+    return min(timings)
+
+
+def main() -> dict:
+    call_command("migrate", verbosity=0)
+    from followup.indicators import compute_indicators
+    from organisation.models import Collectivity, Committee
+
+    c = Collectivity.objects.create(
+        slug="bench", code="BEN", name_ar="ب", name_fr="Bench", population_legal=20000
+    )
+    committees = [
+        Committee.objects.create(collectivity=c, name_ar=f"ل{i}", name_fr=f"C{i}").pk for i in range(4)
+    ]
+    t0 = time.perf_counter()
+    generate(c, committees)
+    generated = time.perf_counter() - t0
+    today = timezone.localdate()
+    d_from, d_to = today - datetime.timedelta(days=365), today + datetime.timedelta(days=1)
+    start = datetime.datetime.combine(d_from, datetime.time(), tzinfo=timezone.get_current_timezone())
+    end = datetime.datetime.combine(d_to, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+    def floor():
+        with connection.cursor() as cur:
+            cur.execute(FLOOR_SQL, {"start": start, "end": end, "today": today, "c": c.pk})
+            return cur.fetchone()
+
+    figures = compute_indicators(c, d_from, d_to)
+    row = floor()
+    # The floor and the product must agree on the headline figures they share.
+    assert figures["period"]["decided"] == row[1] and figures["today"]["decided"] == row[7], (
+        figures["period"],
+        row,
+    )
+    assert figures["today"]["overdue_now"] == row[9]
+    product_s = best(lambda: compute_indicators(c, d_from, d_to))
+    floor_s = best(floor)
+    return {
+        "cases": N,
+        "generate_seconds": round(generated, 1),
+        "indicators_seconds": round(product_s, 3),
+        "headline_floor_seconds": round(floor_s, 3),
+        "ratio": round(product_s / floor_s, 1) if floor_s else None,
+        "target_seconds": 2.0,
+    }
+
+
+if __name__ == "__main__":
+    out = main()
+    for key, value in out.items():
+        print(f"{key:>24}: {value}")
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(exist_ok=True)
+    (results_dir / "indicators-postgresql.json").write_text(json.dumps(out, indent=2))
