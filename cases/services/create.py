@@ -32,8 +32,6 @@ KINDS_BY_GROUP = {
 
 # Texts without a column limit of their own (TextField): the longest a filer may send.
 LONG_TEXT_MAX = 20_000
-# The texts a filer gives; each is limited by its column on Case, else by LONG_TEXT_MAX.
-FILED_TEXTS = ("title", "description", "subject", "reasons", "objectives", "submitter_name", "submitter_contact")
 
 
 def case_create(
