@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import lifecycle, selectors
 from cases import states as S
-from cases.models import Case
+from cases.models import Case, Milestone
 from cases.services import KINDS_BY_GROUP
 from core import roles
 from core.errors import GuardFailed
@@ -181,11 +181,11 @@ def kinds_for(user) -> list[tuple[str, str]]:
 class CaseFilingForm(forms.Form):
     """What a filer gives; the service checks the role, the kind and the legal conditions."""
     kind = forms.ChoiceField(label=_("Kind of case"))
-    title = forms.CharField(label=_("Title"), max_length=250)
+    title = forms.CharField(label=_("Title"), max_length=Case._meta.get_field("title").max_length)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
     subject = forms.CharField(
         label=_("Subject domain"),
-        max_length=120,
+        max_length=Case._meta.get_field("subject").max_length,
         required=False,
         help_text=_("For example: roads, lighting, culture, environment."),
     )
@@ -232,7 +232,7 @@ class CaseFilingForm(forms.Form):
         if any(k in lifecycle.OPINION_KINDS for k, _label in kinds):
             self.fields["related_case"] = forms.CharField(
                 label=_("Related case reference"),
-                max_length=30,
+                max_length=Case._meta.get_field("reference").max_length,
                 required=False,
                 help_text=_("The petition or proposal this opinion is about, e.g. DMN-PET-2026-0007."),
             )
@@ -246,13 +246,13 @@ class CaseFilingForm(forms.Form):
             )
             self.fields["submitter_name"] = forms.CharField(
                 label=_("Filer's name"),
-                max_length=200,
+                max_length=Case._meta.get_field("submitter_name").max_length,
                 required=False,
                 help_text=_("Never published (Law 09-08)."),
             )
             self.fields["submitter_contact"] = forms.CharField(
                 label=_("Filer's contact (telephone or address)"),
-                max_length=200,
+                max_length=Case._meta.get_field("submitter_contact").max_length,
                 required=False,
                 help_text=_("Never published (Law 09-08)."),
             )
@@ -286,7 +286,7 @@ class CaseFilingForm(forms.Form):
 class TrackForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference"),
-        max_length=30,
+        max_length=Case._meta.get_field("reference").max_length,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "placeholder": "DMN-PRO-2026-0001", "dir": "ltr"}
         ),
@@ -394,7 +394,7 @@ class ProgressForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("Milestone"), max_length=200)
+    title = forms.CharField(label=_("Milestone"), max_length=Milestone._meta.get_field("title").max_length)
     planned_on = forms.DateField(
         label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -402,7 +402,9 @@ class MilestoneForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     """A reasoned fix of a recorded decision (president only); empty fields are left unchanged."""
-    deliberation_number = forms.CharField(label=_("Deliberation number"), max_length=50, required=False)
+    deliberation_number = forms.CharField(
+        label=_("Deliberation number"), max_length=Case._meta.get_field("deliberation_number").max_length, required=False
+    )
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=100_000, required=False)
     votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=100_000, required=False)
     votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=100_000, required=False)
@@ -424,4 +426,6 @@ class CorrectionForm(forms.Form):
 
 
 class LinkOpinionForm(forms.Form):
-    related_case = forms.CharField(label=_("Reference of the case this opinion is about"), max_length=30)
+    related_case = forms.CharField(
+        label=_("Reference of the case this opinion is about"), max_length=Case._meta.get_field("reference").max_length
+    )

@@ -5,19 +5,19 @@ This is the one table views, the API, workflow tasks and services all ask.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.utils.dateparse import parse_date
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases import predicates as P
 from cases import states as S
+from cases.payload import clean_value
 from core import roles
 from core.errors import GuardFailed, InvalidTransition, TransitionNotAllowed, UnknownTransition
-from core.text import has_content, has_invalid_characters, letter_count
 
 PETITION = "petition"
 PROPOSAL = "proposal"
@@ -52,6 +52,11 @@ RECOMMENDATIONS = {
 
 
 
+# Text a transition carries that has no column limit of its own (a TextField, or text the audit chain
+# alone keeps, such as a justification).
+LONG_TEXT_MAX = 10_000
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
@@ -62,7 +67,16 @@ class FieldSpec:
     required_from: frozenset[str] | None = None
     choices: Mapping | None = None
     public: bool = True
-    max_length: int = 10_000
+
+    @property
+    def max_length(self) -> int:
+        """The longest text accepted: the max_length of the Case column of the same name, else
+        LONG_TEXT_MAX. Read through the app registry because cases.models imports this module."""
+        try:
+            column = apps.get_model("cases", "Case")._meta.get_field(self.name)
+        except FieldDoesNotExist:
+            return LONG_TEXT_MAX
+        return getattr(column, "max_length", None) or LONG_TEXT_MAX
 
     def is_required(self, source: str) -> bool:
         if self.required_from is not None:
@@ -112,7 +126,7 @@ def _justification(required=True, public=True, label=None, required_from=None) -
 
 
 _votes = (
-    FieldSpec("deliberation_number", "text", gettext_lazy("Deliberation number"), required_from=frozenset({S.ON_AGENDA}), max_length=50),
+    FieldSpec("deliberation_number", "text", gettext_lazy("Deliberation number"), required_from=frozenset({S.ON_AGENDA})),
     FieldSpec("votes_for", "int", gettext_lazy("Votes for"), required_from=frozenset({S.ON_AGENDA})),
     FieldSpec("votes_against", "int", gettext_lazy("Votes against"), required_from=frozenset({S.ON_AGENDA})),
     FieldSpec("votes_abstain", "int", gettext_lazy("Abstentions"), required_from=frozenset({S.ON_AGENDA})),
@@ -253,7 +267,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             (
                 FieldSpec("service", "service", gettext_lazy("Responsible service"), required=False),
                 FieldSpec("planned_end", "date", gettext_lazy("Planned end")),
-                FieldSpec("budget_line", "text", gettext_lazy("Budget line"), required=False, max_length=100),
+                FieldSpec("budget_line", "text", gettext_lazy("Budget line"), required=False),
             ),
         ),
         TransitionSpec(
@@ -360,7 +374,7 @@ def clean_payload(spec: TransitionSpec, case, data: Mapping | None, *, lookups) 
                 errors.setdefault(f.name, []).append(_("%(field)s is required.") % {"field": f.label})
             continue
         try:
-            value, shown = _clean_value(f, raw, lookups, min_letters)
+            value, shown = clean_value(f, raw, lookups=lookups, min_letters=min_letters)
         except ValueError as exc:
             errors.setdefault(f.name, []).append(str(exc))
             continue
@@ -372,74 +386,3 @@ def clean_payload(spec: TransitionSpec, case, data: Mapping | None, *, lookups) 
             field_errors=errors,
         )
     return cleaned
-
-
-def _clean_value(f: FieldSpec, raw, lookups, min_letters: int):
-    if f.type in ("justification", "text"):
-        if not isinstance(raw, str):
-            raise ValueError(_("%(field)s must be text.") % {"field": f.label})
-        if has_invalid_characters(raw):
-            raise ValueError(_("The text contains invalid characters."))
-        if len(raw) > f.max_length:
-            raise ValueError(
-                _("%(field)s is too long (at most %(n)d characters).") % {"field": f.label, "n": f.max_length}
-            )
-        if f.type == "justification" and letter_count(raw) < min_letters:
-            raise ValueError(
-                _(
-                    "The justification must explain the decision in at least %(n)d letters "
-                    "(spaces and punctuation do not count)."
-                )
-                % {"n": min_letters}
-            )
-        if f.type == "text" and not has_content(raw):
-            raise ValueError(_("%(field)s must contain words.") % {"field": f.label})
-        return raw, raw
-    if f.type == "choice":
-        if not isinstance(raw, str) or raw not in f.choices:
-            raise ValueError(
-                _("%(field)s must be one of: %(choices)s.") % {"field": f.label, "choices": ", ".join(f.choices)}
-            )
-        return raw, raw
-    if f.type == "choices":
-        values = [raw] if isinstance(raw, str) else raw
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v in f.choices for v in values):
-            raise ValueError(
-                _("%(field)s must be one or more of: %(choices)s.")
-                % {"field": f.label, "choices": ", ".join(f.choices)}
-            )
-        values = sorted(set(values))
-        return values, values
-    if f.type == "int":
-        if isinstance(raw, bool):
-            raise ValueError(_("%(field)s must be a whole number.") % {"field": f.label})
-        try:
-            value = int(raw)
-        except (TypeError, ValueError, OverflowError):
-            raise ValueError(_("%(field)s must be a whole number.") % {"field": f.label}) from None
-        if isinstance(raw, float) and raw != value:
-            raise ValueError(_("%(field)s must be a whole number.") % {"field": f.label})
-        if value < 0 or value > 100_000:
-            raise ValueError(_("%(field)s must be between 0 and 100000.") % {"field": f.label})
-        return value, value
-    if f.type == "date":
-        value = raw if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime) else None
-        if value is None and isinstance(raw, str):
-            try:
-                value = parse_date(raw)
-            except ValueError:
-                value = None
-        if value is None:
-            raise ValueError(_("%(field)s must be a date (YYYY-MM-DD).") % {"field": f.label})
-        return value, value.isoformat()
-    if f.type in ("committee", "session", "service"):
-        obj = lookups(f.type, raw)
-        if obj is None:
-            raise ValueError(_("%(field)s: no such item in this collectivity.") % {"field": f.label})
-        shown = {"id": obj.pk, "name": str(obj)}
-        if hasattr(obj, "name_ar"):
-            shown = {"id": obj.pk, "name_ar": obj.name_ar, "name_fr": obj.name_fr}
-        if f.type == "session":
-            shown = {"id": obj.pk, "date": obj.date.isoformat(), "kind": obj.kind}
-        return obj, shown
-    raise ValueError(f"unknown field type {f.type}")

@@ -297,9 +297,9 @@ class CaseCreateSerializer(serializers.Serializer):
     cases.services.case_create checks the rest (role, kind, lengths, association membership)."""
 
     kind = serializers.ChoiceField(choices=Case.Kind.choices)
-    title = serializers.CharField(max_length=250)
+    title = serializers.CharField(max_length=Case._meta.get_field("title").max_length)
     description = serializers.CharField()
-    subject = serializers.CharField(required=False, max_length=120)
+    subject = serializers.CharField(required=False, max_length=Case._meta.get_field("subject").max_length)
     reasons = serializers.CharField(required=False, help_text=_("Petitions: why it is needed."))
     objectives = serializers.CharField(required=False, help_text=_("Petitions: what it should achieve."))
     association = serializers.IntegerField(required=False, help_text=_("The association you file for (id)."))

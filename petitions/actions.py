@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from cases import services
 from cases.models import Case
 from core import roles
-from core.errors import NotFound
 
 
 def lock(case: Case | str | int) -> Case:
-    if isinstance(case, str) and "\x00" in case:
-        raise NotFound(_("No such case."))
+    """The case row locked for this write; NotFound for an unknown reference."""
     return services.locked_for_action(case)
 
 

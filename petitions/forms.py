@@ -33,14 +33,18 @@ ASSOCIATION_PURPOSES = (
 class SignatoryFields(forms.Form):
     """What OL 113-14 art. 123 asks of each signatory."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=Signature._meta.get_field("full_name").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     cnie = forms.CharField(
         label=_("CNIE number"),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"}),
         help_text=_("National electronic identity card: one or two letters, then digits (e.g. AB123456)."),
     )
-    address = forms.CharField(label=_("Address"), max_length=300)
+    address = forms.CharField(label=_("Address"), max_length=Signature._meta.get_field("address").max_length)
     link = forms.ChoiceField(label=_("Link to the territory"), choices=LINK_CHOICES, widget=forms.RadioSelect)
 
 
@@ -98,7 +102,7 @@ class InvalidateSignaturesForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason of the invalidation"),
-        max_length=300,
+        max_length=Signature._meta.get_field("invalidated_reason").max_length,
         required=False,
         help_text=_("Recorded in the case's audit trail and shown to the agent beside each signature."),
     )
@@ -115,7 +119,9 @@ class SigningToggleForm(forms.Form):
 class PetitionAttachmentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Kind of document"))
     file = forms.FileField(label=_("File"), help_text=_("PDF, image, office document, CSV or text; at most 10 MB."))
-    name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Name (optional)"), max_length=CaseAttachment._meta.get_field("name").max_length, required=False
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         kwargs.setdefault("auto_id", f"id_attach_{case.pk}_%s")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.errors import ErrorSerializer  # noqa: F401  (re-exported for the API's schema)
+from petitions.models import Signature
 
 # Organisation ---------------------------------------------------------------------------------
 
@@ -14,9 +15,9 @@ from core.errors import ErrorSerializer  # noqa: F401  (re-exported for the API'
 class SignatureRowSerializer(serializers.Serializer):
     """One signatory of a petition (OL 113-14 art. 123); the service checks every row."""
 
-    full_name = serializers.CharField(max_length=200)
+    full_name = serializers.CharField(max_length=Signature._meta.get_field("full_name").max_length)
     cnie = serializers.CharField(help_text=_("CNIE number: one or two letters, then digits (e.g. AB123456)."))
-    address = serializers.CharField(max_length=300)
+    address = serializers.CharField(max_length=Signature._meta.get_field("address").max_length)
     link = serializers.ChoiceField(
         choices=["resident", "activity"], help_text=_("Link to the territory: resident, or an activity there.")
     )

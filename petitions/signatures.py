@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from cases import lifecycle
 from cases import states as S
 from cases.models import Case
+from cases.services import history_stamp
 from core import text
 from core.errors import GuardFailed, InvalidInput, InvalidTransition, TransitionNotAllowed
 from organisation.models import Collectivity
@@ -135,30 +136,62 @@ def _clean_row(raw, *, row: int, collectivity: Collectivity) -> tuple[dict | Non
         return None, RowResult(row, _("Blank row."), "blank")
     if not all(v is None or isinstance(v, str) for v in values.values()):
         return None, RowResult(row, _("Every value must be text."), "malformed")
-    full_name = (values["full_name"] or "").strip()
-    address = (values["address"] or "").strip()
-    link = LINK_ALIASES.get((values["link"] or "").strip().lower())
-    cnie = pd.cnie_normalize(values["cnie"] or "")
+    province = raw.get("province") if isinstance(raw.get("province"), str) else ""
+    clean = {
+        "full_name": (values["full_name"] or "").strip(),
+        "address": (values["address"] or "").strip(),
+        "link": LINK_ALIASES.get((values["link"] or "").strip().lower()),
+        "cnie": pd.cnie_normalize(values["cnie"] or ""),
+        "province": province or "",
+    }
     if any(text.has_invalid_characters(v or "") for v in values.values()):
         return None, RowResult(row, _("The text contains invalid characters."), "malformed")
-    if not text.letter_count(full_name) or len(full_name) > 200:
-        return None, RowResult(row, _("The full name is missing or too long."), "full_name")
+    problem = _signatory_problem(clean, collectivity)
+    if problem is not None:
+        reason, code = problem
+        return None, RowResult(row, reason, code)
+    return clean, None
+
+
+def _signatory_problem(clean: dict, collectivity: Collectivity) -> tuple[str, str] | None:
+    """The first problem of a signatory's cleaned values (its reason and code), else None; the
+    lengths are the columns' of Signature."""
+    full_name, address, cnie = clean["full_name"], clean["address"], clean["cnie"]
+    if not text.letter_count(full_name) or len(full_name) > Signature._meta.get_field("full_name").max_length:
+        return _("The full name is missing or too long."), "full_name"
     if text.has_bidi_controls(full_name):
-        return None, RowResult(row, str(text.BIDI_CONTROLS_MESSAGE), "full_name")
+        return str(text.BIDI_CONTROLS_MESSAGE), "full_name"
     if not cnie:
-        return None, RowResult(row, _("The CNIE number is missing."), "cnie_missing")
+        return _("The CNIE number is missing."), "cnie_missing"
     if not pd.cnie_is_valid(cnie):
-        return None, RowResult(
-            row, _("The CNIE number is not valid: one or two letters, then digits (e.g. AB123456)."), "cnie_invalid"
-        )
-    if not text.letter_count(address) or len(address) > 300:
-        return None, RowResult(row, _("The address is missing or too long."), "address")
-    if link is None:
-        return None, RowResult(row, _("The link to the territory must be “resident” or “activity”."), "link")
-    province = raw.get("province") if isinstance(raw.get("province"), str) else ""
+        return _("The CNIE number is not valid: one or two letters, then digits (e.g. AB123456)."), "cnie_invalid"
+    if not text.letter_count(address) or len(address) > Signature._meta.get_field("address").max_length:
+        return _("The address is missing or too long."), "address"
+    if clean["link"] is None:
+        return _("The link to the territory must be “resident” or “activity”."), "link"
+    province = clean["province"]
     if collectivity.type == Collectivity.Type.REGION and province and province not in collectivity.provinces:
-        return None, RowResult(row, _("Unknown prefecture or province."), "province")
-    return {"full_name": full_name, "address": address, "link": link, "cnie": cnie, "province": province or ""}, None
+        return _("Unknown prefecture or province."), "province"
+    return None
+
+
+def _signature_new(clean: dict, *, case: Case, digest: str, channel: str, by, at, user=None) -> Signature:
+    """An unsaved signature from a cleaned row: the CNIE kept encrypted, hashed and as its last three
+    characters (Law 09-08)."""
+    return Signature(
+        case=case,
+        full_name=clean["full_name"],
+        cnie_encrypted=pd.cnie_encrypt(clean["cnie"]),
+        cnie_hash=digest,
+        cnie_last3=clean["cnie"][-3:],
+        address=clean["address"],
+        link=clean["link"],
+        province=clean["province"],
+        channel=channel,
+        user=user,
+        created_by=by,
+        created_at=at,
+    )
 
 
 def signatures_import(
@@ -193,21 +226,7 @@ def signatures_import(
                 )
                 continue
             seen.add(digest)
-            pending.append(
-                Signature(
-                    case=locked,
-                    full_name=clean["full_name"],
-                    cnie_encrypted=pd.cnie_encrypt(clean["cnie"]),
-                    cnie_hash=digest,
-                    cnie_last3=clean["cnie"][-3:],
-                    address=clean["address"],
-                    link=clean["link"],
-                    province=clean["province"],
-                    channel=channel,
-                    created_by=actor,
-                    created_at=at,
-                )
-            )
+            pending.append(_signature_new(clean, case=locked, digest=digest, channel=channel, by=actor, at=at))
         _signatures_bulk_create(pending, actor=actor, case=locked)
         # Each signature keeps its own history row (without personal fields); the case's audit
         # chain records what is decided on them (invalidations, the checklist, the purge).
@@ -351,20 +370,10 @@ def signature_sign_online(
             case=locked, user=user
         ).exists():
             raise GuardFailed(field_errors={"cnie": [_("You have already signed this petition.")]})
-        signature = Signature(
-            case=locked,
-            full_name=clean["full_name"],
-            cnie_encrypted=pd.cnie_encrypt(clean["cnie"]),
-            cnie_hash=digest,
-            cnie_last3=clean["cnie"][-3:],
-            address=clean["address"],
-            link=clean["link"],
-            channel=Signature.Channel.ONLINE,
-            user=user,
-            created_by=user,
-            created_at=at,
+        signature = _signature_new(
+            clean, case=locked, digest=digest, channel=Signature.Channel.ONLINE, by=user, at=at, user=user
         )
-        signature._history_user = user
+        history_stamp(signature, user=user)
         signature.save()
     for key in (f"sign:user:{user.pk}", f"sign:ip:{ip}"):
         try:
@@ -384,8 +393,7 @@ def petition_signing_set(*, actor, case: Case | str, open_: bool, at=None) -> Ca
         if locked.kind != Case.Kind.PETITION or locked.state != S.DRAFT or locked.association_id:
             raise InvalidTransition(_("Only a citizens' petition in draft collects online signatures."))
         locked.signing_open = bool(open_)
-        locked._history_user = actor
-        locked._change_reason = "signing_opened" if open_ else "signing_closed"
+        history_stamp(locked, user=actor, reason="signing_opened" if open_ else "signing_closed")
         locked.save(update_fields=["signing_open"])
     return locked
 
@@ -405,13 +413,14 @@ def signatures_invalidate(*, actor, case: Case | str, signature_ids: list[int], 
             raise TransitionNotAllowed(DRAFT_SIGNATURES_REFUSED)
         if locked.state in S.CLOSED_STATES:
             raise InvalidTransition(_("The case is closed."))
+        reason_max = Signature._meta.get_field("invalidated_reason").max_length
         targets = list(Signature.objects.select_for_update().filter(case=locked, pk__in=signature_ids, valid=True))
         for signature in targets:
             signature.valid = False
-            signature.invalidated_reason = reason.strip()[:300]
+            signature.invalidated_reason = reason.strip()[:reason_max]
             signature.invalidated_at = at
             signature.invalidated_by = actor
-            signature._history_user = actor
+            history_stamp(signature, user=actor)
             signature.save(update_fields=["valid", "invalidated_reason", "invalidated_at", "invalidated_by"])
         if targets:
             record_action(locked, "signatures_invalidated", actor, at, {"count": len(targets)}, justification=reason.strip())
@@ -421,5 +430,5 @@ def signatures_invalidate(*, actor, case: Case | str, signature_ids: list[int], 
 def log_document_access(user, attachment) -> None:
     """Law 09-08: every opening of a signature list or a CNIE copy is logged."""
     SignatureAccessLog.objects.create(
-        user=user, case=attachment.case, attachment=attachment, what=f"file:{attachment.purpose}"[:40]
+        user=user, case=attachment.case, attachment=attachment, what=f"file:{attachment.purpose}"[: SignatureAccessLog._meta.get_field("what").max_length]
     )

@@ -29,7 +29,7 @@ from cases.services.codes import (
     tracking_code_normalize,
 )
 from cases.services.create import KINDS_BY_GROUP, case_create
-from cases.services.record import append_action, locked_for_action
+from cases.services.record import append_action, case_id_for, history_stamp, locked_for_action, public_case_in
 from cases.services.transition import case_available_transitions, case_transition
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "append_action",
     "case_attachment_add",
     "case_available_transitions",
+    "case_id_for",
     "case_correct",
     "case_create",
     "case_link_opinion",
@@ -50,7 +51,9 @@ __all__ = [
     "case_milestone_reach",
     "case_progress_add",
     "case_transition",
+    "history_stamp",
     "locked_for_action",
+    "public_case_in",
     "tracking_code_hash",
     "tracking_code_matches",
     "tracking_code_new",

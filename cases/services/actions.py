@@ -11,14 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.chain import decision_of
-from cases import lifecycle
+from cases import labels, lifecycle
 from cases import states as S
 from cases.models import Case, Milestone, ProgressUpdate
-from cases.services.record import (
-    append_action,
-    lock,
-    locked_for_action,
-)
+from cases.services.record import actor_role, append_action, lock, locked_for_action, public_case_in
 from core import roles, text
 from core.errors import GuardFailed, NotFound, TransitionNotAllowed
 from core.text import parse_day
@@ -33,17 +29,27 @@ CORRECTABLE_FIELDS = {
 }
 
 
+def _implementing(locked: Case, actor, *, refused: str, not_now: str) -> Case:
+    """The locked case, once its responsible service acts on it while it is in implementation."""
+    if not lifecycle.P.is_service_of_case(actor, locked):
+        raise TransitionNotAllowed(refused)
+    if locked.state != S.IN_IMPLEMENTATION:
+        raise lifecycle.InvalidTransition(not_now)
+    return locked
+
+
 def case_progress_add(
     *, actor, case: Case | str | int, percent, note: str, attachment=None, at: datetime.datetime | None = None
 ) -> ProgressUpdate:
     """docs/domain.md §3.2: progress updates while in_implementation, by the case's service; audited."""
     at = at or timezone.now()
     with transaction.atomic():
-        locked = locked_for_action(case)
-        if not lifecycle.P.is_service_of_case(actor, locked):
-            raise TransitionNotAllowed(_("Only the responsible service reports progress."))
-        if locked.state != S.IN_IMPLEMENTATION:
-            raise lifecycle.InvalidTransition(_("Progress is reported only while the case is in implementation."))
+        locked = _implementing(
+            locked_for_action(case),
+            actor,
+            refused=_("Only the responsible service reports progress."),
+            not_now=_("Progress is reported only while the case is in implementation."),
+        )
         errors: dict[str, list[str]] = {}
         try:
             value = int(percent)
@@ -74,14 +80,16 @@ def case_milestone_add(*, actor, case: Case | str | int, title: str, planned_on,
     """A planned step of the implementation, by the case's service; audited."""
     at = at or timezone.now()
     with transaction.atomic():
-        locked = locked_for_action(case)
-        if not lifecycle.P.is_service_of_case(actor, locked):
-            raise TransitionNotAllowed(_("Only the responsible service plans milestones."))
-        if locked.state != S.IN_IMPLEMENTATION:
-            raise lifecycle.InvalidTransition(_("Milestones are planned only while the case is in implementation."))
+        locked = _implementing(
+            locked_for_action(case),
+            actor,
+            refused=_("Only the responsible service plans milestones."),
+            not_now=_("Milestones are planned only while the case is in implementation."),
+        )
         errors: dict[str, list[str]] = {}
-        if not isinstance(title, str) or not text.letter_count(title) or len(title) > 200:
-            errors["title"] = [_("Name the milestone (at most 200 characters).")]
+        title_max = Milestone._meta.get_field("title").max_length
+        if not isinstance(title, str) or not text.letter_count(title) or len(title) > title_max:
+            errors["title"] = [_("Name the milestone (at most %(n)d characters).") % {"n": title_max}]
         elif text.has_bidi_controls(title):
             errors["title"] = [str(text.BIDI_CONTROLS_MESSAGE)]
         date = parse_day(planned_on)
@@ -107,11 +115,12 @@ def case_milestone_reach(*, actor, milestone_id: int, reached_on=None, at=None) 
     if milestone is None:
         raise NotFound(_("No such milestone."))
     with transaction.atomic():
-        locked = lock(milestone.case_id)
-        if not lifecycle.P.is_service_of_case(actor, locked):
-            raise TransitionNotAllowed(_("Only the responsible service reports milestones."))
-        if locked.state != S.IN_IMPLEMENTATION:
-            raise lifecycle.InvalidTransition(_("Milestones are reported only while the case is in implementation."))
+        locked = _implementing(
+            lock(milestone.case_id),
+            actor,
+            refused=_("Only the responsible service reports milestones."),
+            not_now=_("Milestones are reported only while the case is in implementation."),
+        )
         date = parse_day(reached_on) if reached_on else timezone.localtime(at).date()
         if date is None:
             raise GuardFailed(field_errors={"reached_on": [_("Give a date (YYYY-MM-DD).")]})
@@ -149,35 +158,7 @@ def case_correct(*, actor, case: Case | str | int, changes: Mapping, justificati
         if not isinstance(changes, Mapping) or not changes:
             errors["changes"] = [_("Name at least one field to correct.")]
             changes = {}
-        diff: dict[str, list] = {}
-        for field, value in changes.items():
-            kind = CORRECTABLE_FIELDS.get(field)
-            if kind is None:
-                errors.setdefault("changes", []).append(_("%(field)s cannot be corrected.") % {"field": field})
-                continue
-            if kind == "int":
-                if isinstance(value, bool):
-                    value = None
-                try:
-                    value = int(value)
-                except (TypeError, ValueError, OverflowError):
-                    value = None
-                if value is None or not 0 <= value <= 100_000:
-                    errors.setdefault(field, []).append(_("Give a whole number between 0 and 100000."))
-                    continue
-            else:
-                if not isinstance(value, str) or not value.strip():
-                    errors.setdefault(field, []).append(_("This field cannot be blank."))
-                    continue
-                value = value.strip()
-                if kind == "justification" and text.letter_count(value) < min_letters:
-                    errors.setdefault(field, []).append(
-                        _("The justification must explain the decision in at least %(n)d letters.") % {"n": min_letters}
-                    )
-                    continue
-            old = getattr(locked, field)
-            if old != value:
-                diff[field] = [old, value]
+        diff = _correction_diff(locked, changes, min_letters, errors)
         if errors:
             raise GuardFailed(_("The correction cannot be recorded."), field_errors=errors)
         if not diff:
@@ -197,6 +178,52 @@ def case_correct(*, actor, case: Case | str | int, changes: Mapping, justificati
     return locked
 
 
+def _correction_diff(case: Case, changes: Mapping, min_letters: int, errors: dict) -> dict[str, list]:
+    """[old, new] of each corrected field that differs; a refused field's message goes to `errors`."""
+    diff: dict[str, list] = {}
+    for field, raw in changes.items():
+        kind = CORRECTABLE_FIELDS.get(field)
+        if kind is None:
+            errors.setdefault("changes", []).append(_("%(field)s cannot be corrected.") % {"field": field})
+            continue
+        try:
+            value = _corrected_value(field, kind, raw, min_letters)
+        except ValueError as exc:
+            errors.setdefault(field, []).append(str(exc))
+            continue
+        old = getattr(case, field)
+        if old != value:
+            diff[field] = [old, value]
+    return diff
+
+
+def _corrected_value(field: str, kind: str, raw, min_letters: int):
+    """The corrected value of one field, or ValueError with the message."""
+    if kind == "int":
+        value = None if isinstance(raw, bool) else raw
+        try:
+            value = int(value)
+        except (TypeError, ValueError, OverflowError):
+            value = None
+        if value is None or not 0 <= value <= 100_000:
+            raise ValueError(_("Give a whole number between 0 and 100000."))
+        return value
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValueError(_("This field cannot be blank."))
+    value = raw.strip()
+    if kind == "justification" and text.letter_count(value) < min_letters:
+        raise ValueError(
+            _("The justification must explain the decision in at least %(n)d letters.") % {"n": min_letters}
+        )
+    limit = Case._meta.get_field(field).max_length
+    if limit is not None and len(value) > limit:
+        raise ValueError(
+            _("%(field)s is too long (at most %(n)d characters).")
+            % {"field": labels.CORRECTABLE_LABELS.get(field, field), "n": limit}
+        )
+    return value
+
+
 def case_link_opinion(*, actor, opinion: Case | str, target: Case | str, at=None) -> Case:
     """Link an advisory opinion or a children's recommendation to the case it is about."""
     at = at or timezone.now()
@@ -213,12 +240,7 @@ def case_link_opinion(*, actor, opinion: Case | str, target: Case | str, at=None
             )
         ):
             raise TransitionNotAllowed(_("You may not link this opinion."))
-        ref = target.reference if isinstance(target, Case) else target
-        target_obj = (
-            Case.objects.public().filter(reference=ref, collectivity=locked.collectivity).first()
-            if isinstance(ref, str)
-            else None
-        )
+        target_obj = public_case_in(locked.collectivity, target)
         if target_obj is None or target_obj.pk == locked.pk:
             raise GuardFailed(field_errors={"related_case": [_("No such case.")]})
         if target_obj.decided_at is not None:
@@ -228,7 +250,7 @@ def case_link_opinion(*, actor, opinion: Case | str, target: Case | str, at=None
             locked,
             name="link_opinion",
             actor=actor,
-            role=next(iter(sorted(actor.group_names())), ""),
+            role=actor_role(actor),
             at=at,
             public={"related_case": target_obj.reference},
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,7 @@ from cases import lifecycle
 from cases import states as S
 from cases.models import Case
 from cases.services.codes import reference_next, tracking_code_hash, tracking_code_new
+from cases.services.record import history_stamp, public_case_in
 from cases.services.transition import run_transition
 from core import roles, text
 from core.errors import InvalidInput, TransitionNotAllowed
@@ -26,6 +28,10 @@ KINDS_BY_GROUP = {
     roles.EQUALITY_COMMISSION: {Case.Kind.ADVISORY_OPINION},
     roles.CHILDREN_COUNCIL: {Case.Kind.CHILDREN_RECOMMENDATION},
 }
+
+
+# Texts without a column limit of their own (TextField): the longest a filer may send.
+LONG_TEXT_MAX = 20_000
 
 
 def case_create(
@@ -48,6 +54,60 @@ def case_create(
 ) -> tuple[Case, str]:
     """File (or draft) a case for a filing role; returns the case and its tracking code, shown once."""
     at = at or timezone.now()
+    groups = _filing_groups(actor, kind)
+    errors: dict[str, list[str]] = {}
+    texts = _clean_texts(
+        {
+            "title": title,
+            "description": description,
+            "subject": subject,
+            "reasons": reasons,
+            "objectives": objectives,
+            "submitter_name": submitter_name,
+            "submitter_contact": submitter_contact,
+        },
+        errors,
+    )
+    if collectivity is None:
+        collectivity = actor.collectivity if actor.collectivity_id else default_collectivity()
+    channel = _filing_channel(groups, channel, errors)
+    filing = Filing(
+        collectivity=collectivity,
+        kind=kind,
+        channel=channel,
+        texts=texts,
+        association=_filing_association(actor, groups, association, collectivity, errors),
+        related_case=_related_case(kind, related_case, collectivity, errors),
+        is_intake=roles.INTAKE in groups,
+    )
+    if not isinstance(draft, bool):
+        errors.setdefault("draft", []).append(_("Must be true or false."))
+    if errors:
+        raise InvalidInput(_("The case cannot be created."), field_errors=errors)
+
+    code = tracking_code_new()
+    with transaction.atomic():
+        case = _draft_save(filing, actor=actor, code=code, at=at)
+        if not draft:
+            case = run_transition(actor=actor, case_id=case.pk, name="submit", data={}, at=at, expected_state=S.DRAFT)
+    return case, code
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What case_create has checked, ready to become a draft."""
+
+    collectivity: Collectivity
+    kind: str
+    channel: str
+    texts: dict[str, str]
+    association: Association | None
+    related_case: Case | None
+    is_intake: bool
+
+
+def _filing_groups(actor, kind: str) -> frozenset[str]:
+    """The actor's groups, once the actor is known to be logged in and allowed to file this kind."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         raise TransitionNotAllowed(_("Log in to file a case."))
     groups = actor.group_names()
@@ -56,25 +116,25 @@ def case_create(
     allowed_kinds = set().union(*(KINDS_BY_GROUP.get(g, set()) for g in groups))
     if kind not in allowed_kinds:
         raise TransitionNotAllowed(_("Your role may not file this kind of case."))
+    return groups
 
-    errors: dict[str, list[str]] = {}
-    values = {
-        "title": (title, 250),
-        "description": (description, 20_000),
-        "subject": (subject, 120),
-        "reasons": (reasons, 20_000),
-        "objectives": (objectives, 20_000),
-        "submitter_name": (submitter_name, 200),
-        "submitter_contact": (submitter_contact, 200),
-    }
+
+def text_limit(name: str) -> int:
+    """The longest text a filer may give for a field of Case: its column's max_length."""
+    return Case._meta.get_field(name).max_length or LONG_TEXT_MAX
+
+
+def _clean_texts(values: dict, errors: dict[str, list[str]]) -> dict[str, str]:
+    """The filed texts stripped; each problem is added to `errors` under its field."""
     clean: dict[str, str] = {}
-    for name, (value, limit) in values.items():
+    for name, value in values.items():
         if value is None:
             value = ""
         if not isinstance(value, str):
             errors.setdefault(name, []).append(_("This field must be text."))
             continue
         value = value.strip()
+        limit = text_limit(name)
         if text.has_invalid_characters(value):
             errors.setdefault(name, []).append(_("The text contains invalid characters."))
         if len(value) > limit:
@@ -86,74 +146,72 @@ def case_create(
     for name in ("title", "description"):
         if name in clean and not text.letter_count(clean[name]):
             errors.setdefault(name, []).append(_("This field is required."))
+    return clean
 
-    if collectivity is None:
-        collectivity = actor.collectivity if actor.collectivity_id else default_collectivity()
 
+def _filing_channel(groups, channel: str | None, errors: dict[str, list[str]]) -> str | None:
+    """Online unless the reception desk registers a desk or paper submission (its default)."""
     is_intake = roles.INTAKE in groups
     if channel is None:
-        channel = Case.Channel.DESK if is_intake and not (groups & {roles.CITIZEN, roles.ASSOCIATION}) else Case.Channel.ONLINE
+        desk_only = is_intake and not (groups & {roles.CITIZEN, roles.ASSOCIATION})
+        channel = Case.Channel.DESK if desk_only else Case.Channel.ONLINE
     if channel not in Case.Channel.values:
         errors.setdefault("channel", []).append(_("Unknown channel."))
     elif channel != Case.Channel.ONLINE and not is_intake:
         errors.setdefault("channel", []).append(_("Only the reception desk registers desk or paper submissions."))
+    return channel
 
-    assoc_obj = None
+
+def _filing_association(actor, groups, association, collectivity, errors) -> Association | None:
+    """The association named, or the only one of a member who files only for associations."""
     if association not in (None, ""):
-        assoc_obj = _association_for(actor, association, collectivity, errors)
-    elif roles.ASSOCIATION in groups and not (groups & {roles.CITIZEN, roles.INTAKE}):
+        return _association_for(actor, association, collectivity, errors)
+    if roles.ASSOCIATION in groups and not (groups & {roles.CITIZEN, roles.INTAKE}):
         mine = list(actor.associations.filter(collectivity=collectivity)[:2])
         if len(mine) == 1:
-            assoc_obj = mine[0]
-        else:
-            errors.setdefault("association", []).append(_("Choose the association you file for."))
+            return mine[0]
+        errors.setdefault("association", []).append(_("Choose the association you file for."))
+    return None
 
-    related_obj = None
-    if related_case not in (None, ""):
-        if kind not in lifecycle.OPINION_KINDS:
-            errors.setdefault("related_case", []).append(
-                _("Only an advisory opinion or a Children's Council recommendation is linked to another case.")
-            )
-        else:
-            ref = related_case.reference if isinstance(related_case, Case) else related_case
-            related_obj = (
-                Case.objects.public().filter(reference=ref, collectivity=collectivity).first()
-                if isinstance(ref, str)
-                else None
-            )
-            if related_obj is None:
-                errors.setdefault("related_case", []).append(_("No such case."))
-    if not isinstance(draft, bool):
-        errors.setdefault("draft", []).append(_("Must be true or false."))
-    if errors:
-        raise InvalidInput(_("The case cannot be created."), field_errors=errors)
 
-    code = tracking_code_new()
-    with transaction.atomic():
-        reference, sequence = reference_next(collectivity=collectivity, kind=kind, year=timezone.localtime(at).year)
-        case = Case(
-            collectivity=collectivity,
-            kind=kind,
-            reference=reference,
-            year=timezone.localtime(at).year,
-            sequence=sequence,
-            tracking_code_hash=tracking_code_hash(code),
-            channel=channel,
-            submitter=None if (is_intake and channel != Case.Channel.ONLINE) else actor,
-            filed_by=actor if is_intake else None,
-            association=assoc_obj,
-            related_case=related_obj,
-            created_at=at,
-            state_entered_at=at,
-            **{k: clean[k] for k in values},
+def _related_case(kind: str, related_case, collectivity, errors) -> Case | None:
+    """The filed case an opinion or a recommendation is about (docs/domain.md §3.1)."""
+    if related_case in (None, ""):
+        return None
+    if kind not in lifecycle.OPINION_KINDS:
+        errors.setdefault("related_case", []).append(
+            _("Only an advisory opinion or a Children's Council recommendation is linked to another case.")
         )
-        case._history_user = actor
-        case._history_date = at
-        case._change_reason = "case_create"
-        case.save()
-        if not draft:
-            case = run_transition(actor=actor, case_id=case.pk, name="submit", data={}, at=at, expected_state=S.DRAFT)
-    return case, code
+        return None
+    found = public_case_in(collectivity, related_case)
+    if found is None:
+        errors.setdefault("related_case", []).append(_("No such case."))
+    return found
+
+
+def _draft_save(filing: Filing, *, actor, code: str, at) -> Case:
+    """The draft with its gapless reference; a desk or paper filing has no submitter account."""
+    year = timezone.localtime(at).year
+    reference, sequence = reference_next(collectivity=filing.collectivity, kind=filing.kind, year=year)
+    case = Case(
+        collectivity=filing.collectivity,
+        kind=filing.kind,
+        reference=reference,
+        year=year,
+        sequence=sequence,
+        tracking_code_hash=tracking_code_hash(code),
+        channel=filing.channel,
+        submitter=None if (filing.is_intake and filing.channel != Case.Channel.ONLINE) else actor,
+        filed_by=actor if filing.is_intake else None,
+        association=filing.association,
+        related_case=filing.related_case,
+        created_at=at,
+        state_entered_at=at,
+        **filing.texts,
+    )
+    history_stamp(case, user=actor, at=at, reason="case_create")
+    case.save()
+    return case
 
 
 def _association_for(actor, association, collectivity, errors) -> Association | None:

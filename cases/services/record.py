@@ -39,6 +39,12 @@ def actor_label(user) -> int | None:
     return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
 
 
+def actor_role(user) -> str:
+    """The role an action is recorded under when the action has no role of its own: the actor's
+    first group by name."""
+    return next(iter(sorted(user.group_names())), "")
+
+
 def append_action(
     case: Case, *, name: str, actor, role: str, at, justification: str = "", public=None, private=None, decision=None
 ):
@@ -59,9 +65,7 @@ def append_action(
     )
     case.audit_head = entry.hash
     case.audit_count = entry.seq
-    case._history_user = actor
-    case._history_date = at
-    case._change_reason = f"action:{name}"
+    history_stamp(case, user=actor, at=at, reason=f"action:{name}")
     case.save()
     register_changed(case)
     outbox_enqueue(
@@ -71,6 +75,16 @@ def append_action(
         payload={"reference": case.reference, "action": name, "state": case.state, "entry": entry.seq},
     )
     return entry
+
+
+def history_stamp(obj, *, user, at=None, reason: str | None = None) -> None:
+    """What simple-history records with the next save() of `obj`: who, and, when given, when and
+    why. Every audited write stamps its rows so; the caller saves (with its own update_fields)."""
+    obj._history_user = user
+    if at is not None:
+        obj._history_date = at
+    if reason is not None:
+        obj._change_reason = reason
 
 
 def register_changed(case: Case) -> None:
@@ -89,11 +103,13 @@ def lock(case_id: int) -> Case:
         raise NotFound(_("No such case.")) from None
 
 
-def locked_for_action(case: Case | str | int) -> Case:
+def case_id_for(case: Case | str | int) -> int:
+    """The primary key of a case given as an instance, a primary key or a reference; NotFound for
+    an unknown reference or anything else (a reference with NUL cannot even be compared)."""
     if isinstance(case, Case):
-        return lock(case.pk)
+        return case.pk
     if isinstance(case, int):
-        return lock(case)
+        return case
     found = (
         Case.objects.filter(reference=case).values_list("pk", flat=True).first()
         if isinstance(case, str) and "\x00" not in case
@@ -101,4 +117,17 @@ def locked_for_action(case: Case | str | int) -> Case:
     )
     if found is None:
         raise NotFound(_("No such case."))
-    return lock(found)
+    return found
+
+
+def locked_for_action(case: Case | str | int) -> Case:
+    return lock(case_id_for(case))
+
+
+def public_case_in(collectivity, case: Case | str | None) -> Case | None:
+    """A filed case of this collectivity, given as an instance or a reference: what an opinion may
+    be linked to. None when there is no such case."""
+    reference = case.reference if isinstance(case, Case) else case
+    if not isinstance(reference, str):
+        return None
+    return Case.objects.public().filter(reference=reference, collectivity=collectivity).first()

@@ -21,12 +21,14 @@ from cases.services.attachments import check_upload, store_upload
 from cases.services.record import (
     actor_label,
     append_action,
+    case_id_for,
+    history_stamp,
     lock,
     lookups_for,
     register_changed,
 )
 from core import text
-from core.errors import ConcurrentUpdate, GuardFailed, NotFound, TransitionNotAllowed
+from core.errors import ConcurrentUpdate, GuardFailed, TransitionNotAllowed
 from notifications.services import outbox_enqueue
 from organisation import selectors as org_selectors
 
@@ -49,18 +51,7 @@ def case_transition(
     spec = lifecycle.get_spec(name)
     if isinstance(case, Case):
         expected_state = expected_state or case.state
-        case_id = case.pk
-    elif isinstance(case, int):
-        case_id = case
-    else:
-        found = (
-            Case.objects.filter(reference=case).values_list("pk", flat=True).first()
-            if isinstance(case, str) and "\x00" not in case
-            else None
-        )
-        if found is None:
-            raise NotFound(_("No such case."))
-        case_id = found
+    case_id = case_id_for(case)
     return run_transition(
         actor=actor, case_id=case_id, name=spec.name, data=data, at=at, expected_state=expected_state, files=files
     )
@@ -125,9 +116,7 @@ def run_transition(*, actor, case_id: int, name: str, data, at, expected_state, 
             )
             case.audit_head = entry.hash
             case.audit_count = entry.seq
-            case._history_user = actor
-            case._history_date = at
-            case._change_reason = f"transition:{spec.name}"
+            history_stamp(case, user=actor, at=at, reason=f"transition:{spec.name}")
             case.save()
             hooks.after_transition(
                 hooks.TransitionEvent(case=case, name=spec.name, from_state=from_state, to_state=case.state, actor=actor, at=at)
@@ -221,69 +210,108 @@ def _apply(case: Case, spec: lifecycle.TransitionSpec, cleaned: lifecycle.Cleane
 
 
 def _apply_fields(case: Case, spec, v: dict, *, actor, at) -> None:
-    name = spec.name
-    if name == "submit":
-        case.submitted_at = at
-    elif name == "request_information":
-        case.information_requested = v["justification"]
-    elif name == "refer_to_committee":
-        case.committee = v["committee"]
-        if case.kind == Case.Kind.PETITION:
-            # OL 113-14 art. 38 and 125: the next ordinary session after the bureau's decision.
-            case.mandatory_session = org_selectors.next_ordinary_session(
-                collectivity=case.collectivity, after=timezone.localtime(at).date()
-            )
-    elif name == "report":
-        case.report = v["report"]
-        case.recommendation = v["recommendation"]
-    elif name == "schedule":
-        case.session = v["session"]
-    if name in ("adopt", "reject", "declare_inadmissible"):
-        case.decided_at = at
-        case.decision_justification = v["justification"]
-        reason = v.get("reason_code", "")
-        case.decision_reason_code = ",".join(reason) if isinstance(reason, list) else reason
-        if name == "reject" and not case.decision_reason_code:
-            case.decision_reason_code = "other"
-        case.decided_by_president = spec.name != "declare_inadmissible" and case.session_id is None
-        if name != "declare_inadmissible":
-            case.deliberation_number = v.get("deliberation_number", "")
-            case.votes_for = v.get("votes_for")
-            case.votes_against = v.get("votes_against")
-            case.votes_abstain = v.get("votes_abstain")
-        if name == "adopt" and v.get("service") is not None:
-            case.service = v["service"]
-    elif name == "defer":
-        case.session = None
-    elif name == "plan_implementation":
-        service = v.get("service") or case.service or _only_service_of(actor)
-        if service is None:
-            raise GuardFailed(
-                _("“%(transition)s” cannot be recorded.") % {"transition": spec.label_for(case.kind)},
-                field_errors={"service": [_("Name the responsible service.")]},
-            )
-        if case.service_id and service.pk != case.service_id:
-            raise GuardFailed(
-                _("“%(transition)s” cannot be recorded.") % {"transition": spec.label_for(case.kind)},
-                field_errors={"service": [_("The decision already named another responsible service.")]},
-            )
-        if not actor.services.filter(pk=service.pk).exists():
-            raise TransitionNotAllowed(_("Only a member of the responsible service may plan its work."))
-        if v["planned_end"] < timezone.localtime(at).date():
-            raise GuardFailed(
-                _("“%(transition)s” cannot be recorded.") % {"transition": spec.label_for(case.kind)},
-                field_errors={"planned_end": [_("The planned end cannot be in the past.")]},
-            )
-        case.service = service
-        case.planned_end = v["planned_end"]
-        case.budget_line = v.get("budget_line", "")
-    elif name == "complete":
-        case.evidence = v["evidence"]
-        case.progress_percent = 100
-    elif name == "abandon":
-        case.decision_justification = v["justification"]
+    apply = FIELD_APPLIERS.get(spec.name)
+    if apply is not None:
+        apply(case, spec, v, actor=actor, at=at)
     if case.state in S.CLOSED_STATES:
         case.closed_at = at
+
+
+def _apply_submit(case: Case, spec, v: dict, *, actor, at) -> None:
+    case.submitted_at = at
+
+
+def _apply_request_information(case: Case, spec, v: dict, *, actor, at) -> None:
+    case.information_requested = v["justification"]
+
+
+def _apply_refer_to_committee(case: Case, spec, v: dict, *, actor, at) -> None:
+    case.committee = v["committee"]
+    if case.kind == Case.Kind.PETITION:
+        # OL 113-14 art. 38 and 125: the next ordinary session after the bureau's decision.
+        case.mandatory_session = org_selectors.next_ordinary_session(
+            collectivity=case.collectivity, after=timezone.localtime(at).date()
+        )
+
+
+def _apply_report(case: Case, spec, v: dict, *, actor, at) -> None:
+    case.report = v["report"]
+    case.recommendation = v["recommendation"]
+
+
+def _apply_schedule(case: Case, spec, v: dict, *, actor, at) -> None:
+    case.session = v["session"]
+
+
+def _apply_decision(case: Case, spec, v: dict, *, actor, at) -> None:
+    """adopt, reject, declare_inadmissible: the decision, its reasons and, from a session, the vote."""
+    name = spec.name
+    case.decided_at = at
+    case.decision_justification = v["justification"]
+    reason = v.get("reason_code", "")
+    case.decision_reason_code = ",".join(reason) if isinstance(reason, list) else reason
+    if name == "reject" and not case.decision_reason_code:
+        case.decision_reason_code = "other"
+    case.decided_by_president = name != "declare_inadmissible" and case.session_id is None
+    if name != "declare_inadmissible":
+        case.deliberation_number = v.get("deliberation_number", "")
+        case.votes_for = v.get("votes_for")
+        case.votes_against = v.get("votes_against")
+        case.votes_abstain = v.get("votes_abstain")
+    if name == "adopt" and v.get("service") is not None:
+        case.service = v["service"]
+
+
+def _apply_defer(case: Case, spec, v: dict, *, actor, at) -> None:
+    case.session = None
+
+
+def _apply_plan_implementation(case: Case, spec, v: dict, *, actor, at) -> None:
+    service = v.get("service") or case.service or _only_service_of(actor)
+    if service is None:
+        raise _refused(spec, case, "service", _("Name the responsible service."))
+    if case.service_id and service.pk != case.service_id:
+        raise _refused(spec, case, "service", _("The decision already named another responsible service."))
+    if not actor.services.filter(pk=service.pk).exists():
+        raise TransitionNotAllowed(_("Only a member of the responsible service may plan its work."))
+    if v["planned_end"] < timezone.localtime(at).date():
+        raise _refused(spec, case, "planned_end", _("The planned end cannot be in the past."))
+    case.service = service
+    case.planned_end = v["planned_end"]
+    case.budget_line = v.get("budget_line", "")
+
+
+def _apply_complete(case: Case, spec, v: dict, *, actor, at) -> None:
+    case.evidence = v["evidence"]
+    case.progress_percent = 100
+
+
+def _apply_abandon(case: Case, spec, v: dict, *, actor, at) -> None:
+    case.decision_justification = v["justification"]
+
+
+# What each transition copies onto the case beyond the state and its dates.
+FIELD_APPLIERS = {
+    "submit": _apply_submit,
+    "request_information": _apply_request_information,
+    "refer_to_committee": _apply_refer_to_committee,
+    "report": _apply_report,
+    "schedule": _apply_schedule,
+    "adopt": _apply_decision,
+    "reject": _apply_decision,
+    "declare_inadmissible": _apply_decision,
+    "defer": _apply_defer,
+    "plan_implementation": _apply_plan_implementation,
+    "complete": _apply_complete,
+    "abandon": _apply_abandon,
+}
+
+
+def _refused(spec, case: Case, field: str, message) -> GuardFailed:
+    return GuardFailed(
+        _("“%(transition)s” cannot be recorded.") % {"transition": spec.label_for(case.kind)},
+        field_errors={field: [message]},
+    )
 
 
 def _only_service_of(actor):
