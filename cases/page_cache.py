@@ -5,11 +5,13 @@ that is what keeps answers from staying under 300 ms (README, "Performance at sc
 visitor without an account sees depends only on the address (path and query string), the language,
 the host, the portal's collectivity and the day, so it is rendered once and served from the cache.
 
-Exactness: the key carries the register's generation stamp (cases.register_cache), which
-cases.services replaces on commit of every filing, transition, correction and audited action, so
-the request after such a write renders again. The day is in the key because pages show "days in
-this state" and deadlines. What no service writes (an administrator renaming a committee or the
-commune) shows after at most MITHAQ_PAGE_CACHE_SECONDS.
+Exactness: each stored page carries the register's generation stamp (cases.register_cache), which
+cases.services replaces on commit of every filing, transition, correction and audited action; a
+page stored under another stamp than the current one is rendered again, so the request after such
+a write sees it. The stamp and the page are read in one round trip to the cache. The day is in the key for what pages date by the
+calendar (deadlines, overdue marks). What only time changes otherwise ("for 12 days", counted in
+whole days since the state was entered) and what no service writes (an administrator renaming a
+committee or the commune) shows after at most MITHAQ_PAGE_CACHE_SECONDS.
 
 What is never cached or replayed:
 - logged-in users' pages (their menus, badges and rights differ): they are always rendered;
@@ -45,6 +47,7 @@ from cases import register_cache
 
 # Set on the request while a cacheable page renders (read by `csrf_placeholder`).
 RENDERING_ATTR = "mithaq_page_cache_rendering"
+STAMP_KEY = register_cache.stamp_key(None)
 # Longer query strings (a pasted search, a crawler's junk) are rendered, not stored.
 MAX_QUERY_LENGTH = 300
 
@@ -85,14 +88,12 @@ def _cacheable_request(request: HttpRequest, params: frozenset[str]) -> bool:
 
 
 def page_key(request: HttpRequest, name: str) -> str:
-    """The cache key of this anonymous page: generation stamp, page, language, host, day, address."""
+    """The cache key of this anonymous page: page, collectivity, language, day, host and address."""
     address = f"{request.get_host()}\n{request.get_full_path()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return ":".join(
         (
             "mithaq:page",
-            # Every write bumps this stamp, whatever its collectivity (register_cache.invalidate).
-            register_cache.stamp(None),
             name,
             settings.MITHAQ_DEFAULT_COLLECTIVITY,
             translation.get_language() or "",
@@ -130,9 +131,12 @@ def public_page(name: str, params: Iterable[str] = ()) -> Callable:
             if not _cacheable_request(request, allowed):
                 return view(request, *args, **kwargs)
             key = page_key(request, name)
-            entry = cache.get(key)
-            if entry is not None:
-                status, content_type, compressed = entry
+            # Every write bumps this stamp, whatever its collectivity (register_cache.invalidate).
+            found = cache.get_many([STAMP_KEY, key])
+            stamp = found.get(STAMP_KEY) or register_cache.stamp(None)
+            entry = found.get(key)
+            if entry is not None and entry[0] == stamp:
+                _, status, content_type, compressed = entry
                 body = _with_token(request, zlib.decompress(compressed))
                 return HttpResponse(body, status=status, content_type=content_type)
             setattr(request, RENDERING_ATTR, True)
@@ -147,7 +151,7 @@ def public_page(name: str, params: Iterable[str] = ()) -> Callable:
                 return response
             body = response.content
             if _storable(response):
-                entry = (response.status_code, response["Content-Type"], zlib.compress(body, 6))
+                entry = (stamp, response.status_code, response["Content-Type"], zlib.compress(body, 6))
                 cache.set(key, entry, timeout())
             response.content = _with_token(request, body)
             return response
