@@ -144,6 +144,20 @@ def _client(paths: list[str], offset: int, deadline: float, out: list, lock: thr
         out.extend(samples)
 
 
+def _server_cpu_seconds(master_pid: int) -> float | None:
+    """User + system CPU time of gunicorn's workers so far (Linux /proc; None elsewhere). Unlike
+    latencies, CPU per request does not depend on what else the machine is running."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        total = 0
+        for pid in [master_pid, *children]:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        return total / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -188,6 +202,7 @@ def main() -> dict:
             _get(path)
         samples: list = []
         lock = threading.Lock()
+        cpu_before, client_before = _server_cpu_seconds(proc.pid), time.process_time()
         start = time.monotonic()
         deadline = start + args.seconds
         threads = [
@@ -199,6 +214,7 @@ def main() -> dict:
         for t in threads:
             t.join(timeout=args.seconds + 60)
         elapsed = time.monotonic() - start
+        cpu_after, client_cpu = _server_cpu_seconds(proc.pid), time.process_time() - client_before
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -223,6 +239,10 @@ def main() -> dict:
         # The machine's load while it ran: figures taken on a busy machine are not comparable.
         "load_average": round(os.getloadavg()[0], 1),
     }
+    if samples and cpu_before is not None and cpu_after is not None:
+        result["server_cpu_ms_per_request"] = round((cpu_after - cpu_before) * 1000 / len(samples), 2)
+        result["client_cpu_ms_per_request"] = round(client_cpu * 1000 / len(samples), 2)
+
     def is_case_page(path: str) -> bool:
         return path != "/register/" and "?" not in path
 

@@ -38,6 +38,17 @@ def _stamp(collectivity_id: int | None) -> str:
     return stamp
 
 
+def stamp(collectivity_id: int | None) -> str:
+    """The current generation stamp (None: every collectivity's); other caches key on it too
+    (cases.page_cache)."""
+    return _stamp(collectivity_id)
+
+
+def stamp_key(collectivity_id: int | None) -> str:
+    """Where the stamp is kept, for a reader that fetches it together with its own entry."""
+    return _stamp_key(collectivity_id)
+
+
 def cached(collectivity_id: int | None, name: str, params: dict, compute: Callable[[], Any]) -> Any:
     """`compute()` for these parameters, from the cache while no case of the collectivity changed."""
     digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:24]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from cases import lifecycle
+from cases import lifecycle, register_cache
 from cases import states as S
 from cases.models import Case
 from cases.services import history_stamp
@@ -232,6 +232,12 @@ def signatures_import(
         # chain records what is decided on them (invalidations, the checklist, the purge).
         result.accepted = len(pending)
         result.signature_count = Signature.objects.filter(case=locked, valid=True).count()
+        if pending and locked.state != S.DRAFT:
+            # The public case page shows the count (cases.page_cache): render it again now and once
+            # more on commit, as cases.services does after its writes.
+            collectivity_id = locked.collectivity_id
+            register_cache.invalidate(collectivity_id)
+            transaction.on_commit(lambda: register_cache.invalidate(collectivity_id))
     return result
 
 

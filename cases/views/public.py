@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cases import files, selectors, services
+from cases import files, page_cache, selectors, services
 from cases import states as S
 from cases.forms import CaseFilingForm, CaseFilterForm, TrackForm, TransitionForm, transition_panels
 from cases.register_cache import CountedPaginator
@@ -36,12 +36,15 @@ TRACKED_MAX = 20
 PARTICIPATION_LEVELS = ("information", "consultation", "concertation", "co_decision")
 
 
+@page_cache.public_page("home")
 def home(request):
     collectivity = portal_collectivity(request)
     counts = selectors.case_counts_public(collectivity=collectivity)
     return render(request, "public/home.html", {"counts": counts, "collectivity": collectivity})
 
 
+# The register's filters (cases.forms.CaseFilterForm) and its page number.
+@page_cache.public_page("register", params=("q", "kind", "state", "committee", "year", "page"))
 def register(request):
     collectivity = portal_collectivity(request)
     form = CaseFilterForm(
@@ -72,6 +75,7 @@ def _public_case_context(case) -> dict:
     }
 
 
+@page_cache.public_page("case")
 def case_detail(request, reference: str):
     case = selectors.case_get_public(reference=reference)
     if case is None:

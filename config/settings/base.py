@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.mithaq",
                 "notifications.context_processors.unread",
+                "cases.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -249,6 +250,10 @@ MITHAQ_SITE_URL = env("MITHAQ_SITE_URL", default="http://127.0.0.1:8000")
 # Tell the group that must act next about its new task (docs/domain.md §7), by e-mail and in the app.
 MITHAQ_NOTIFY_NEW_TASKS = env.bool("MITHAQ_NOTIFY_NEW_TASKS", default=True)
 MITHAQ_DEFAULT_COLLECTIVITY = env("MITHAQ_DEFAULT_COLLECTIVITY", default="demnate")
+# Anonymous public pages (home, register, case page) are served from the shared cache for this many
+# seconds at most; every write through cases.services renders them again at once (cases.page_cache).
+# 0 turns the page cache off.
+MITHAQ_PAGE_CACHE_SECONDS = env.int("MITHAQ_PAGE_CACHE_SECONDS", default=600)
 # API tokens expire this many days after they were issued; POST /api/v1/auth/token/ gives a new one.
 MITHAQ_API_TOKEN_DAYS = env.int("MITHAQ_API_TOKEN_DAYS", default=30)
 # Requests to POST /api/v1/auth/token/ per client address (DRF rate: "10/minute", "100/hour").

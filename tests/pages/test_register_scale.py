@@ -1,6 +1,7 @@
 """The register's counts and year list come from the cache between writes, and stay exact."""
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from cases import services
@@ -24,6 +25,8 @@ def _counts(sqls):
     return [s for s in sqls if "COUNT(" in s.upper()]
 
 
+# The whole page would come from the page cache (tests/pages/test_page_cache.py); this is the view's.
+@override_settings(MITHAQ_PAGE_CACHE_SECONDS=0)
 def test_register_count_and_years_are_cached_until_a_case_changes(world, client):
     for _ in range(3):
         world.case_in("submitted", "proposal")
