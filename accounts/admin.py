@@ -9,7 +9,10 @@ from accounts.models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Mithaq"), {"fields": ("language", "collectivity", "email_verified")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Mithaq"), {"fields": ("language", "collectivity", "email_verified")}),
+    )
     list_display = ("username", "email", "first_name", "last_name", "collectivity", "is_staff")
     actions = ["unlock_login"]
 

@@ -89,7 +89,8 @@ class SignupForm(UserCreationForm):
         self.fields["language"].initial = default_language()
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "dir": "auto"})
         self.fields["username"].help_text = _(
-            "The name you log in with: up to 150 letters, digits and @ . + - _ (no spaces). It is never published."
+            "The name you log in with: up to 150 letters, digits and @ . + - _ (no spaces). It is never "
+            "published."
         )
 
     def is_bot(self) -> bool:

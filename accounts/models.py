@@ -4,13 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person using Mithaq. Roles are Django groups (docs/domain.md §1); memberships live on the org models."""
+    """A person using Mithaq. Roles are Django groups (docs/domain.md §1); memberships live on the org
+    models."""
 
     class Language(models.TextChoices):
         ARABIC = "ar", _("Arabic")
         FRENCH = "fr", _("French")
 
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ARABIC)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.ARABIC
+    )
     collectivity = models.ForeignKey(
         "organisation.Collectivity",
         verbose_name=_("collectivity"),

@@ -83,7 +83,9 @@ def _rate_hit(key: str, *, limit: int, window: int) -> bool:
 def signup_attempt_allowed(*, ip: str) -> bool:
     """Count one sign-up attempt from `ip`; at most MITHAQ_SIGNUP_PER_HOUR an hour."""
     return _rate_hit(
-        "mithaq:signup:" + ratelimit.address_key(ip), limit=settings.MITHAQ_SIGNUP_PER_HOUR, window=SIGNUP_WINDOW_SECONDS
+        "mithaq:signup:" + ratelimit.address_key(ip),
+        limit=settings.MITHAQ_SIGNUP_PER_HOUR,
+        window=SIGNUP_WINDOW_SECONDS,
     )
 
 
@@ -260,7 +262,11 @@ def user_signup_request(
         make_password(password)
     if owner is not None:
         _send_signup_notice(
-            key=f"user:{owner.pk}", to=owner.email, language=owner.language, reason="email_taken", base_url=base_url
+            key=f"user:{owner.pk}",
+            to=owner.email,
+            language=owner.language,
+            reason="email_taken",
+            base_url=base_url,
         )
     elif taken:
         _send_signup_notice(
@@ -274,7 +280,9 @@ def user_signup_request(
 
 def _send_signup_notice(*, key: str, to: str, language: str, reason: str, base_url: str | None) -> None:
     # A few an hour per address at most, so the form cannot be used to flood someone's mailbox.
-    if not _rate_hit("mithaq:signup-notice:" + key, limit=SIGNUP_NOTICE_LIMIT, window=SIGNUP_NOTICE_WINDOW_SECONDS):
+    if not _rate_hit(
+        "mithaq:signup-notice:" + key, limit=SIGNUP_NOTICE_LIMIT, window=SIGNUP_NOTICE_WINDOW_SECONDS
+    ):
         return
 
     site = _site_url(base_url)
@@ -366,7 +374,8 @@ def user_email_verification_send(*, user: User, base_url: str | None = None) -> 
     if not _rate_hit(key, limit=VERIFICATION_EMAIL_LIMIT, window=VERIFICATION_EMAIL_WINDOW_SECONDS):
         raise RateLimited(
             _(
-                "You asked for too many links in the last hour. Use the latest e-mail you received, or try again later."
+                "You asked for too many links in the last hour. Use the latest e-mail you received, or try "
+                "again later."
             )
         )
     link = verification_link(user=user, base_url=base_url)

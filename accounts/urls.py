@@ -1,4 +1,5 @@
-"""Account pages under /accounts/. Log in and log out stay in cases.urls (accounts/login/, accounts/logout/)."""
+"""Account pages under /accounts/. Log in and log out stay in cases.urls (accounts/login/,
+accounts/logout/)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy

@@ -233,7 +233,10 @@ class PasswordResetView(auth_views.PasswordResetView):
         if not services.password_reset_attempt_allowed(ip=client_ip(request)):
             form = self.get_form()
             form.is_valid()
-            form.add_error(None, _("Too many password reset requests from your network in the last hour. Try again later."))
+            form.add_error(
+                None,
+                _("Too many password reset requests from your network in the last hour. Try again later."),
+            )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 

@@ -25,15 +25,25 @@ class PublicKeySerializer(serializers.Serializer):
 
 class DigestSerializer(serializers.Serializer):
     day = serializers.DateField()
-    digest = serializers.CharField(help_text='sha256 over "case id:head hash" lines of every chain at the end of the day.')
+    digest = serializers.CharField(
+        help_text='sha256 over "case id:head hash" lines of every chain at the end of the day.'
+    )
     chains = serializers.IntegerField()
     entries = serializers.IntegerField()
-    anchors = serializers.CharField(help_text="sha256 over the heads of the chains that moved since the digest before.")
-    prev_hash = serializers.CharField(help_text="sha256 of the previous digest's signed message; empty for the first.")
-    hash = serializers.CharField(help_text="sha256 of this digest's signed message (the next digest's prev_hash).")
+    anchors = serializers.CharField(
+        help_text="sha256 over the heads of the chains that moved since the digest before."
+    )
+    prev_hash = serializers.CharField(
+        help_text="sha256 of the previous digest's signed message; empty for the first."
+    )
+    hash = serializers.CharField(
+        help_text="sha256 of this digest's signed message (the next digest's prev_hash)."
+    )
     key_id = serializers.CharField(help_text="The key that signed it (see public_keys).")
     signature = serializers.CharField(help_text="Base64 Ed25519 signature of signed_message.")
-    signed_message = serializers.CharField(help_text="The exact UTF-8 bytes that were signed (canonical JSON).")
+    signed_message = serializers.CharField(
+        help_text="The exact UTF-8 bytes that were signed (canonical JSON)."
+    )
     computed_at = serializers.DateTimeField()
 
 

@@ -51,7 +51,9 @@ def _heads(day: datetime.date, *, since: datetime.date | None = None):
     )
     heads = TransitionEntry.objects.filter(created_at__lt=end, seq=Subquery(last_seq))
     if since is not None:
-        moved = TransitionEntry.objects.filter(created_at__gte=_end_of(since), created_at__lt=end).values("case_id")
+        moved = TransitionEntry.objects.filter(created_at__gte=_end_of(since), created_at__lt=end).values(
+            "case_id"
+        )
         heads = heads.filter(case_id__in=moved)
     return heads.order_by("case_id").values_list("case_id", "seq", "hash")
 
@@ -226,14 +228,22 @@ def verify_digests() -> tuple[list[DigestProblem], int]:
         expected_prev = digest_hash(previous) if previous else ""
         # Digests published before signing began carry no link; every signed one does.
         if d.signature and previous is not None and d.prev_hash != expected_prev:
-            problems.append(DigestProblem(d.day, "does not follow the digest before it (a digest was altered, removed or inserted)"))
+            problems.append(
+                DigestProblem(
+                    d.day, "does not follow the digest before it (a digest was altered, removed or inserted)"
+                )
+            )
         if d.signature:
             signed_seen = True
             key = trusted.get(d.key_id)
             if key is None:
-                problems.append(DigestProblem(d.day, f"signed with key {d.key_id or '?'}, which is not a trusted key"))
+                problems.append(
+                    DigestProblem(d.day, f"signed with key {d.key_id or '?'}, which is not a trusted key")
+                )
             elif stored_keys.get(d.key_id) not in (None, key.public_key):
-                problems.append(DigestProblem(d.day, f"the stored public key {d.key_id} is not the trusted one"))
+                problems.append(
+                    DigestProblem(d.day, f"the stored public key {d.key_id} is not the trusted one")
+                )
             elif not signing.verify(key.public_key, message(d), d.signature):
                 problems.append(DigestProblem(d.day, "signature does not match (the digest row was altered)"))
         elif signed_seen or d.key_id:
@@ -242,7 +252,11 @@ def verify_digests() -> tuple[list[DigestProblem], int]:
         if d.anchors and anchors_hash(rows.iterator(chunk_size=5000)) != d.anchors:
             problems.append(DigestProblem(d.day, "its anchors were altered"))
         if compute(d.day) != (d.digest, d.chains, d.entries):
-            problems.append(DigestProblem(d.day, "the chains no longer match it: history was rewritten after it was published"))
+            problems.append(
+                DigestProblem(
+                    d.day, "the chains no longer match it: history was rewritten after it was published"
+                )
+            )
         previous = d
     # The rewritten cases first: they say where to look.
     return _anchor_problems() + problems, count
@@ -250,7 +264,9 @@ def verify_digests() -> tuple[list[DigestProblem], int]:
 
 def _anchor_problems() -> list[DigestProblem]:
     """Each anchored head must still be the entry at that position of the case's chain."""
-    current = TransitionEntry.objects.filter(case_id=OuterRef("case_id"), seq=OuterRef("seq")).values("hash")[:1]
+    current = TransitionEntry.objects.filter(case_id=OuterRef("case_id"), seq=OuterRef("seq")).values("hash")[
+        :1
+    ]
     broken = (
         AuditAnchor.objects.annotate(current=Subquery(current))
         .filter(Q(current__isnull=True) | ~Q(current=F("hash")))
@@ -291,13 +307,19 @@ def public_keys() -> list[PublishedKey]:
     except ImproperlyConfigured:
         current = None
     keys: dict[str, PublishedKey] = {}
-    stored = AuditSigningKey.objects.order_by("-first_used_at").values_list("key_id", "public_key", "first_used_at")
+    stored = AuditSigningKey.objects.order_by("-first_used_at").values_list(
+        "key_id", "public_key", "first_used_at"
+    )
     for key_id, public_key, first_used_at in stored:
         pem = signing.PublicKey(key_id, public_key).pem
-        keys[key_id] = PublishedKey(key_id, public_key, pem, current is not None and key_id == current.key_id, first_used_at)
+        keys[key_id] = PublishedKey(
+            key_id, public_key, pem, current is not None and key_id == current.key_id, first_used_at
+        )
     configured = [current] if current else []
     try:
-        configured += [signing.parse_public_key(t) for t in settings.MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS if t.strip()]
+        configured += [
+            signing.parse_public_key(t) for t in settings.MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS if t.strip()
+        ]
     except ImproperlyConfigured:
         log.warning("MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS holds a key that cannot be read")
     for key in configured:

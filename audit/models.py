@@ -19,7 +19,15 @@ class AppendOnlyQuerySet(models.QuerySet):
     def bulk_update(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries are append-only.")
 
-    def bulk_create(self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, update_fields=None, unique_fields=None):
+    def bulk_create(
+        self,
+        objs,
+        batch_size=None,
+        ignore_conflicts=False,
+        update_conflicts=False,
+        update_fields=None,
+        unique_fields=None,
+    ):
         if update_conflicts:
             raise AppendOnlyError("Audit entries are append-only.")
         return super().bulk_create(objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
@@ -58,7 +66,10 @@ class TransitionEntry(models.Model):
         verbose_name_plural = _("audit entries")
         ordering = ["case_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="audit_entry_unique_seq")]
-        indexes = [models.Index(fields=["transition", "created_at"]), models.Index(fields=["to_state", "created_at"])]
+        indexes = [
+            models.Index(fields=["transition", "created_at"]),
+            models.Index(fields=["to_state", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.transition} {self.from_state}->{self.to_state}"

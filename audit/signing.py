@@ -62,7 +62,9 @@ def load_private_key(text: str) -> Ed25519PrivateKey:
     except (binascii.Error, ValueError) as exc:
         raise ImproperlyConfigured("MITHAQ_AUDIT_SIGNING_KEY must be base64 or PEM.") from exc
     if len(raw) != 32:
-        raise ImproperlyConfigured("MITHAQ_AUDIT_SIGNING_KEY must hold 32 bytes (base64 of a raw Ed25519 key).")
+        raise ImproperlyConfigured(
+            "MITHAQ_AUDIT_SIGNING_KEY must hold 32 bytes (base64 of a raw Ed25519 key)."
+        )
     return Ed25519PrivateKey.from_private_bytes(raw)
 
 
@@ -102,7 +104,10 @@ def current_key() -> PublicKey:
 def trusted_keys() -> dict[str, PublicKey]:
     """The keys whose signatures verify_audit accepts: the current one and the retired ones named
     in `MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS`, by key id."""
-    keys = {k.key_id: k for k in (parse_public_key(t) for t in settings.MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS if t.strip())}
+    keys = {
+        k.key_id: k
+        for k in (parse_public_key(t) for t in settings.MITHAQ_AUDIT_PREVIOUS_PUBLIC_KEYS if t.strip())
+    }
     if (settings.MITHAQ_AUDIT_SIGNING_KEY or "").strip():
         current = current_key()
         keys[current.key_id] = current

@@ -88,11 +88,21 @@ def verify_chain(subject: Subject, entries: Iterable[TransitionEntry]) -> Proble
     for entry in entries:
         n += 1
         if entry.seq != expected_seq:
-            return Problem(subject.label, entry.pk, entry.seq, f"out of order or missing entry (expected #{expected_seq})")
+            return Problem(
+                subject.label,
+                entry.pk,
+                entry.seq,
+                f"out of order or missing entry (expected #{expected_seq})",
+            )
         if entry.prev_hash != prev:
             return Problem(subject.label, entry.pk, entry.seq, "previous-hash link broken")
         if entry.from_state != last_state:
-            return Problem(subject.label, entry.pk, entry.seq, f"starts from {entry.from_state}, chain was in {last_state}")
+            return Problem(
+                subject.label,
+                entry.pk,
+                entry.seq,
+                f"starts from {entry.from_state}, chain was in {last_state}",
+            )
         computed = entry_hash(entry, prev)
         if computed != entry.hash:
             return Problem(subject.label, entry.pk, entry.seq, "content does not match its hash (edited)")
@@ -101,13 +111,20 @@ def verify_chain(subject: Subject, entries: Iterable[TransitionEntry]) -> Proble
         last_state = entry.to_state
         expected_seq += 1
     if n < subject.count:
-        return Problem(subject.label, None, n + 1, f"entry #{n + 1} missing: {n} entries found, the case records {subject.count}")
+        return Problem(
+            subject.label,
+            None,
+            n + 1,
+            f"entry #{n + 1} missing: {n} entries found, the case records {subject.count}",
+        )
     if n != subject.count:
         return Problem(subject.label, None, None, f"{n} entries found, the case records {subject.count}")
     if prev != subject.head:
         return Problem(subject.label, None, None, "last entry does not match the recorded chain head")
     if last_state != subject.state:
-        return Problem(subject.label, None, None, f"case is {subject.state} but its chain ends in {last_state}")
+        return Problem(
+            subject.label, None, None, f"case is {subject.state} but its chain ends in {last_state}"
+        )
     if subject.decision is not None:
         differ = [f for f in DECISION_FIELDS if subject.decision.get(f) != decision.get(f)]
         if differ:

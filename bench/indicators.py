@@ -54,15 +54,22 @@ DECIDED = "('adopted','rejected','in_implementation','implemented','not_implemen
 FLOOR_SQL = f"""
     SELECT COUNT(*) FILTER (WHERE submitted_at >= %(start)s AND submitted_at < %(end)s),
            COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state IN {DECIDED}),
-           COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state IN {DECIDED} AND state <> 'rejected'),
+           COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state IN {DECIDED} AND
+           state <> 'rejected'),
            COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state = 'rejected'),
            COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state = 'implemented'),
-           COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state IN {DECIDED} AND decision_justification <> ''),
-           COUNT(*), COUNT(*) FILTER (WHERE state IN {DECIDED}), COUNT(*) FILTER (WHERE state = 'implemented'),
-           COUNT(*) FILTER (WHERE state IN ('submitted','under_review','awaiting_information','in_committee','reported','on_agenda','adopted','in_implementation') AND deadline_on < %(today)s),
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM decided_at - submitted_at) / 86400.0)
+           COUNT(*) FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state IN {DECIDED} AND
+           decision_justification <> ''),
+           COUNT(*), COUNT(*) FILTER (WHERE state IN {DECIDED}), COUNT(*) FILTER (WHERE state =
+           'implemented'),
+           COUNT(*) FILTER (WHERE state IN
+           ('submitted','under_review','awaiting_information','in_committee','reported','on_agenda',
+            'adopted','in_implementation') AND deadline_on < %(today)s),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM decided_at - submitted_at) /
+           86400.0)
                FILTER (WHERE decided_at >= %(start)s AND decided_at < %(end)s AND state IN {DECIDED}),
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM decided_at - submitted_at) / 86400.0)
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM decided_at - submitted_at) /
+           86400.0)
                FILTER (WHERE state IN {DECIDED})
     FROM cases_case WHERE collectivity_id = %(c)s AND submitted_at IS NOT NULL AND state <> 'draft'
 """
@@ -72,20 +79,27 @@ def generate(c, committees) -> None:
     with connection.cursor() as cur:
         cur.execute(
             """
-            INSERT INTO cases_case (collectivity_id, kind, reference, year, sequence, tracking_code_hash, title,
-                description, subject, reasons, objectives, channel, state, created_at, submitted_at, state_entered_at,
+            INSERT INTO cases_case (collectivity_id, kind, reference, year, sequence, tracking_code_hash,
+            title,
+                description, subject, reasons, objectives, channel, state, created_at, submitted_at,
+                state_entered_at,
                 decided_at, closed_at, deadline_on,
                 information_requested, report, recommendation, deliberation_number, decision_justification,
-                decision_reason_code, decided_by_president, budget_line, evidence, progress_percent, audit_head,
+                decision_reason_code, decided_by_president, budget_line, evidence, progress_percent,
+                audit_head,
                 audit_count, committee_id, signing_open, submitter_name, submitter_contact)
-            SELECT %(c)s, (ARRAY['petition','proposal','advisory_opinion','children_recommendation'])[1 + g %% 4],
+            SELECT %(c)s, (ARRAY['petition','proposal','advisory_opinion','children_recommendation'])[1 + g
+            %% 4],
                    'BEN-' || g, 2025, g, '', 'Case ' || g, 'd', '', '', '',
                    (ARRAY['online','desk','online','paper'])[1 + g %% 4], s.state,
                    now() - (g %% 700) * interval '1 day', now() - (g %% 700) * interval '1 day', now(),
-                   CASE WHEN s.state IN ('adopted','rejected','in_implementation','implemented','not_implemented')
+                   CASE WHEN s.state IN
+                   ('adopted','rejected','in_implementation','implemented','not_implemented')
                         THEN now() - (g %% 700) * interval '1 day' + ((g %% 90) + 5) * interval '1 day' END,
-                   CASE WHEN s.state IN ('implemented','not_implemented','rejected','inadmissible','withdrawn')
-                        THEN now() - (g %% 700) * interval '1 day' + ((g %% 200) + 100) * interval '1 day' END,
+                   CASE WHEN s.state IN
+                   ('implemented','not_implemented','rejected','inadmissible','withdrawn')
+                        THEN now() - (g %% 700) * interval '1 day' + ((g %% 200) + 100) * interval '1 day'
+                        END,
                    (now() + ((g %% 60) - 30) * interval '1 day')::date,
                    '', '', '', '', CASE WHEN g %% 50 = 0 THEN '' ELSE 'Because of the reasons given.' END,
                    '', false, '', '', 0, '', 1, (%(committees)s::bigint[])[1 + g %% 4], false, '', ''
@@ -96,9 +110,11 @@ def generate(c, committees) -> None:
         )
         cur.execute(
             """
-            INSERT INTO audit_transitionentry (case_id, seq, transition, from_state, to_state, role, created_at,
+            INSERT INTO audit_transitionentry (case_id, seq, transition, from_state, to_state, role,
+            created_at,
                 justification, payload, prev_hash, hash, stay_started_at, stay_deadline)
-            SELECT c.id, 1, 'report', 'in_committee', 'reported', '', c.submitted_at + ((c.id %% 40) + 1) * interval '1 day',
+            SELECT c.id, 1, 'report', 'in_committee', 'reported', '', c.submitted_at + ((c.id %% 40) + 1) *
+            interval '1 day',
                    '', '{}'::jsonb, '', md5(c.id::text) || md5('x' || c.id::text), c.submitted_at,
                    (c.submitted_at + interval '30 days')::date
             FROM cases_case c WHERE c.collectivity_id = %s

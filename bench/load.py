@@ -62,7 +62,8 @@ def _targets(count: int = 400) -> list[str]:
 
     with psycopg.connect(url) as conn:
         references = [
-            r for (r,) in conn.execute(
+            r
+            for (r,) in conn.execute(
                 "SELECT reference FROM cases_case WHERE state <> 'draft' ORDER BY random() LIMIT %s", [count]
             )
         ]
@@ -70,7 +71,10 @@ def _targets(count: int = 400) -> list[str]:
     rng = random.Random(8)
     register = ["/register/"] * 6 + [f"/register/?page={p}" for p in range(2, 12)]
     register += [f"/register/?kind={k}" for k in ("petition", "proposal")]
-    register += [f"/register/?year={y}" for y in years] + ["/register/?state=implemented", "/register/?state=submitted"]
+    register += [f"/register/?year={y}" for y in years] + [
+        "/register/?state=implemented",
+        "/register/?state=submitted",
+    ]
     paths = [f"/register/{r}/" for r in references] + [rng.choice(register) for _ in references]
     rng.shuffle(paths)
     return paths
@@ -185,10 +189,14 @@ def main() -> dict:
         [
             str(Path(PY).with_name("gunicorn")),
             "config.wsgi",
-            "--bind", f"{HOST}:{PORT}",
-            "--workers", str(workers),
-            "--timeout", "60",
-            "--graceful-timeout", "5",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
         ],
         cwd=ROOT,
         env=env,

@@ -47,36 +47,51 @@ def main() -> dict:
     from followup.response_times import response_times
     from organisation.models import Collectivity, Committee
 
-    c = Collectivity.objects.create(slug="bench", code="BEN", name_ar="ب", name_fr="Bench", population_legal=20000)
-    committees = [Committee.objects.create(collectivity=c, name_ar=f"ل{i}", name_fr=f"C{i}").pk for i in range(4)]
+    c = Collectivity.objects.create(
+        slug="bench", code="BEN", name_ar="ب", name_fr="Bench", population_legal=20000
+    )
+    committees = [
+        Committee.objects.create(collectivity=c, name_ar=f"ل{i}", name_fr=f"C{i}").pk for i in range(4)
+    ]
     t0 = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute(
             """
-            INSERT INTO cases_case (collectivity_id, kind, reference, year, sequence, tracking_code_hash, title,
-                description, subject, reasons, objectives, channel, state, created_at, submitted_at, state_entered_at,
+            INSERT INTO cases_case (collectivity_id, kind, reference, year, sequence, tracking_code_hash,
+            title,
+                description, subject, reasons, objectives, channel, state, created_at, submitted_at,
+                state_entered_at,
                 information_requested, report, recommendation, deliberation_number, decision_justification,
-                decision_reason_code, decided_by_president, budget_line, evidence, progress_percent, audit_head,
+                decision_reason_code, decided_by_president, budget_line, evidence, progress_percent,
+                audit_head,
                 audit_count, committee_id, signing_open, submitter_name, submitter_contact)
-            SELECT %s, (ARRAY['petition','proposal','advisory_opinion','children_recommendation'])[1 + g %% 4],
+            SELECT %s, (ARRAY['petition','proposal','advisory_opinion','children_recommendation'])[1 + g %%
+            4],
                    'BEN-' || g, 2025, g, '', 'Case ' || g, 'd', '', '', '', 'online', 'on_agenda',
                    now() - (g %% 700) * interval '1 day', now() - (g %% 700) * interval '1 day', now(),
-                   '', '', '', '', '', '', false, '', '', 0, '', 5, (ARRAY[%s, %s, %s, %s])[1 + g %% 4], false, '', ''
+                   '', '', '', '', '', '', false, '', '', 0, '', 5, (ARRAY[%s, %s, %s, %s])[1 + g %% 4],
+                   false, '', ''
             FROM generate_series(1, %s) g
             """,
             [c.pk, *committees, N],
         )
         cur.execute(
             """
-            INSERT INTO audit_transitionentry (case_id, seq, transition, from_state, to_state, role, created_at,
+            INSERT INTO audit_transitionentry (case_id, seq, transition, from_state, to_state, role,
+            created_at,
                 justification, payload, prev_hash, hash, stay_started_at, stay_deadline)
-            SELECT c.id, s.seq, s.t, s.f, s.to_, '', c.submitted_at + (s.seq - 1) * ((c.id %% 17) + 2) * interval '1 day',
+            SELECT c.id, s.seq, s.t, s.f, s.to_, '', c.submitted_at + (s.seq - 1) * ((c.id %% 17) + 2) *
+            interval '1 day',
                    '', '{}'::jsonb, '', md5(c.id::text || '-' || s.seq) || md5(s.seq::text || '-' || c.id),
-                   CASE WHEN s.seq > 1 THEN c.submitted_at + (s.seq - 2) * ((c.id %% 17) + 2) * interval '1 day' END,
-                   CASE WHEN s.seq > 1 THEN (c.submitted_at + ((s.seq - 2) * ((c.id %% 17) + 2) + 20) * interval '1 day')::date END
+                   CASE WHEN s.seq > 1 THEN c.submitted_at + (s.seq - 2) * ((c.id %% 17) + 2) * interval '1
+                   day' END,
+                   CASE WHEN s.seq > 1 THEN (c.submitted_at + ((s.seq - 2) * ((c.id %% 17) + 2) + 20) *
+                   interval '1 day')::date END
             FROM cases_case c
-            CROSS JOIN (VALUES (1, 'submit', 'draft', 'submitted'), (2, 'start_review', 'submitted', 'under_review'),
-                               (3, 'refer_to_committee', 'under_review', 'in_committee'), (4, 'report', 'in_committee', 'reported'),
+            CROSS JOIN (VALUES (1, 'submit', 'draft', 'submitted'), (2, 'start_review', 'submitted',
+            'under_review'),
+                               (3, 'refer_to_committee', 'under_review', 'in_committee'), (4, 'report',
+                               'in_committee', 'reported'),
                                (5, 'schedule', 'reported', 'on_agenda')) AS s(seq, t, f, to_)
             WHERE c.collectivity_id = %s
             """,

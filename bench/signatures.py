@@ -45,7 +45,11 @@ def _pg_name(url: str) -> str:
 
 
 if bench_url.startswith("postgres"):
-    _pg_admin(bench_url, f'DROP DATABASE IF EXISTS "{_pg_name(bench_url)}"', f'CREATE DATABASE "{_pg_name(bench_url)}"')
+    _pg_admin(
+        bench_url,
+        f'DROP DATABASE IF EXISTS "{_pg_name(bench_url)}"',
+        f'CREATE DATABASE "{_pg_name(bench_url)}"',
+    )
 
 import django  # noqa: E402
 
@@ -97,7 +101,9 @@ def main() -> dict:
         import pstats
 
         profiler = cProfile.Profile()
-        result = profiler.runcall(signatures.signatures_import, actor=world[roles.INTAKE], case=case, rows=data)
+        result = profiler.runcall(
+            signatures.signatures_import, actor=world[roles.INTAKE], case=case, rows=data
+        )
         pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(25)
     else:
         result = signatures.signatures_import(actor=world[roles.INTAKE], case=case, rows=data)

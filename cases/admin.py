@@ -37,7 +37,17 @@ class CaseAttachmentAdmin(admin.ModelAdmin):
 
     list_display = ("name", "case", "purpose", "public", "uploaded_at")
     # The stored file is shown as its download link, under the case's rules: /media/ is not served.
-    fields = ("case", "purpose", "name", "document", "public", "content_type", "sha256", "uploaded_by", "uploaded_at")
+    fields = (
+        "case",
+        "purpose",
+        "name",
+        "document",
+        "public",
+        "content_type",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("document"))

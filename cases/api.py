@@ -269,7 +269,9 @@ class CaseListCreateView(GenericAPIView):
         """The public register of filed cases (drafts never), newest first."""
         query = _query(ser.CaseListQuerySerializer, request)
         collectivity = _collectivity(query.get("collectivity"))
-        filters = {name: query.get(name) for name in ("kind", "state", "committee", "year", "search", "overdue")}
+        filters = {
+            name: query.get(name) for name in ("kind", "state", "committee", "year", "search", "overdue")
+        }
         qs = selectors.case_list_public_filtered(collectivity=collectivity, **filters)
         if filters["overdue"] is not None:
             # Overdue is relative to today: the day is part of the cached count's parameters.

@@ -137,7 +137,11 @@ def documents_for(*, user, case: Case, public_page: bool = False, purposes=None)
     """The case's documents as the reader may see them. The public page lists public documents
     only, whoever reads it; the staff page and the filer's panel list every document, linked
     where the reader may open it."""
-    attachments = list(case.attachments.all()) if purposes is None else list(case.attachments.filter(purpose__in=purposes))
+    attachments = (
+        list(case.attachments.all())
+        if purposes is None
+        else list(case.attachments.filter(purpose__in=purposes))
+    )
     out = []
     private_view = None if public_page or not attachments else sees_private_documents(user, case)
     for attachment in attachments:
@@ -168,7 +172,8 @@ def attach_to_timeline(timeline, *, documents: list[Document]) -> None:
         matches = [
             d
             for d in documents
-            if d.url and ((digest and d.attachment.sha256 == digest) or (not digest and d.attachment.name == name))
+            if d.url
+            and ((digest and d.attachment.sha256 == digest) or (not digest and d.attachment.name == name))
         ]
         same_time = [d for d in matches if d.attachment.uploaded_at == item.at]
         item.documents = (same_time or matches)[:1]

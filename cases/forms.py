@@ -67,7 +67,9 @@ def _field_for(spec_field: lifecycle.FieldSpec, case: Case, *, required: bool) -
     if kind == "int":
         return forms.IntegerField(label=label, required=required, min_value=0, max_value=100_000)
     if kind == "file":
-        return forms.FileField(label=label, required=False, help_text=_("PDF, image or office document, at most 10 MB."))
+        return forms.FileField(
+            label=label, required=False, help_text=_("PDF, image or office document, at most 10 MB.")
+        )
     if kind == "date":
         return forms.DateField(
             label=label,
@@ -97,7 +99,9 @@ class TransitionForm(forms.Form):
                 spec_field, case, required=spec_field.is_required(case.state)
             )
         # docs/domain.md §3.2: the decision answers every linked opinion (followed or not, and why).
-        self.linked_opinions = list(selectors.case_linked_opinions(case)) if spec.name in ("adopt", "reject") else []
+        self.linked_opinions = (
+            list(selectors.case_linked_opinions(case)) if spec.name in ("adopt", "reject") else []
+        )
         for opinion in self.linked_opinions:
             self.fields[f"opinion_{opinion.pk}_followed"] = forms.TypedChoiceField(
                 label=_("Opinion %(reference)s followed?") % {"reference": opinion.reference},
@@ -180,6 +184,7 @@ def kinds_for(user) -> list[tuple[str, str]]:
 
 class CaseFilingForm(forms.Form):
     """What a filer gives; the service checks the role, the kind and the legal conditions."""
+
     kind = forms.ChoiceField(label=_("Kind of case"))
     title = forms.CharField(label=_("Title"), max_length=Case._meta.get_field("title").max_length)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
@@ -315,6 +320,7 @@ def _state_choices(*, with_draft: bool):
 
 class CaseFilterForm(forms.Form):
     """Filters of the register and of the staff list. Invalid values are ignored, never a 500."""
+
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
@@ -357,6 +363,7 @@ class CaseFilterForm(forms.Form):
 
 class TransitionPanel:
     """One transition this user may take now: its form, where it posts, how it looks."""
+
     def __init__(
         self, *, spec: lifecycle.TransitionSpec, case: Case, form: TransitionForm, action: str, failed=False
     ):
@@ -402,11 +409,16 @@ class MilestoneForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     """A reasoned fix of a recorded decision (president only); empty fields are left unchanged."""
+
     deliberation_number = forms.CharField(
-        label=_("Deliberation number"), max_length=Case._meta.get_field("deliberation_number").max_length, required=False
+        label=_("Deliberation number"),
+        max_length=Case._meta.get_field("deliberation_number").max_length,
+        required=False,
     )
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=100_000, required=False)
-    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=100_000, required=False)
+    votes_against = forms.IntegerField(
+        label=_("Votes against"), min_value=0, max_value=100_000, required=False
+    )
     votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=100_000, required=False)
     decision_justification = forms.CharField(
         label=_("Corrected justification"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -427,5 +439,6 @@ class CorrectionForm(forms.Form):
 
 class LinkOpinionForm(forms.Form):
     related_case = forms.CharField(
-        label=_("Reference of the case this opinion is about"), max_length=Case._meta.get_field("reference").max_length
+        label=_("Reference of the case this opinion is about"),
+        max_length=Case._meta.get_field("reference").max_length,
     )

@@ -51,7 +51,6 @@ RECOMMENDATIONS = {
 }
 
 
-
 # Text a transition carries that has no column limit of its own (a TextField, or text the audit chain
 # alone keeps, such as a justification).
 LONG_TEXT_MAX = 10_000
@@ -126,7 +125,12 @@ def _justification(required=True, public=True, label=None, required_from=None) -
 
 
 _votes = (
-    FieldSpec("deliberation_number", "text", gettext_lazy("Deliberation number"), required_from=frozenset({S.ON_AGENDA})),
+    FieldSpec(
+        "deliberation_number",
+        "text",
+        gettext_lazy("Deliberation number"),
+        required_from=frozenset({S.ON_AGENDA}),
+    ),
     FieldSpec("votes_for", "int", gettext_lazy("Votes for"), required_from=frozenset({S.ON_AGENDA})),
     FieldSpec("votes_against", "int", gettext_lazy("Votes against"), required_from=frozenset({S.ON_AGENDA})),
     FieldSpec("votes_abstain", "int", gettext_lazy("Abstentions"), required_from=frozenset({S.ON_AGENDA})),
@@ -140,7 +144,10 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             S.SUBMITTED,
             pgettext_lazy("transition", "File"),
             "submit",
-            (Edge((S.DRAFT,), P.is_submitter, "submitter"), Edge((S.DRAFT,), P.is_intake_for_desk_case, roles.INTAKE)),
+            (
+                Edge((S.DRAFT,), P.is_submitter, "submitter"),
+                Edge((S.DRAFT,), P.is_intake_for_desk_case, roles.INTAKE),
+            ),
         ),
         TransitionSpec(
             "start_review",
@@ -156,7 +163,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             "declare_inadmissible",
             (Edge((S.SUBMITTED, S.UNDER_REVIEW), P.is_bureau_member, roles.BUREAU, ADMISSIBILITY_KINDS),),
             (
-                FieldSpec("reason_code", "choices", gettext_lazy("Legal ground"), choices=INADMISSIBILITY_GROUNDS),
+                FieldSpec(
+                    "reason_code", "choices", gettext_lazy("Legal ground"), choices=INADMISSIBILITY_GROUNDS
+                ),
                 _justification(),
             ),
             decision=True,
@@ -182,7 +191,13 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             ),
             (
                 FieldSpec("justification", "text", gettext_lazy("The completed items"), public=False),
-                FieldSpec("attachment", "file", gettext_lazy("Completed documents (optional)"), required=False, public=False),
+                FieldSpec(
+                    "attachment",
+                    "file",
+                    gettext_lazy("Completed documents (optional)"),
+                    required=False,
+                    public=False,
+                ),
             ),
         ),
         TransitionSpec(
@@ -205,7 +220,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             (Edge((S.IN_COMMITTEE,), P.is_committee_member_of_case, roles.COMMITTEE),),
             (
                 FieldSpec("report", "text", gettext_lazy("Committee report")),
-                FieldSpec("recommendation", "choice", gettext_lazy("Recommendation"), choices=RECOMMENDATIONS),
+                FieldSpec(
+                    "recommendation", "choice", gettext_lazy("Recommendation"), choices=RECOMMENDATIONS
+                ),
                 FieldSpec("attachment", "file", gettext_lazy("Report document (optional)"), required=False),
             ),
         ),
@@ -227,7 +244,11 @@ TRANSITIONS: dict[str, TransitionSpec] = {
                 # A proposal on an executive matter may be ruled on by the president (docs/domain.md §3.2).
                 Edge((S.REPORTED,), P.is_president, roles.PRESIDENT, frozenset({PROPOSAL})),
             ),
-            (*_votes, _justification(), FieldSpec("service", "service", gettext_lazy("Responsible service"), required=False)),
+            (
+                *_votes,
+                _justification(),
+                FieldSpec("service", "service", gettext_lazy("Responsible service"), required=False),
+            ),
             decision=True,
             opinion_label=pgettext_lazy("transition", "Take into account"),
         ),
@@ -242,7 +263,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             ),
             (
                 *_votes,
-                FieldSpec("reason_code", "choice", gettext_lazy("Reason"), required=False, choices=REJECTION_REASONS),
+                FieldSpec(
+                    "reason_code", "choice", gettext_lazy("Reason"), required=False, choices=REJECTION_REASONS
+                ),
                 _justification(),
             ),
             decision=True,
@@ -278,7 +301,12 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             (Edge((S.IN_IMPLEMENTATION,), P.is_service_of_case, roles.SERVICE),),
             (
                 FieldSpec("evidence", "text", gettext_lazy("Evidence of implementation")),
-                FieldSpec("attachment", "file", gettext_lazy("Evidence document or photo (optional)"), required=False),
+                FieldSpec(
+                    "attachment",
+                    "file",
+                    gettext_lazy("Evidence document or photo (optional)"),
+                    required=False,
+                ),
             ),
         ),
         TransitionSpec(
@@ -300,7 +328,11 @@ TRANSITIONS: dict[str, TransitionSpec] = {
                 Edge(tuple(S.WITHDRAWABLE_STATES), P.is_submitter, "submitter"),
                 Edge(tuple(S.WITHDRAWABLE_STATES), P.is_intake_for_desk_filer, roles.INTAKE),
             ),
-            (FieldSpec("justification", "text", gettext_lazy("Reason (optional)"), required=False, public=False),),
+            (
+                FieldSpec(
+                    "justification", "text", gettext_lazy("Reason (optional)"), required=False, public=False
+                ),
+            ),
             button_style="secondary",
         ),
     )

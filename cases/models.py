@@ -25,6 +25,7 @@ from organisation.models import Association, Collectivity, Committee, CouncilSes
 
 class ReferenceCounter(models.Model):
     """Last sequence number used per collectivity, kind and year; locked to keep references gapless."""
+
     collectivity = models.ForeignKey(Collectivity, on_delete=models.CASCADE)
     kind = models.CharField(max_length=30)
     year = models.PositiveSmallIntegerField()
@@ -57,6 +58,7 @@ class CaseQuerySet(models.QuerySet):
 
 class Case(ConcurrentTransitionMixin, models.Model):
     """A petition, proposal, advisory opinion or children's recommendation (docs/domain.md §3)."""
+
     class Kind(models.TextChoices):
         PETITION = "petition", _("Petition")
         PROPOSAL = "proposal", _("Proposal")
@@ -104,7 +106,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         related_name="submitted_cases",
     )
     association = models.ForeignKey(
-        Association, verbose_name=_("association"), on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        Association,
+        verbose_name=_("association"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
     )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -127,10 +134,20 @@ class Case(ConcurrentTransitionMixin, models.Model):
         related_name="linked_opinions",
     )
     committee = models.ForeignKey(
-        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        Committee,
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
     )
     service = models.ForeignKey(
-        Service, verbose_name=_("service"), on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        Service,
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
     )
     session = models.ForeignKey(
         CouncilSession,
@@ -189,7 +206,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     deadline_on = models.DateField(_("current deadline"), null=True, blank=True, db_index=True)
     legal_deadline_on = models.DateField(_("legal deadline"), null=True, blank=True)
     personal_data_purged_at = models.DateTimeField(_("personal data purged at"), null=True, blank=True)
-    purged_signature_count = models.PositiveIntegerField(_("signatures counted before the purge"), null=True, blank=True)
+    purged_signature_count = models.PositiveIntegerField(
+        _("signatures counted before the purge"), null=True, blank=True
+    )
 
     # Audit chain head (docs/domain.md §5): a truncated chain no longer matches these.
     audit_head = models.CharField(_("audit chain head"), max_length=64, blank=True, editable=False)
@@ -210,7 +229,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["collectivity", "kind", "year", "sequence"], name="case_unique_sequence")
+            models.UniqueConstraint(
+                fields=["collectivity", "kind", "year", "sequence"], name="case_unique_sequence"
+            )
         ]
         indexes = [
             models.Index(fields=["collectivity", "kind", "state"]),
@@ -312,6 +333,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
 class CaseAttachment(models.Model):
     """A file attached to a case: a committee report, evidence of implementation, a scan."""
+
     class Purpose(models.TextChoices):
         SUBMISSION = "submission", _("Submission")
         FINAL_RECEIPT = "final_receipt", _("Association's final receipt")
@@ -324,13 +346,19 @@ class CaseAttachment(models.Model):
         INFORMATION = "information", _("Completed information")
         OTHER = "other", _("Other")
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="attachments")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="attachments"
+    )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.OTHER)
     file = models.FileField(_("file"), upload_to="cases/%Y/%m/")
     name = models.CharField(_("name"), max_length=200)
     public = models.BooleanField(_("public"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     sha256 = models.CharField(max_length=64, editable=False)
@@ -365,8 +393,12 @@ class CaseAttachment(models.Model):
 
 
 class ProgressUpdate(models.Model):
-    """Implementation progress (percent, note, attachment) while in_implementation; audited, not a transition."""
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="progress_updates")
+    """Implementation progress (percent, note, attachment) while in_implementation; audited, not a
+    transition."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="progress_updates"
+    )
     percent = models.PositiveSmallIntegerField(_("progress (%)"), validators=[MaxValueValidator(100)])
     note = models.TextField(_("note"))
     attachment = models.ForeignKey(
@@ -389,7 +421,10 @@ class ProgressUpdate(models.Model):
 
 class Milestone(models.Model):
     """A planned step of an implementation, with the date it was reached."""
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="milestones")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="milestones"
+    )
     title = models.CharField(_("milestone"), max_length=200)
     planned_on = models.DateField(_("planned for"))
     reached_on = models.DateField(_("reached on"), null=True, blank=True)
@@ -407,6 +442,7 @@ class Milestone(models.Model):
 
 class OpinionOutcome(models.Model):
     """What the decision on a case did with a linked advisory opinion or children's recommendation."""
+
     opinion = models.OneToOneField(
         Case, verbose_name=_("opinion"), on_delete=models.PROTECT, related_name="opinion_outcome"
     )
@@ -445,7 +481,8 @@ def transition_graph_mismatches(model=Case, table=None) -> list[str]:
         targets = {t.target for t in meta.transitions.values()}
         if sources != set(spec.sources) or targets != {spec.target}:
             problems.append(
-                f"{spec.name}: fsm {sorted(sources)} -> {sorted(targets)}, table {sorted(spec.sources)} -> {spec.target}"
+                f"{spec.name}: fsm {sorted(sources)} -> {sorted(targets)}, table {sorted(spec.sources)} -> "
+                f"{spec.target}"
             )
     problems.extend(f"{method}(): a django-fsm transition the table does not know" for method in declared)
     return problems

@@ -29,7 +29,9 @@ TRANSITION_EVENT = "case.transition"
 # the others (planning a milestone, linking an opinion) stay in the public history only.
 ACTION_MESSAGES = {
     "case.progress": gettext_lazy("The responsible service reported implementation progress: %(percent)s%%."),
-    "case.milestone_reach": gettext_lazy("The responsible service reached a milestone of the implementation."),
+    "case.milestone_reach": gettext_lazy(
+        "The responsible service reached a milestone of the implementation."
+    ),
     "case.case_correct": gettext_lazy(
         "A correction was recorded on the decision. The original stays visible in the public history."
     ),
@@ -45,7 +47,6 @@ NOTIFIED_EVENTS = frozenset({TRANSITION_EVENT, *ACTION_MESSAGES, *DEADLINE_EVENT
 def acting_users(case: Case):
     """Who must act next on the case (docs/domain.md §7: "new task for a group"): the bureau, the case's
     committee, the secretariat, the case's service (or every service while none is named)."""
-
 
     User = get_user_model()
     active = User.objects.filter(is_active=True).filter(
@@ -68,7 +69,6 @@ def escalation_users(case: Case, level: int):
     """Level 1: the committee chair or the head of service (else the bureau); level 2: the bureau
     and the follow-up team (docs/domain.md §6)."""
 
-
     User = get_user_model()
     active = User.objects.filter(is_active=True).filter(
         models.Q(collectivity__isnull=True) | models.Q(collectivity_id=case.collectivity_id)
@@ -88,9 +88,12 @@ def _public_path(reference: str) -> str:
 
 class CaseNotifications:
     """Resolver of subject type "case" for notifications.registry."""
+
     def _case(self, subject_id: int) -> Case | None:
         return (
-            Case.objects.select_related("collectivity", "association", "association__representative", "submitter")
+            Case.objects.select_related(
+                "collectivity", "association", "association__representative", "submitter"
+            )
             .filter(pk=subject_id)
             .first()
         )
@@ -158,7 +161,8 @@ class CaseNotifications:
                 "action_text": str(ACTION_MESSAGES.get(event, "")) % {"percent": case.progress_percent},
                 "state_label": state_label,
                 "subject": _("%(reference)s: news of the case") % {"reference": reference},
-                "summary": _("News of case %(reference)s (%(state)s).") % {"reference": reference, "state": state_label},
+                "summary": _("News of case %(reference)s (%(state)s).")
+                % {"reference": reference, "state": state_label},
             }
 
     def _transition_context(self, case: Case, payload: dict, reference: str) -> dict:
@@ -170,7 +174,9 @@ class CaseNotifications:
         is_receipt = transition == "submit"
         if is_receipt:
             subject = _("Receipt: your case %(reference)s was filed") % {"reference": reference}
-            summary = _("Your case %(reference)s was filed. Keep its tracking code.") % {"reference": reference}
+            summary = _("Your case %(reference)s was filed. Keep its tracking code.") % {
+                "reference": reference
+            }
         else:
             subject = _("%(reference)s: %(state)s") % {"reference": reference, "state": to_label}
             summary = _("Case %(reference)s is now: %(state)s.") % {"reference": reference, "state": to_label}
@@ -181,7 +187,9 @@ class CaseNotifications:
                 "tracking page."
             )
         elif to_state in S.CLOSED_STATES:
-            next_step = _("The case is closed. The decision and its justification are public in the register.")
+            next_step = _(
+                "The case is closed. The decision and its justification are public in the register."
+            )
         elif to_state in S.DECIDED_STATES:
             next_step = _("The decision and its justification are public in the register.")
         return {
@@ -192,7 +200,9 @@ class CaseNotifications:
             "to_label": to_label,
             "is_receipt": is_receipt,
             # The tracking code is stored hashed only: the receipt says where to use it, not what it is.
-            "filed_on": date_format(timezone.localtime(case.submitted_at), "j F Y H:i") if case.submitted_at else "",
+            "filed_on": date_format(timezone.localtime(case.submitted_at), "j F Y H:i")
+            if case.submitted_at
+            else "",
             "next_step": next_step,
             "subject": subject,
             "summary": summary,

@@ -8,7 +8,8 @@ the host, the portal's collectivity and the day, so it is rendered once and serv
 Exactness: each stored page carries the register's generation stamp (cases.register_cache), which
 cases.services replaces on commit of every filing, transition, correction and audited action; a
 page stored under another stamp than the current one is rendered again, so the request after such
-a write sees it. The stamp and the page are read in one round trip to the cache. The day is in the key for what pages date by the
+a write sees it. The stamp and the page are read in one round trip to the cache. The day is in the key for
+what pages date by the
 calendar (deadlines, overdue marks). What only time changes otherwise ("for 12 days", counted in
 whole days since the state was entered) and what no service writes (an administrator renaming a
 committee or the commune) shows after at most MITHAQ_PAGE_CACHE_SECONDS.

@@ -53,9 +53,14 @@ def _choice(f, raw, *, lookups, min_letters: int):
 
 def _choices(f, raw, *, lookups, min_letters: int):
     values = [raw] if isinstance(raw, str) else raw
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) and v in f.choices for v in values):
+    if (
+        not isinstance(values, list)
+        or not values
+        or not all(isinstance(v, str) and v in f.choices for v in values)
+    ):
         raise ValueError(
-            _("%(field)s must be one or more of: %(choices)s.") % {"field": f.label, "choices": ", ".join(f.choices)}
+            _("%(field)s must be one or more of: %(choices)s.")
+            % {"field": f.label, "choices": ", ".join(f.choices)}
         )
     values = sorted(set(values))
     return values, values

@@ -108,6 +108,8 @@ is_implementing_service = is_service_of_case | (is_service_staff & _case_has_no_
 is_submitter = _is_submitter
 # The desk acts for people who filed on paper and have no account.
 is_intake_for_desk_filer = is_intake & _filed_at_desk_without_account
+
+
 @predicate
 def _staff_beyond_followup(user, case) -> bool:
     return user.is_superuser or bool(user.group_names() & (roles.STAFF_GROUPS - {roles.FOLLOWUP}))

@@ -87,14 +87,17 @@ def case_can_view_private(*, user, case: Case) -> bool:
         return False
     if user.is_superuser:
         return True
-    return case_list_for_staff(user=user).filter(pk=case.pk).exists() or case_list_for_submitter(
-        user=user
-    ).filter(pk=case.pk).exists()
+    return (
+        case_list_for_staff(user=user).filter(pk=case.pk).exists()
+        or case_list_for_submitter(user=user).filter(pk=case.pk).exists()
+    )
 
 
 def case_get(*, reference: str) -> Case | None:
     return (
-        Case.objects.select_related("collectivity", "committee", "service", "session", "association", "related_case")
+        Case.objects.select_related(
+            "collectivity", "committee", "service", "session", "association", "related_case"
+        )
         .filter(reference=reference)
         .first()
     )
@@ -133,9 +136,9 @@ def case_timeline(*, case: Case, private: bool = False, show_submitter: bool = T
     for e in entries:
         spec = lifecycle.TRANSITIONS.get(e.transition)
         public_payload = (e.payload or {}).get("public", {})
-        show_justification = (spec is not None and any(f.name == "justification" and f.public for f in spec.fields)) or (
-            e.transition in ("case_correct", "opinion_outcome")
-        )
+        show_justification = (
+            spec is not None and any(f.name == "justification" and f.public for f in spec.fields)
+        ) or (e.transition in ("case_correct", "opinion_outcome"))
         items.append(
             TimelineItem(
                 at=e.created_at,
@@ -164,7 +167,15 @@ def case_timeline(*, case: Case, private: bool = False, show_submitter: bool = T
     return items
 
 
-_TRACKED_FIELDS = ("title", "description", "subject", "committee", "service", "session", "deliberation_number")
+_TRACKED_FIELDS = (
+    "title",
+    "description",
+    "subject",
+    "committee",
+    "service",
+    "session",
+    "deliberation_number",
+)
 
 
 def _field_changes(case: Case, show_submitter: bool = True) -> list[TimelineItem]:
@@ -251,7 +262,9 @@ def case_is_overdue(case: Case, today: datetime.date | None = None) -> bool:
 
 def case_linked_opinion_references(case: Case) -> list[str]:
     """Filed opinions and children's recommendations linked to this case (drafts stay private)."""
-    return list(Case.objects.public().filter(related_case=case).order_by("id").values_list("reference", flat=True))
+    return list(
+        Case.objects.public().filter(related_case=case).order_by("id").values_list("reference", flat=True)
+    )
 
 
 def case_visible_to(*, user, case: Case) -> bool:
@@ -285,7 +298,10 @@ def case_years_public(*, collectivity=None) -> list[int]:
     if collectivity is not None:
         qs = qs.filter(collectivity=collectivity)
     return register_cache.cached(
-        _pk(collectivity), "years", {}, lambda: list(qs.order_by("-year").values_list("year", flat=True).distinct())
+        _pk(collectivity),
+        "years",
+        {},
+        lambda: list(qs.order_by("-year").values_list("year", flat=True).distinct()),
     )
 
 
@@ -330,7 +346,9 @@ def case_linked_cases_public(case: Case) -> list[Case]:
 def _agenda_order(qs):
     # Admissible petitions are mandatory agenda items (OL 113-14 art. 38): they come first.
     return qs.annotate(
-        petition_first=When_(When(kind="petition", then=Value(0)), default=Value(1), output_field=IntegerField())
+        petition_first=When_(
+            When(kind="petition", then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
     ).order_by("petition_first", "submitted_at", "id")
 
 
@@ -342,7 +360,9 @@ def session_agenda(*, session: CouncilSession) -> QuerySet[Case]:
 
 def agenda_candidates(*, collectivity) -> QuerySet[Case]:
     """Cases whose committee report is in and that wait for a place on an agenda."""
-    qs = Case.objects.filter(collectivity=collectivity, state=S.REPORTED).select_related("committee", "collectivity")
+    qs = Case.objects.filter(collectivity=collectivity, state=S.REPORTED).select_related(
+        "committee", "collectivity"
+    )
     return _agenda_order(qs)
 
 
@@ -384,7 +404,8 @@ def collectivity_rules(collectivity) -> dict:
             "target": spec.target,
             "sources": sorted(spec.sources, key=S.ALL_STATES.index),
             "edges": [
-                {"sources": list(edge.sources), "kinds": sorted(edge.kinds), "role": edge.role} for edge in spec.edges
+                {"sources": list(edge.sources), "kinds": sorted(edge.kinds), "role": edge.role}
+                for edge in spec.edges
             ],
             "decision": spec.decision,
             "fields": [
@@ -395,7 +416,9 @@ def collectivity_rules(collectivity) -> dict:
                     "required": f.required if f.required_from is None else False,
                     "required_from": sorted(f.required_from) if f.required_from is not None else None,
                     "public": f.public,
-                    "choices": [{"value": k, "label": str(v)} for k, v in f.choices.items()] if f.choices else None,
+                    "choices": [{"value": k, "label": str(v)} for k, v in f.choices.items()]
+                    if f.choices
+                    else None,
                 }
                 for f in spec.fields
             ],

@@ -20,7 +20,6 @@ from core.errors import ErrorSerializer  # noqa: F401  (re-exported for the API'
 # Organisation ---------------------------------------------------------------------------------
 
 
-
 class OrgRefSerializer(serializers.Serializer):
     """A committee or a service."""
 

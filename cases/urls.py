@@ -22,7 +22,11 @@ staff_patterns = [
     path("cases/<str:reference>/transition/<str:name>/", staff.transition, name="transition"),
     path("cases/<str:reference>/progress/", staff.progress, name="progress"),
     path("cases/<str:reference>/milestones/", staff.milestone, name="milestone"),
-    path("cases/<str:reference>/milestones/<int:milestone_id>/reached/", staff.milestone_reach, name="milestone_reach"),
+    path(
+        "cases/<str:reference>/milestones/<int:milestone_id>/reached/",
+        staff.milestone_reach,
+        name="milestone_reach",
+    ),
     path("cases/<str:reference>/correct/", staff.correct, name="correct"),
     path("cases/<str:reference>/link/", staff.link_opinion, name="link_opinion"),
 ]
@@ -35,4 +39,3 @@ case_patterns = [
 file_patterns = [
     path("<int:attachment_id>/", files.download, name="download"),
 ]
-

@@ -1,4 +1,5 @@
-"""Admin of the clocks: deadline rules and holiday confirmations; a change recomputes open cases' deadlines."""
+"""Admin of the clocks: deadline rules and holiday confirmations; a change recomputes open cases'
+deadlines."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin

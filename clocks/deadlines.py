@@ -89,6 +89,7 @@ def public_holidays(year: int) -> dict[datetime.date, str]:
 
 class WorkingCalendar:
     """Working days of one collectivity; holidays are read once per year and instance."""
+
     def __init__(self, weekend: list[int] | tuple[int, ...] = (5, 6)):
         self.weekend = frozenset(weekend)
         self._years: dict[int, dict[datetime.date, str]] = {}
@@ -156,7 +157,9 @@ def legal_deadline_for(case: Case) -> datetime.date | None:
     return _local(case.submitted_at) + relativedelta(months=case.collectivity.rejection_notice_months)
 
 
-def stage_deadline(case: Case, *, rules=None, calendar: WorkingCalendar | None = None) -> datetime.date | None:
+def stage_deadline(
+    case: Case, *, rules=None, calendar: WorkingCalendar | None = None
+) -> datetime.date | None:
     if case.state == S.IN_IMPLEMENTATION:
         return case.planned_end
     rules = rules if rules is not None else rules_for(case.collectivity)

@@ -29,16 +29,22 @@ class DeadlineRule(models.Model):
     collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=30, choices=Case.Kind.choices, blank=True)
     state = models.CharField(_("state"), max_length=30, choices=S.STATE_CHOICES)
-    days = models.PositiveSmallIntegerField(_("days"), validators=[MinValueValidator(1), MaxValueValidator(3650)])
+    days = models.PositiveSmallIntegerField(
+        _("days"), validators=[MinValueValidator(1), MaxValueValidator(3650)]
+    )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.CALENDAR)
-    counted_from = models.CharField(_("counted from"), max_length=10, choices=From.choices, default=From.STATE)
+    counted_from = models.CharField(
+        _("counted from"), max_length=10, choices=From.choices, default=From.STATE
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("deadline rule")
         verbose_name_plural = _("deadline rules")
         ordering = ["collectivity", "state", "kind"]
-        constraints = [models.UniqueConstraint(fields=["collectivity", "kind", "state"], name="deadline_rule_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["collectivity", "kind", "state"], name="deadline_rule_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.state} {self.kind or '*'}: {self.days} {self.unit}"
@@ -87,7 +93,9 @@ class DeadlineNotice(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["case", "state", "entered_at", "threshold"], name="deadline_notice_once")
+            models.UniqueConstraint(
+                fields=["case", "state", "entered_at", "threshold"], name="deadline_notice_once"
+            )
         ]
 
     def __str__(self) -> str:

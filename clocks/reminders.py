@@ -41,7 +41,9 @@ def _thresholds(case: Case, today: datetime.date) -> list[tuple[str, str]]:
     """(threshold, event) pairs due today for this case; earlier missed ones are due too."""
     due = []
     days_left = (case.deadline_on - today).days
-    thresholds = sorted(b for b in set(case.collectivity.reminder_days_before or []) if isinstance(b, int) and b > 0)
+    thresholds = sorted(
+        b for b in set(case.collectivity.reminder_days_before or []) if isinstance(b, int) and b > 0
+    )
     # Only the tightest threshold reached: a case first seen one day before its deadline gets the
     # one-day reminder, not the seven-day one as well.
     tightest = next((b for b in thresholds if 0 <= days_left <= b), None)
@@ -62,7 +64,9 @@ def check_deadlines(*, now: datetime.datetime | None = None) -> Summary:
     summary = Summary()
     horizon = today + datetime.timedelta(days=31)
     cases = (
-        Case.objects.filter(state__in=list(S.OPEN_STATES), deadline_on__isnull=False, deadline_on__lte=horizon)
+        Case.objects.filter(
+            state__in=list(S.OPEN_STATES), deadline_on__isnull=False, deadline_on__lte=horizon
+        )
         .select_related("collectivity")
         .order_by("pk")
     )

@@ -9,6 +9,7 @@ def mithaq(request):
     return {
         "LANGUAGE_BIDI": get_language_bidi(),
         "user_groups": groups,
-        "is_staff_user": bool(groups & roles.STAFF_GROUPS) or bool(user and user.is_authenticated and user.is_superuser),
+        "is_staff_user": bool(groups & roles.STAFF_GROUPS)
+        or bool(user and user.is_authenticated and user.is_superuser),
         "can_file": bool(groups & roles.FILING_GROUPS),
     }

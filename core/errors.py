@@ -106,11 +106,17 @@ def api_exception_handler(exc, context):
     challenge = getattr(exc, "www_authenticate", None)
     if isinstance(exc, drf_exceptions.AuthenticationFailed) and challenge:
         # A credential that was valid once (an expired token): 401, so the client renews it.
-        response = Response(error_body(exc.default_code, str(exc.detail)), status=status.HTTP_401_UNAUTHORIZED)
+        response = Response(
+            error_body(exc.default_code, str(exc.detail)), status=status.HTTP_401_UNAUTHORIZED
+        )
         response["WWW-Authenticate"] = challenge
         return response
     if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
-        code = "not_authenticated" if isinstance(exc, drf_exceptions.NotAuthenticated) else "authentication_failed"
+        code = (
+            "not_authenticated"
+            if isinstance(exc, drf_exceptions.NotAuthenticated)
+            else "authentication_failed"
+        )
         return Response(error_body(code, str(exc.detail)), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, drf_exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}

@@ -53,7 +53,6 @@ def validate_no_bidi_controls(value) -> None:
         raise ValidationError(BIDI_CONTROLS_MESSAGE, code="bidi_control")
 
 
-
 def localized(ar: str, fr: str) -> str:
     """Pick the Arabic or French name by the active language, falling back on the other."""
     lang = (get_language() or "ar")[:2]

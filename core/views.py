@@ -17,7 +17,9 @@ def not_found(request, exception=None):
 
 def forbidden(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"error": "forbidden", "detail": _("You are not allowed to do this.")}, status=403)
+        return JsonResponse(
+            {"error": "forbidden", "detail": _("You are not allowed to do this.")}, status=403
+        )
     return render(request, "errors/error.html", {"title": _("Access refused"), "status": 403}, status=403)
 
 
@@ -29,5 +31,9 @@ def bad_request(request, exception=None):
 
 def server_error(request):
     if _wants_json(request):
-        return JsonResponse({"error": "server_error", "detail": _("An unexpected error occurred.")}, status=500)
-    return render(request, "errors/error.html", {"title": _("An unexpected error occurred"), "status": 500}, status=500)
+        return JsonResponse(
+            {"error": "server_error", "detail": _("An unexpected error occurred.")}, status=500
+        )
+    return render(
+        request, "errors/error.html", {"title": _("An unexpected error occurred"), "status": 500}, status=500
+    )

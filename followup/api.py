@@ -74,11 +74,15 @@ class ResponseTimesView(APIView):
             raise TransitionNotAllowed()
         try:
             start, end, group_by, d_start, d_end = reports.parse_period(
-                request.query_params.get("from"), request.query_params.get("to"), request.query_params.get("group_by")
+                request.query_params.get("from"),
+                request.query_params.get("to"),
+                request.query_params.get("group_by"),
             )
         except reports.BadPeriod as exc:
             raise InvalidInput(str(exc)) from None
-        report = response_times(start=start, end=end, group_by=group_by, collectivity_id=request.user.collectivity_id)
+        report = response_times(
+            start=start, end=end, group_by=group_by, collectivity_id=request.user.collectivity_id
+        )
         reports.label_groups(report)
         return Response(
             {

@@ -54,7 +54,8 @@ def _parse_day(text: str) -> datetime.date:
         raise BadPeriod(_("Give the dates as YYYY-MM-DD."))
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise BadPeriod(
-            _("Give dates between the years %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            _("Give dates between the years %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
         )
     return day
 
@@ -109,8 +110,16 @@ def as_rows(report: Report) -> tuple[list[str], list[list], list[str], list[list
         [g.label, g.count, g.median_days, g.p90_days, g.max_days, g.on_time_share, g.open_now, g.overdue_now]
         for g in report.groups
     ]
-    funnel_head = [_("Step"), _("Cases"), _("Rate of the previous step"), _("Rate of filed"), _("Median days from filing")]
-    funnel_rows = [[str(STEP_LABELS[f.step]), f.count, f.rate, f.rate_of_filed, f.median_days] for f in report.funnel]
+    funnel_head = [
+        _("Step"),
+        _("Cases"),
+        _("Rate of the previous step"),
+        _("Rate of filed"),
+        _("Median days from filing"),
+    ]
+    funnel_rows = [
+        [str(STEP_LABELS[f.step]), f.count, f.rate, f.rate_of_filed, f.median_days] for f in report.funnel
+    ]
     return head, rows, funnel_head, funnel_rows
 
 

@@ -85,12 +85,18 @@ def _dialect():
         return {
             "days": "EXTRACT(EPOCH FROM ({b} - {a})) / 86400.0",
             # On time: left before the end of the deadline day, in the commune's time zone.
-            "on_time": "CASE WHEN {d} IS NULL THEN NULL WHEN {b} < (({d} + 1)::timestamp AT TIME ZONE %(tz)s) THEN 1 ELSE 0 END",
+            "on_time": (
+                "CASE WHEN {d} IS NULL THEN NULL "
+                "WHEN {b} < (({d} + 1)::timestamp AT TIME ZONE %(tz)s) THEN 1 ELSE 0 END"
+            ),
         }
     return {
         "days": "(julianday({b}) - julianday({a}))",
         # SQLite keeps UTC text: Morocco's legal time is UTC+1 (the Ramadan hour is ignored here).
-        "on_time": "CASE WHEN {d} IS NULL THEN NULL WHEN julianday({b}) < julianday({d}, '+1 day', '-1 hour') THEN 1 ELSE 0 END",
+        "on_time": (
+            "CASE WHEN {d} IS NULL THEN NULL "
+            "WHEN julianday({b}) < julianday({d}, '+1 day', '-1 hour') THEN 1 ELSE 0 END"
+        ),
     }
 
 
@@ -168,7 +174,9 @@ def _stays_sql(group_by: str) -> str:
     return sql
 
 
-def response_times(*, start: datetime.datetime, end: datetime.datetime, group_by: str = "stage", collectivity_id=None) -> Report:
+def response_times(
+    *, start: datetime.datetime, end: datetime.datetime, group_by: str = "stage", collectivity_id=None
+) -> Report:
     if group_by not in GROUPS:
         raise ValueError(group_by)
     report = Report(group_by=group_by, start=start, end=end)
@@ -202,7 +210,9 @@ def response_times(*, start: datetime.datetime, end: datetime.datetime, group_by
 def _open_now(report: Report, collectivity_id) -> None:
     """Open and overdue cases now, in the same groups (from the cases' current clocks)."""
     _entry, case = _tables()
-    column = {"stage": "state", "committee": "committee_id", "service": "service_id", "kind": "kind"}[report.group_by]
+    column = {"stage": "state", "committee": "committee_id", "service": "service_id", "kind": "kind"}[
+        report.group_by
+    ]
     states = {"committee": COMMITTEE_STAGES, "service": SERVICE_STAGES}.get(report.group_by, OPEN_STATES)
     placeholders = ", ".join(["%s"] * len(states))
     sql = f"""
@@ -225,7 +235,7 @@ def _open_now(report: Report, collectivity_id) -> None:
                 by_key[key] = group
             group.open_now = int(n)
             group.overdue_now = int(overdue or 0)
-    report.groups.sort(key=lambda g: (str(g.key) if g.key is not None else ""))
+    report.groups.sort(key=lambda g: str(g.key) if g.key is not None else "")
 
 
 def _funnel_stats_postgresql(start, end, collectivity_id) -> dict[str, tuple[int, float | None]]:
@@ -233,7 +243,8 @@ def _funnel_stats_postgresql(start, end, collectivity_id) -> dict[str, tuple[int
     entry, case = _tables()
     coll = "AND c.collectivity_id = %(collectivity)s" if collectivity_id is not None else ""
     firsts = ", ".join(
-        f"MIN(CASE WHEN e.transition IN ({', '.join(repr(t) for t in names)}) THEN e.created_at END) AS {step}"
+        f"MIN(CASE WHEN e.transition IN ({', '.join(repr(t) for t in names)}) THEN e.created_at END) AS "
+        f"{step}"
         for step, names in FUNNEL
     )
     all_names = ", ".join(repr(t) for _s, names in FUNNEL for t in names)
@@ -241,7 +252,10 @@ def _funnel_stats_postgresql(start, end, collectivity_id) -> dict[str, tuple[int
     for step, _names in FUNNEL:
         d = f"EXTRACT(EPOCH FROM (f.{step} - f.filed)) / 86400.0"
         columns.append(f"COUNT(f.{step}) AS {step}_n")
-        columns.append(f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {d}) FILTER (WHERE f.{step} IS NOT NULL) AS {step}_m")
+        columns.append(
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {d}) FILTER (WHERE f.{step} IS NOT NULL) AS "
+            f"{step}_m"
+        )
     sql = f"""
         SELECT {", ".join(columns)} FROM (
             SELECT e.case_id, {firsts}
@@ -272,7 +286,8 @@ def funnel(*, start, end, collectivity_id=None) -> list[FunnelStep]:
         parts.append(
             f"""SELECT '{step}' AS g, {days} AS days, CAST(NULL AS INTEGER) AS on_time
                 FROM filed f JOIN (
-                    SELECT case_id, MIN(created_at) AS at FROM {entry} WHERE transition IN ({names}) GROUP BY case_id
+                    SELECT case_id, MIN(created_at) AS at FROM {entry} WHERE transition IN ({names}) GROUP BY
+                    case_id
                 ) x ON x.case_id = f.case_id"""
         )
     values = f"""

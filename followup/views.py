@@ -54,7 +54,8 @@ EXPLAIN = {
         "Share of the registered local associations that signed the charter (target 30 %)."
     ),
     "opinions": gettext_lazy(
-        "Opinions of the Equality Commission and recommendations of the Children's Council, and what became of them."
+        "Opinions of the Equality Commission and recommendations of the Children's Council, and what became "
+        "of them."
     ),
 }
 
@@ -234,7 +235,9 @@ def response_times_page(request):
         "labels": [g.label for g in report.groups],
         "median": [g.median_days for g in report.groups],
         "p90": [g.p90_days for g in report.groups],
-        "on_time": [round(100 * g.on_time_share, 1) if g.on_time_share is not None else None for g in report.groups],
+        "on_time": [
+            round(100 * g.on_time_share, 1) if g.on_time_share is not None else None for g in report.groups
+        ],
         "funnel_labels": [row[0] for row in funnel_rows],
         "funnel": [row[1] for row in funnel_rows],
         "legend": {

@@ -28,7 +28,9 @@ ROWS_PER_PAGE = 20
 MAX_SIGNATURE_ROWS = 500
 
 
-def letter_context(letter: Letter, *, user, verification_url: str | None, tracking_url: str, lang: str) -> dict:
+def letter_context(
+    letter: Letter, *, user, verification_url: str | None, tracking_url: str, lang: str
+) -> dict:
     case = letter.case
     entry = letter.entry
     context = {

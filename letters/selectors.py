@@ -86,7 +86,9 @@ def _entries(case: Case) -> list[TransitionEntry]:
     )
 
 
-def _reported(entries: list[TransitionEntry], kind: str) -> tuple[TransitionEntry | None, TransitionEntry | None]:
+def _reported(
+    entries: list[TransitionEntry], kind: str
+) -> tuple[TransitionEntry | None, TransitionEntry | None]:
     names = REPORTED_TRANSITIONS[kind]
     base = next((e for e in reversed(entries) if e.transition in names), None)
     if base is None or kind not in CORRECTED_KINDS:
@@ -122,7 +124,9 @@ def unmet_conditions(case: Case) -> list[dict]:
     rows = AdmissibilityCheck.objects.filter(case=case, met=False).order_by("id")
     out = []
     for row in rows:
-        label = admissibility.CHECKLIST.get(row.condition) or lifecycle.INADMISSIBILITY_GROUNDS.get(row.condition)
+        label = admissibility.CHECKLIST.get(row.condition) or lifecycle.INADMISSIBILITY_GROUNDS.get(
+            row.condition
+        )
         out.append({"condition": row.condition, "label": str(label or row.condition), "note": row.note})
     return out
 

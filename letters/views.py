@@ -53,9 +53,16 @@ def letter_pdf(request, reference: str, kind: str):
         detail = _("Choose the language of the letter: %(choices)s.") % {
             "choices": ", ".join(f"lang={code}" for code, _name in settings.LANGUAGES)
         }
-        return render(request, "errors/error.html", {"title": _("Bad request"), "status": 400, "detail": detail}, status=400)
+        return render(
+            request,
+            "errors/error.html",
+            {"title": _("Bad request"), "status": 400, "detail": detail},
+            status=400,
+        )
     verification_url = (
-        request.build_absolute_uri(reverse("public:case", args=[case.reference])) if case.state != S.DRAFT else None
+        request.build_absolute_uri(reverse("public:case", args=[case.reference]))
+        if case.state != S.DRAFT
+        else None
     )
     with translation.override(lang):
         context = content.letter_context(
@@ -72,7 +79,10 @@ def letter_pdf(request, reference: str, kind: str):
         logger.exception("letters: PDF rendering unavailable")
         detail = _("Letters cannot be printed on this server for now. The commune has been told.")
         return render(
-            request, "errors/error.html", {"title": _("Service unavailable"), "status": 503, "detail": detail}, status=503
+            request,
+            "errors/error.html",
+            {"title": _("Service unavailable"), "status": 503, "detail": detail},
+            status=503,
         )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-{kind}-{lang}.pdf"'

@@ -34,14 +34,24 @@ class OutboxEventAdmin(admin.ModelAdmin):
         count = services.outbox_retry(event_ids=queryset.values_list("pk", flat=True))
         self.message_user(
             request,
-            ngettext("%(count)d event queued again.", "%(count)d events queued again.", count) % {"count": count},
+            ngettext("%(count)d event queued again.", "%(count)d events queued again.", count)
+            % {"count": count},
             messages.SUCCESS,
         )
 
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("outbox_event", "channel", "recipient_key", "language", "status", "attempts", "sent_at", "read_at")
+    list_display = (
+        "outbox_event",
+        "channel",
+        "recipient_key",
+        "language",
+        "status",
+        "attempts",
+        "sent_at",
+        "read_at",
+    )
     list_filter = ("channel", "status", "language")
     readonly_fields = [f.name for f in Delivery._meta.fields]
     list_select_related = ("outbox_event",)
@@ -59,7 +69,16 @@ class FollowerAdmin(admin.ModelAdmin):
     list_filter = ("subject_type", "language")
     search_fields = ("email",)
     exclude = ("token",)
-    readonly_fields = ("subject_type", "subject_id", "email", "language", "created_at", "confirm_sent_at", "confirmed_at", "unsubscribed_at")
+    readonly_fields = (
+        "subject_type",
+        "subject_id",
+        "email",
+        "language",
+        "created_at",
+        "confirm_sent_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    )
 
     def has_add_permission(self, request):
         return False

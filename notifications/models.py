@@ -13,7 +13,8 @@ class OutboxEvent(models.Model):
         FAILED = "failed", _("Failed")
 
     event = models.CharField(_("event"), max_length=60)
-    # Plain ids, not foreign keys: notifications does not depend on cases (docs/architecture.md, dependencies).
+    # Plain ids, not foreign keys: notifications does not depend on cases (docs/architecture.md,
+    # dependencies).
     subject_type = models.CharField(_("subject type"), max_length=40, default="case")
     subject_id = models.BigIntegerField(_("subject id"), db_index=True)
     payload = models.JSONField(_("payload"), default=dict)
@@ -84,7 +85,8 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["outbox_event", "recipient_key", "channel"], name="delivery_once_per_recipient_channel"
+                fields=["outbox_event", "recipient_key", "channel"],
+                name="delivery_once_per_recipient_channel",
             )
         ]
         indexes = [
@@ -119,9 +121,13 @@ class Follower(models.Model):
         verbose_name_plural = _("followers")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["subject_type", "subject_id", "email"], name="follower_once_per_subject")
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "email"], name="follower_once_per_subject"
+            )
         ]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "confirmed_at"], name="follower_subject_idx")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "confirmed_at"], name="follower_subject_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_type}:{self.subject_id} ({self.pk})"

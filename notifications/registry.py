@@ -1,6 +1,7 @@
 """Who hears about an event and what the message says, per subject type.
 
-notifications knows nothing of cases (docs/architecture.md, dependencies): the app that owns a subject registers a
+notifications knows nothing of cases (docs/architecture.md, dependencies): the app that owns a subject
+registers a
 resolver that turns `(subject_id, event, payload)` into recipients and plain message context.
 """
 
@@ -23,7 +24,9 @@ class Recipient:
 
     @classmethod
     def for_user(cls, *, user_id: int, email: str, language: str) -> Recipient:
-        return cls(key=f"user:{user_id}", email=email or "", language=normalize_language(language), user_id=user_id)
+        return cls(
+            key=f"user:{user_id}", email=email or "", language=normalize_language(language), user_id=user_id
+        )
 
     @classmethod
     def for_email(cls, *, email: str, language: str, unsubscribe_token: str = "") -> Recipient:

@@ -11,7 +11,10 @@ from notifications.registry import Recipient
 def followers_active(*, subject_type: str, subject_id: int) -> list[Recipient]:
     """Confirmed, still subscribed followers of a subject, each with their unsubscribe token."""
     rows = Follower.objects.filter(
-        subject_type=subject_type, subject_id=subject_id, confirmed_at__isnull=False, unsubscribed_at__isnull=True
+        subject_type=subject_type,
+        subject_id=subject_id,
+        confirmed_at__isnull=False,
+        unsubscribed_at__isnull=True,
     ).order_by("id")
     return [
         Recipient.for_email(email=f.email, language=f.language, unsubscribe_token=f.token)

@@ -38,7 +38,9 @@ SWEEP_LEASE = datetime.timedelta(minutes=5)
 SWEEP_BATCH = 500
 FOLLOW_CONFIRM_RESEND_AFTER = datetime.timedelta(minutes=10)
 
-_dispatch_paused: contextvars.ContextVar[bool] = contextvars.ContextVar("notifications_dispatch_paused", default=False)
+_dispatch_paused: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "notifications_dispatch_paused", default=False
+)
 
 
 # Writing events -----------------------------------------------------------------------------
@@ -47,7 +49,8 @@ _dispatch_paused: contextvars.ContextVar[bool] = contextvars.ContextVar("notific
 def outbox_enqueue(
     *, event: str, subject_id: int, payload: dict, at: datetime.datetime, subject_type: str = "case"
 ) -> OutboxEvent:
-    """Write one outbox row in the caller's transaction (docs/domain.md §7: never lost if the broker is down)."""
+    """Write one outbox row in the caller's transaction (docs/domain.md §7: never lost if the broker is
+    down)."""
     row = OutboxEvent.objects.create(
         event=event,
         subject_type=subject_type,
@@ -112,7 +115,9 @@ def _publish(event_ids: list[int]) -> bool:
                 deliver_event.apply_async((event_id,), connection=conn, retry=False)
     except Exception as exc:
         logger.warning(
-            "broker unavailable (%s): %d outbox event(s) stay pending for the sweep", type(exc).__name__, len(event_ids)
+            "broker unavailable (%s): %d outbox event(s) stay pending for the sweep",
+            type(exc).__name__,
+            len(event_ids),
         )
         return False
     return True
@@ -144,7 +149,9 @@ def notification_deliver(*, event_id: int) -> str:
                 with transaction.atomic():
                     created = _fan_out(event)
             except Exception as exc:
-                logger.warning("outbox event %s: could not prepare its messages (%s)", event.pk, type(exc).__name__)
+                logger.warning(
+                    "outbox event %s: could not prepare its messages (%s)", event.pk, type(exc).__name__
+                )
                 _record_failure(event, channels.describe_error(exc))
                 return event.status
             if not created:
@@ -223,7 +230,9 @@ def _fan_out(event: OutboxEvent) -> int:
     for recipient in recipients:
         email = (recipient.email or "").strip()
         # A follower who is also a recipient by role gets one e-mail, not two.
-        if recipient.key in seen_keys or (recipient.user_id is None and (not email or email.lower() in seen_emails)):
+        if recipient.key in seen_keys or (
+            recipient.user_id is None and (not email or email.lower() in seen_emails)
+        ):
             continue
         seen_keys.add(recipient.key)
         language = normalize_language(recipient.language)
@@ -233,7 +242,9 @@ def _fan_out(event: OutboxEvent) -> int:
         unsubscribe_url = _unsubscribe_url(recipient)
         key = (language, unsubscribe_url)
         if key not in rendered:
-            rendered[key] = channels.render(event.event, {**contexts[language], "unsubscribe_url": unsubscribe_url}, language)
+            rendered[key] = channels.render(
+                event.event, {**contexts[language], "unsubscribe_url": unsubscribe_url}, language
+            )
         message = rendered[key]
         common = {
             "outbox_event": event,
@@ -244,7 +255,13 @@ def _fan_out(event: OutboxEvent) -> int:
         }
         if recipient.user_id is not None:
             rows.append(
-                Delivery(channel=Delivery.Channel.INAPP, email="", body=message.summary, url=message.url_path, **common)
+                Delivery(
+                    channel=Delivery.Channel.INAPP,
+                    email="",
+                    body=message.summary,
+                    url=message.url_path,
+                    **common,
+                )
             )
         if email and email.lower() not in seen_emails:
             seen_emails.add(email.lower())
@@ -297,7 +314,9 @@ def outbox_retry(*, event_ids) -> int:
     """Give failed events (MAX_ATTEMPTS reached) a fresh set of attempts, e.g. after fixing SMTP."""
     with transaction.atomic():
         events = list(
-            OutboxEvent.objects.select_for_update().filter(pk__in=list(event_ids), status=OutboxEvent.Status.FAILED)
+            OutboxEvent.objects.select_for_update().filter(
+                pk__in=list(event_ids), status=OutboxEvent.Status.FAILED
+            )
         )
         for event in events:
             event.deliveries.filter(status=Delivery.Status.FAILED).update(status=Delivery.Status.PENDING)

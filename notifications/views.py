@@ -43,7 +43,11 @@ def inbox(request):
     return render(
         request,
         "notifications/list.html",
-        {"page_obj": page, "notifications": page.object_list, "unread_total": selectors.unread_count(user=request.user)},
+        {
+            "page_obj": page,
+            "notifications": page.object_list,
+            "unread_total": selectors.unread_count(user=request.user),
+        },
     )
 
 
@@ -89,7 +93,10 @@ def follow(request, reference: str):
             return render(request, "notifications/follow.html", {**context, "form": form}, status=429)
         if form.is_valid():
             services.follower_request(
-                subject_type="case", subject_id=subject_id, email=form.cleaned_data["email"], language=language
+                subject_type="case",
+                subject_id=subject_id,
+                email=form.cleaned_data["email"],
+                language=language,
             )
             # The same answer whether the address is new, pending or already following.
             return render(request, "notifications/follow_sent.html", context)
@@ -119,11 +126,14 @@ def follow_confirm(request, token: str):
     if request.method == "POST":
         services.follower_confirm(token=token)
         return render(request, "notifications/follow_confirm.html", {**context, "done": True})
-    return render(request, "notifications/follow_confirm.html", {**context, "done": context["follower"].is_active})
+    return render(
+        request, "notifications/follow_confirm.html", {**context, "done": context["follower"].is_active}
+    )
 
 
 @never_cache
-@csrf_exempt  # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" with no session; the token is the key
+# RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" with no session; the token is the key.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     context = _follower_page_context(token)
@@ -131,5 +141,7 @@ def unsubscribe(request, token: str):
         services.follower_unsubscribe(token=token)
         return render(request, "notifications/unsubscribe.html", {**context, "done": True})
     return render(
-        request, "notifications/unsubscribe.html", {**context, "done": context["follower"].unsubscribed_at is not None}
+        request,
+        "notifications/unsubscribe.html",
+        {**context, "done": context["follower"].unsubscribed_at is not None},
     )

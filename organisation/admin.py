@@ -1,4 +1,5 @@
-"""Admin of the organisation: the collectivity's legal figures, committees, services, sessions, associations."""
+"""Admin of the organisation: the collectivity's legal figures, committees, services, sessions,
+associations."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin

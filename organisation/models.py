@@ -41,7 +41,10 @@ class Collectivity(models.Model):
     name_fr = models.CharField(_("name (French)"), max_length=200, validators=[validate_no_bidi_controls])
     type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.COMMUNE)
     population_legal = models.PositiveIntegerField(
-        _("legal population"), null=True, blank=True, help_text=_("From the decree authenticating the legal population.")
+        _("legal population"),
+        null=True,
+        blank=True,
+        help_text=_("From the decree authenticating the legal population."),
     )
     has_arrondissements = models.BooleanField(_("has arrondissements"), default=False)
     # OL 113-14 art. 123 / 112-14 art. 114 / 111-14 art. 120: empty means "derive from type and population".
@@ -49,7 +52,9 @@ class Collectivity(models.Model):
         _("minimum petition signatures (override)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     region_min_share_per_province_percent = models.PositiveSmallIntegerField(
-        _("minimum share of signatures per province (regions, %)"), default=5, validators=[MaxValueValidator(100)]
+        _("minimum share of signatures per province (regions, %)"),
+        default=5,
+        validators=[MaxValueValidator(100)],
     )
     association_min_age_years = models.PositiveSmallIntegerField(
         _("association minimum age (years, strictly more than)"), default=3
@@ -59,18 +64,26 @@ class Collectivity(models.Model):
         _("reasoned rejection notified within (months)"), default=3, validators=[MinValueValidator(1)]
     )
     ordinary_session_months = models.JSONField(_("ordinary session months"), default=_default_session_months)
-    agenda_to_governor_days_before = models.PositiveSmallIntegerField(_("agenda sent to the governor (days before)"), default=20)
-    member_notice_days_before = models.PositiveSmallIntegerField(_("members notified (days before a session)"), default=10)
+    agenda_to_governor_days_before = models.PositiveSmallIntegerField(
+        _("agenda sent to the governor (days before)"), default=20
+    )
+    member_notice_days_before = models.PositiveSmallIntegerField(
+        _("members notified (days before a session)"), default=10
+    )
     standing_committees_min = models.PositiveSmallIntegerField(_("standing committees (minimum)"), default=2)
     standing_committees_max = models.PositiveSmallIntegerField(
         _("standing committees (maximum)"), null=True, blank=True, default=5
     )
     decision_posting_days = models.PositiveSmallIntegerField(_("decisions posted within (days)"), default=8)
-    minutes_to_members_days = models.PositiveSmallIntegerField(_("minutes sent to members within (days)"), default=15)
+    minutes_to_members_days = models.PositiveSmallIntegerField(
+        _("minutes sent to members within (days)"), default=15
+    )
     justification_min_chars = models.PositiveSmallIntegerField(
         _("minimum justification length (letters)"), default=30, validators=[MinValueValidator(1)]
     )
-    signatory_electoral_conditions_required = models.BooleanField(_("signatories meet electoral conditions"), default=True)
+    signatory_electoral_conditions_required = models.BooleanField(
+        _("signatories meet electoral conditions"), default=True
+    )
     acceptance_notice_required = models.BooleanField(_("acceptance of a petition notified"), default=True)
     personal_data_retention_days = models.PositiveIntegerField(
         _("personal data kept after closing (days)"), default=365
@@ -79,7 +92,9 @@ class Collectivity(models.Model):
         _("information request answered within (working days)"), default=20
     )
     weekend_days = models.JSONField(_("weekend days (0 = Monday)"), default=_default_weekend)
-    reminder_days_before = models.JSONField(_("reminders (days before a deadline)"), default=_default_reminders)
+    reminder_days_before = models.JSONField(
+        _("reminders (days before a deadline)"), default=_default_reminders
+    )
     second_escalation_days = models.PositiveSmallIntegerField(
         _("escalation to the bureau and the follow-up team (days after a deadline)"), default=7
     )
@@ -166,10 +181,15 @@ class Collectivity(models.Model):
         if not isinstance(weekend, list) or not all(
             isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in weekend
         ):
-            errors.setdefault("weekend_days", []).append(_("Give weekday numbers between 0 (Monday) and 6 (Sunday)."))
+            errors.setdefault("weekend_days", []).append(
+                _("Give weekday numbers between 0 (Monday) and 6 (Sunday).")
+            )
         if self.has_arrondissements and self.type != self.Type.COMMUNE:
             errors.setdefault("has_arrondissements", []).append(_("Only a commune can have arrondissements."))
-        if self.standing_committees_max is not None and self.standing_committees_max < self.standing_committees_min:
+        if (
+            self.standing_committees_max is not None
+            and self.standing_committees_max < self.standing_committees_min
+        ):
             errors.setdefault("standing_committees_max", []).append(
                 _("The maximum cannot be lower than the minimum.")
             )
@@ -215,7 +235,9 @@ class Committee(NamedOrgModel):
     class Meta(NamedOrgModel.Meta):
         verbose_name = _("standing committee")
         verbose_name_plural = _("standing committees")
-        constraints = [models.UniqueConstraint(fields=["collectivity", "name_fr"], name="committee_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["collectivity", "name_fr"], name="committee_unique_name")
+        ]
 
 
 class Service(NamedOrgModel):
@@ -237,7 +259,9 @@ class Service(NamedOrgModel):
     class Meta(NamedOrgModel.Meta):
         verbose_name = _("service")
         verbose_name_plural = _("services")
-        constraints = [models.UniqueConstraint(fields=["collectivity", "name_fr"], name="service_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["collectivity", "name_fr"], name="service_unique_name")
+        ]
 
 
 class CouncilSession(models.Model):
@@ -277,7 +301,9 @@ class Association(models.Model):
 
     collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.PROTECT)
     name_ar = models.CharField(_("name (Arabic)"), max_length=250, validators=[validate_no_bidi_controls])
-    name_fr = models.CharField(_("name (French)"), max_length=250, blank=True, validators=[validate_no_bidi_controls])
+    name_fr = models.CharField(
+        _("name (French)"), max_length=250, blank=True, validators=[validate_no_bidi_controls]
+    )
     founded_on = models.DateField(_("legal founding date"))
     seat_in_collectivity = models.BooleanField(_("seat in the collectivity"), default=True)
     branch_in_collectivity = models.BooleanField(_("branch in the collectivity"), default=False)

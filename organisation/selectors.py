@@ -43,7 +43,9 @@ def next_ordinary_session(*, collectivity, after: datetime.date | None = None) -
     """OL 113-14 art. 38 and 125: an admissible petition goes on the next ordinary session's agenda."""
     after = after or timezone.localdate()
     return (
-        CouncilSession.objects.filter(collectivity=collectivity, kind=CouncilSession.Kind.ORDINARY, date__gte=after)
+        CouncilSession.objects.filter(
+            collectivity=collectivity, kind=CouncilSession.Kind.ORDINARY, date__gte=after
+        )
         .order_by("date")
         .first()
     )

@@ -52,9 +52,19 @@ def session_calendar_generate(*, collectivity: Collectivity, year: int) -> list[
     return created
 
 
-def session_create(*, actor, collectivity: Collectivity | None = None, date, kind: str = "extraordinary", title_ar="", title_fr="") -> CouncilSession:
+def session_create(
+    *,
+    actor,
+    collectivity: Collectivity | None = None,
+    date,
+    kind: str = "extraordinary",
+    title_ar="",
+    title_fr="",
+) -> CouncilSession:
     """The secretariat records a session (an extraordinary one, usually)."""
-    collectivity = collectivity or (actor.collectivity if getattr(actor, "collectivity_id", None) else default_collectivity())
+    collectivity = collectivity or (
+        actor.collectivity if getattr(actor, "collectivity_id", None) else default_collectivity()
+    )
     if not (actor.group_names() & {roles.SECRETARIAT, roles.PRESIDENT}) or (
         actor.collectivity_id is not None and actor.collectivity_id != collectivity.pk
     ):
@@ -70,7 +80,11 @@ def session_create(*, actor, collectivity: Collectivity | None = None, date, kin
     if errors:
         raise InvalidInput(_("The session cannot be recorded."), field_errors=errors)
     session = CouncilSession(
-        collectivity=collectivity, date=day, kind=kind, title_ar=(title_ar or "")[:200], title_fr=(title_fr or "")[:200]
+        collectivity=collectivity,
+        date=day,
+        kind=kind,
+        title_ar=(title_ar or "")[:200],
+        title_fr=(title_fr or "")[:200],
     )
     session._history_user = actor
     session._change_reason = "session_create"

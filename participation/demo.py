@@ -18,14 +18,35 @@ from participation.models import Meeting
 MEETINGS = (
     (-120, 17, "charter_information", "followup", "ميثاق المشاركة: ما الذي يتغير؟", "دار الشباب"),
     (-90, 10, "training", "followup", "صياغة العرائض والمقترحات", "قاعة الاجتماعات بالجماعة"),
-    (-60, 16, "action_programme", "bureau", "تتبع برنامج عمل الجماعة: الحصيلة نصف السنوية", "قاعة الاجتماعات بالجماعة"),
-    (-45, 15, "equality_commission_meeting", "equality_commission", "مقاربة النوع في الميزانية", "مقر الجماعة"),
+    (
+        -60,
+        16,
+        "action_programme",
+        "bureau",
+        "تتبع برنامج عمل الجماعة: الحصيلة نصف السنوية",
+        "قاعة الاجتماعات بالجماعة",
+    ),
+    (
+        -45,
+        15,
+        "equality_commission_meeting",
+        "equality_commission",
+        "مقاربة النوع في الميزانية",
+        "مقر الجماعة",
+    ),
     (-30, 11, "children_council_session", "children_council", "فضاءات اللعب في الأحياء", "مدرسة ابن خلدون"),
     (-14, 17, "public_consultation", "committee", "إنارة المدينة العتيقة", "ساحة السوق"),
     (-7, 10, "workshop", "service", "ورشة تشاركية حول تدبير النفايات", "المركب الثقافي"),
     (7, 17, "public_consultation", "bureau", "مشروع تهيئة الساحة العمومية", "ساحة السوق"),
     (21, 10, "training", "followup", "التكوين حول الآراء الاستشارية", "دار الشباب"),
-    (35, 16, "action_programme", "bureau", "تتبع برنامج عمل الجماعة: الربع الثالث", "قاعة الاجتماعات بالجماعة"),
+    (
+        35,
+        16,
+        "action_programme",
+        "bureau",
+        "تتبع برنامج عمل الجماعة: الربع الثالث",
+        "قاعة الاجتماعات بالجماعة",
+    ),
 )
 
 # Attendance of each past meeting, scaled by its index: (gender, age band, disability, type) -> count.
@@ -39,9 +60,16 @@ BASE_CELLS = {
     ("male", "35_59", "yes", "association"): 1,
 }
 PAPER = {
-    ("satisfaction", "5"): 6, ("satisfaction", "4"): 9, ("satisfaction", "3"): 4, ("satisfaction", "2"): 1,
-    ("clarity", "5"): 5, ("clarity", "4"): 8, ("clarity", "3"): 6, ("clarity", "2"): 1,
-    ("come_again", "yes"): 17, ("come_again", "no"): 3,
+    ("satisfaction", "5"): 6,
+    ("satisfaction", "4"): 9,
+    ("satisfaction", "3"): 4,
+    ("satisfaction", "2"): 1,
+    ("clarity", "5"): 5,
+    ("clarity", "4"): 8,
+    ("clarity", "3"): 6,
+    ("clarity", "2"): 1,
+    ("come_again", "yes"): 17,
+    ("come_again", "no"): 3,
 }
 
 
@@ -55,13 +83,17 @@ def seed_meetings(*, collectivity: Collectivity) -> int:
     tz = timezone.get_default_timezone()
     committee = Committee.objects.filter(collectivity=collectivity).order_by("id").first()
     service = Service.objects.filter(collectivity=collectivity).order_by("id").first()
-    proposals = list(Case.objects.public().filter(collectivity=collectivity, kind="proposal").order_by("id")[:3])
+    proposals = list(
+        Case.objects.public().filter(collectivity=collectivity, kind="proposal").order_by("id")[:3]
+    )
     today = timezone.localdate()
     added = 0
     for index, (days, hour, kind, organiser, topic, place) in enumerate(MEETINGS):
         if (organiser == "committee" and committee is None) or (organiser == "service" and service is None):
             organiser = "bureau"
-        starts = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(hour)), tz)
+        starts = timezone.make_aware(
+            datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(hour)), tz
+        )
         meeting = services.meeting_create(
             actor=actor,
             collectivity=collectivity,
@@ -82,7 +114,9 @@ def seed_meetings(*, collectivity: Collectivity) -> int:
         if days >= 0:
             continue
         scale = 1 + index % 3
-        services.attendance_set(actor=actor, meeting=meeting, cells={k: v * scale for k, v in BASE_CELLS.items()})
+        services.attendance_set(
+            actor=actor, meeting=meeting, cells={k: v * scale for k, v in BASE_CELLS.items()}
+        )
         services.evaluation_paper_set(actor=actor, meeting=meeting, counts=PAPER)
         if kind == "public_consultation":
             for case in proposals:

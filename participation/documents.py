@@ -38,5 +38,7 @@ def document_for_download(*, user, document_id: int) -> MeetingDocument:
         raise NotFound(_("No such document."))
     if document.purpose == MeetingDocument.Purpose.ATTENDANCE_SHEET:
         # Law 09-08: every opening of personal data is recorded (ids only, no name in the log).
-        logger.info("attendance sheet %s of meeting %s opened by user %s", document.pk, document.meeting_id, user.pk)
+        logger.info(
+            "attendance sheet %s of meeting %s opened by user %s", document.pk, document.meeting_id, user.pk
+        )
     return document

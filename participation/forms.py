@@ -29,15 +29,23 @@ class DateTimeInput(forms.DateTimeInput):
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
     topic = forms.CharField(label=_("Topic"), max_length=250)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput(), input_formats=[DATETIME_FORMAT])
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=DateTimeInput(), input_formats=[DATETIME_FORMAT]
+    )
     ends_at = forms.DateTimeField(
         label=_("Ends at"), widget=DateTimeInput(), input_formats=[DATETIME_FORMAT], required=False
     )
     place = forms.CharField(label=_("Place"), max_length=250)
     organiser = forms.ChoiceField(label=_("Organiser"), choices=Meeting.Organiser.choices)
-    committee = forms.ModelChoiceField(label=_("Organising committee"), queryset=Committee.objects.none(), required=False)
-    service = forms.ModelChoiceField(label=_("Organising service"), queryset=Service.objects.none(), required=False)
+    committee = forms.ModelChoiceField(
+        label=_("Organising committee"), queryset=Committee.objects.none(), required=False
+    )
+    service = forms.ModelChoiceField(
+        label=_("Organising service"), queryset=Service.objects.none(), required=False
+    )
     public = forms.BooleanField(label=_("Shown on the public calendar"), required=False, initial=True)
     cancelled = forms.BooleanField(label=_("Cancelled"), required=False)
     evaluation_open = forms.BooleanField(label=_("Online evaluation open"), required=False, initial=True)
@@ -117,7 +125,9 @@ class OnlineEvaluationForm(forms.Form):
     satisfaction = forms.ChoiceField(
         label=EvaluationTally.Question.SATISFACTION.label, choices=SCALE, widget=forms.RadioSelect
     )
-    clarity = forms.ChoiceField(label=EvaluationTally.Question.CLARITY.label, choices=SCALE, widget=forms.RadioSelect)
+    clarity = forms.ChoiceField(
+        label=EvaluationTally.Question.CLARITY.label, choices=SCALE, widget=forms.RadioSelect
+    )
     come_again = forms.ChoiceField(
         label=EvaluationTally.Question.COME_AGAIN.label,
         choices=[("yes", _("Yes")), ("no", _("No"))],
@@ -129,9 +139,7 @@ class DocumentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Document"), choices=MeetingDocument.Purpose.choices)
     file = forms.FileField(label=_("File"))
     name = forms.CharField(label=_("Name shown"), max_length=200, required=False)
-    public = forms.BooleanField(
-        label=_("Public (minutes only; never an attendance sheet)"), required=False
-    )
+    public = forms.BooleanField(label=_("Public (minutes only; never an attendance sheet)"), required=False)
 
 
 class CaseLinkForm(forms.Form):

@@ -59,12 +59,22 @@ class Meeting(models.Model):
     cases = models.ManyToManyField(Case, verbose_name=_("linked cases"), blank=True, related_name="meetings")
     public = models.BooleanField(_("shown on the public calendar"), default=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
-    evaluation_token = models.CharField(max_length=40, unique=True, default=new_evaluation_token, editable=False)
+    evaluation_token = models.CharField(
+        max_length=40, unique=True, default=new_evaluation_token, editable=False
+    )
     evaluation_open = models.BooleanField(_("online evaluation open"), default=True)
-    attendance_source = models.CharField(_("attendance entered from"), max_length=10, blank=True, editable=False)
-    attendance_recorded_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True, editable=False)
+    attendance_source = models.CharField(
+        _("attendance entered from"), max_length=10, blank=True, editable=False
+    )
+    attendance_recorded_at = models.DateTimeField(
+        _("attendance recorded at"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords(m2m_fields=[cases])
@@ -137,7 +147,9 @@ class AttendanceCount(models.Model):
     """How many attended, per gender x age band x disability x participant type. Law 09-08: the
     sheet's names are counted and dropped; no list of private persons is kept."""
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance"
+    )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
     disability = models.CharField(_("disability"), max_length=10, choices=Disability.choices)
@@ -171,7 +183,9 @@ class EvaluationTally(models.Model):
         PAPER = "paper", _("Paper cards")
         ONLINE = "online", _("Online")
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="evaluations")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="evaluations"
+    )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     question = models.CharField(_("question"), max_length=20, choices=Question.choices)
     answer = models.CharField(_("answer"), max_length=5)
@@ -182,7 +196,9 @@ class EvaluationTally(models.Model):
         verbose_name_plural = _("evaluation tallies")
         ordering = ["meeting", "question", "answer", "source"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "source", "question", "answer"], name="evaluation_unique_cell")
+            models.UniqueConstraint(
+                fields=["meeting", "source", "question", "answer"], name="evaluation_unique_cell"
+            )
         ]
 
     def __str__(self) -> str:
@@ -198,13 +214,19 @@ class MeetingDocument(models.Model):
         ATTENDANCE_SHEET = "attendance_sheet", _("Attendance sheet (scan)")
         OTHER = "other", _("Other")
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="documents")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="documents"
+    )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.MINUTES)
     file = models.FileField(_("file"), upload_to="participation/%Y/%m/")
     name = models.CharField(_("name"), max_length=200)
     public = models.BooleanField(_("public"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     sha256 = models.CharField(max_length=64, editable=False)

@@ -15,7 +15,14 @@ MANAGE_PERMISSION = "participation.manage_meetings"
 
 # Groups whose members may organise meetings of their own body or service.
 ORGANISER_GROUPS = frozenset(
-    {roles.BUREAU, roles.FOLLOWUP, roles.COMMITTEE, roles.SERVICE, roles.EQUALITY_COMMISSION, roles.CHILDREN_COUNCIL}
+    {
+        roles.BUREAU,
+        roles.FOLLOWUP,
+        roles.COMMITTEE,
+        roles.SERVICE,
+        roles.EQUALITY_COMMISSION,
+        roles.CHILDREN_COUNCIL,
+    }
 )
 
 
@@ -38,12 +45,16 @@ def has_manage_permission(user, meeting) -> bool:
 
 @predicate
 def _member_of_organising_committee(user, meeting) -> bool:
-    return meeting.organiser == Meeting.Organiser.COMMITTEE and meeting.committee_id in _member_ids(user, "committees")
+    return meeting.organiser == Meeting.Organiser.COMMITTEE and meeting.committee_id in _member_ids(
+        user, "committees"
+    )
 
 
 @predicate
 def _member_of_organising_service(user, meeting) -> bool:
-    return meeting.organiser == Meeting.Organiser.SERVICE and meeting.service_id in _member_ids(user, "services")
+    return meeting.organiser == Meeting.Organiser.SERVICE and meeting.service_id in _member_ids(
+        user, "services"
+    )
 
 
 def _organised_by(organiser: str) -> Predicate:
@@ -66,7 +77,9 @@ def can_record_meetings(user) -> bool:
     """May open the meetings back office and record a meeting (of their own body at least)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.has_perm(MANAGE_PERMISSION) or bool(user.group_names() & ORGANISER_GROUPS)
+    return (
+        user.is_superuser or user.has_perm(MANAGE_PERMISSION) or bool(user.group_names() & ORGANISER_GROUPS)
+    )
 
 
 def can_read_meetings(user) -> bool:

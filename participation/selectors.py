@@ -45,7 +45,11 @@ def meetings_held(*, collectivity: Collectivity, date_from: datetime.date, date_
     start, end = _bounds(date_from, date_to)
     now = now or timezone.now()
     return Meeting.objects.filter(
-        collectivity=collectivity, cancelled=False, starts_at__gte=start, starts_at__lt=end, starts_at__lte=now
+        collectivity=collectivity,
+        cancelled=False,
+        starts_at__gte=start,
+        starts_at__lt=end,
+        starts_at__lte=now,
     )
 
 
@@ -165,11 +169,17 @@ def meeting_evaluation(meeting: Meeting) -> EvaluationSummary:
 
 
 def meeting_get(*, pk: int) -> Meeting | None:
-    return Meeting.objects.select_related("collectivity", "committee", "service", "created_by").filter(pk=pk).first()
+    return (
+        Meeting.objects.select_related("collectivity", "committee", "service", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def meeting_list_for_staff(*, collectivity: Collectivity | None):
-    qs = Meeting.objects.select_related("committee", "service").annotate(participants=Sum("attendance__count"))
+    qs = Meeting.objects.select_related("committee", "service").annotate(
+        participants=Sum("attendance__count")
+    )
     if collectivity is not None:
         qs = qs.filter(collectivity=collectivity)
     return qs.order_by("-starts_at", "-id")
@@ -212,7 +222,9 @@ def calendar_items(*, collectivity: Collectivity | None, since: datetime.date):
     """The feed's meetings (cancelled ones too, marked so) and sessions since a date."""
     tz = timezone.get_default_timezone()
     start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min), tz)
-    meetings = Meeting.objects.select_related("committee", "service").filter(public=True, starts_at__gte=start)
+    meetings = Meeting.objects.select_related("committee", "service").filter(
+        public=True, starts_at__gte=start
+    )
     sessions = CouncilSession.objects.filter(Q(date__gte=since) | Q(end_date__gte=since))
     if collectivity is not None:
         meetings = meetings.filter(collectivity=collectivity)

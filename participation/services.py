@@ -33,8 +33,18 @@ from participation.models import (
 from participation.sheets import read_sheet
 
 MEETING_FIELDS = (
-    "kind", "topic", "description", "starts_at", "ends_at", "place", "organiser", "committee", "service",
-    "public", "cancelled", "evaluation_open",
+    "kind",
+    "topic",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place",
+    "organiser",
+    "committee",
+    "service",
+    "public",
+    "cancelled",
+    "evaluation_open",
 )
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 ANSWERS = {
@@ -67,7 +77,9 @@ def _validated(meeting: Meeting) -> None:
     try:
         meeting.full_clean(exclude=["cases", "evaluation_token", "created_by"])
     except ValidationError as exc:
-        raise InvalidInput(field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from None
+        raise InvalidInput(
+            field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        ) from None
 
 
 def _apply(meeting: Meeting, data: Mapping) -> None:
@@ -179,7 +191,9 @@ def evaluation_paper_set(*, actor, meeting: Meeting | int, counts: Mapping) -> M
         _check(actor, locked)
         locked.evaluations.filter(source=EvaluationTally.Source.PAPER).delete()
         EvaluationTally.objects.bulk_create(
-            EvaluationTally(meeting=locked, source=EvaluationTally.Source.PAPER, question=q, answer=a, count=n)
+            EvaluationTally(
+                meeting=locked, source=EvaluationTally.Source.PAPER, question=q, answer=a, count=n
+            )
             for (q, a), n in sorted(clean.items())
         )
     return locked
@@ -198,7 +212,9 @@ def evaluation_accepts(meeting: Meeting, *, now: datetime.datetime | None = None
     return meeting.evaluation_open and not meeting.cancelled and meeting.starts_at <= now
 
 
-def evaluation_answer_online(*, token: str, answers: Mapping, now: datetime.datetime | None = None) -> Meeting:
+def evaluation_answer_online(
+    *, token: str, answers: Mapping, now: datetime.datetime | None = None
+) -> Meeting:
     """One anonymous card through the meeting's link: it adds one to each answer's tally."""
     meeting = evaluation_link_meeting(token=token)
     clean = _clean_answers(answers)
@@ -212,7 +228,12 @@ def evaluation_answer_online(*, token: str, answers: Mapping, now: datetime.date
 
 
 def _increment(meeting: Meeting, question: str, answer: str) -> None:
-    lookup = {"meeting": meeting, "source": EvaluationTally.Source.ONLINE, "question": question, "answer": answer}
+    lookup = {
+        "meeting": meeting,
+        "source": EvaluationTally.Source.ONLINE,
+        "question": question,
+        "answer": answer,
+    }
     if EvaluationTally.objects.filter(**lookup).update(count=F("count") + 1):
         return
     try:
@@ -222,18 +243,24 @@ def _increment(meeting: Meeting, question: str, answer: str) -> None:
         EvaluationTally.objects.filter(**lookup).update(count=F("count") + 1)
 
 
-def document_add(*, actor, meeting: Meeting | int, uploaded, purpose: str, public: bool = False, name: str = "") -> MeetingDocument:
+def document_add(
+    *, actor, meeting: Meeting | int, uploaded, purpose: str, public: bool = False, name: str = ""
+) -> MeetingDocument:
     """Attach minutes or the attendance sheet's scan. The scan names private persons (Law 09-08):
     it is never public."""
     if purpose not in MeetingDocument.Purpose.values:
         raise InvalidInput(field_errors={"purpose": [_("Choose a purpose.")]})
     if purpose == MeetingDocument.Purpose.ATTENDANCE_SHEET and public:
-        raise InvalidInput(field_errors={"public": [_("An attendance sheet names private persons: it cannot be public.")]})
+        raise InvalidInput(
+            field_errors={"public": [_("An attendance sheet names private persons: it cannot be public.")]}
+        )
     filename = os.path.basename(getattr(uploaded, "name", "") or "")
     ext = os.path.splitext(filename)[1].lower()
     if ext not in CONTENT_TYPES:
         raise InvalidInput(
-            field_errors={"file": [_("Accepted files: %(types)s.") % {"types": ", ".join(sorted(CONTENT_TYPES))}]}
+            field_errors={
+                "file": [_("Accepted files: %(types)s.") % {"types": ", ".join(sorted(CONTENT_TYPES))}]
+            }
         )
     if uploaded.size > DOCUMENT_MAX_BYTES:
         raise InvalidInput(field_errors={"file": [_("The file is larger than 20 MB.")]})

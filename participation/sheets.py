@@ -34,11 +34,31 @@ HEADERS = {
     "age": {"age", "âge", "السن", "العمر"},
     "age_band": {"age band", "tranche d'age", "tranche d'âge", "الفئة العمرية"},
     "disability": {"disability", "handicap", "situation de handicap", "إعاقة", "الإعاقة", "في وضعية إعاقة"},
-    "participant_type": {"participant type", "type", "type de participant", "qualité", "qualite", "الصفة", "صفة المشارك"},
+    "participant_type": {
+        "participant type",
+        "type",
+        "type de participant",
+        "qualité",
+        "qualite",
+        "الصفة",
+        "صفة المشارك",
+    },
 }
 
 GENDER_VALUES = {
-    Gender.FEMALE: {"f", "female", "woman", "w", "femme", "féminin", "feminin", "أنثى", "انثى", "امرأة", "إناث"},
+    Gender.FEMALE: {
+        "f",
+        "female",
+        "woman",
+        "w",
+        "femme",
+        "féminin",
+        "feminin",
+        "أنثى",
+        "انثى",
+        "امرأة",
+        "إناث",
+    },
     Gender.MALE: {"m", "male", "man", "h", "homme", "masculin", "ذكر", "رجل", "ذكور"},
 }
 AGE_BAND_VALUES = {
@@ -52,9 +72,34 @@ YES_NO = {
     Disability.NO: {"no", "n", "0", "non", "لا"},
 }
 TYPE_VALUES = {
-    ParticipantType.RESIDENT: {"resident", "citizen", "habitant", "citoyen", "citoyenne", "مواطن", "مواطنة", "ساكن"},
-    ParticipantType.ASSOCIATION: {"association", "association member", "membre d'association", "جمعية", "فاعل جمعوي"},
-    ParticipantType.OFFICIAL: {"official", "elected", "staff", "élu", "elu", "fonctionnaire", "منتخب", "موظف", "مسؤول"},
+    ParticipantType.RESIDENT: {
+        "resident",
+        "citizen",
+        "habitant",
+        "citoyen",
+        "citoyenne",
+        "مواطن",
+        "مواطنة",
+        "ساكن",
+    },
+    ParticipantType.ASSOCIATION: {
+        "association",
+        "association member",
+        "membre d'association",
+        "جمعية",
+        "فاعل جمعوي",
+    },
+    ParticipantType.OFFICIAL: {
+        "official",
+        "elected",
+        "staff",
+        "élu",
+        "elu",
+        "fonctionnaire",
+        "منتخب",
+        "موظف",
+        "مسؤول",
+    },
 }
 
 
@@ -90,7 +135,10 @@ def _columns(header: list) -> dict[str, int]:
                 columns[key] = index
     if "gender" not in columns or not ({"age", "age_band"} & set(columns)):
         raise InvalidInput(
-            _("The first line must name at least a gender column and an age (or age band) column; found: %(found)s.")
+            _(
+                "The first line must name at least a gender column and an age (or age band) column; found: "
+                "%(found)s."
+            )
             % {"found": ", ".join(_norm(h) for h in header if _norm(h))[:200] or "—"},
             field_errors={"file": [_("Unrecognised attendance sheet header.")]},
         )
@@ -134,7 +182,9 @@ def _rows_csv(content: bytes):
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput(_("The file is not UTF-8 text."), field_errors={"file": [_("The file is not UTF-8 text.")]}) from None
+        raise InvalidInput(
+            _("The file is not UTF-8 text."), field_errors={"file": [_("The file is not UTF-8 text.")]}
+        ) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -169,7 +219,9 @@ def _rows_xlsx(content: bytes):
 def read_sheet(*, content: bytes, filename: str) -> SheetCounts:
     """The counts of an attendance sheet; any bad row rejects the whole sheet, naming each row."""
     if len(content) > MAX_BYTES:
-        raise InvalidInput(_("The file is larger than 5 MB."), field_errors={"file": [_("The file is larger than 5 MB.")]})
+        raise InvalidInput(
+            _("The file is larger than 5 MB."), field_errors={"file": [_("The file is larger than 5 MB.")]}
+        )
     ext = os.path.splitext(filename or "")[1].lower()
     if ext == ".csv":
         rows = _rows_csv(content)
@@ -202,5 +254,8 @@ def read_sheet(*, content: bytes, filename: str) -> SheetCounts:
             field_errors={"file": shown},
         )
     if not result.participants:
-        raise InvalidInput(_("The sheet lists no participant."), field_errors={"file": [_("The sheet lists no participant.")]})
+        raise InvalidInput(
+            _("The sheet lists no participant."),
+            field_errors={"file": [_("The sheet lists no participant.")]},
+        )
     return result

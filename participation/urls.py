@@ -17,9 +17,19 @@ urlpatterns = [
     path("staff/meetings/<int:meeting_id>/", views.meeting_detail, name="staff_meeting"),
     path("staff/meetings/<int:meeting_id>/edit/", views.meeting_edit, name="staff_meeting_edit"),
     path("staff/meetings/<int:meeting_id>/attendance/", views.attendance_edit, name="staff_attendance"),
-    path("staff/meetings/<int:meeting_id>/attendance/import/", views.attendance_import, name="staff_attendance_import"),
-    path("staff/meetings/<int:meeting_id>/evaluations/", views.evaluation_paper, name="staff_evaluation_paper"),
+    path(
+        "staff/meetings/<int:meeting_id>/attendance/import/",
+        views.attendance_import,
+        name="staff_attendance_import",
+    ),
+    path(
+        "staff/meetings/<int:meeting_id>/evaluations/", views.evaluation_paper, name="staff_evaluation_paper"
+    ),
     path("staff/meetings/<int:meeting_id>/documents/", views.document_upload, name="staff_document_upload"),
     path("staff/meetings/<int:meeting_id>/cases/", views.case_link, name="staff_case_link"),
-    path("staff/meetings/<int:meeting_id>/cases/<int:case_id>/unlink/", views.case_unlink, name="staff_case_unlink"),
+    path(
+        "staff/meetings/<int:meeting_id>/cases/<int:case_id>/unlink/",
+        views.case_unlink,
+        name="staff_case_unlink",
+    ),
 ]

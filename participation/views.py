@@ -81,7 +81,9 @@ def meeting_new(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                meeting = services.meeting_create(actor=request.user, collectivity=collectivity, data=form.cleaned_data)
+                meeting = services.meeting_create(
+                    actor=request.user, collectivity=collectivity, data=form.cleaned_data
+                )
             except DomainError as exc:
                 add_to_form(form, exc)
                 status = _status(exc)
@@ -126,13 +128,18 @@ def _render_detail(request, meeting, *, status: int = 200, **bound):
         "can_manage": can_manage,
         "attendance": selectors.meeting_attendance(meeting),
         "evaluation": evaluation,
-        "documents": [d for d in selectors.meeting_documents(meeting, public_only=False) if documents.may_open(request.user, d)],
+        "documents": [
+            d
+            for d in selectors.meeting_documents(meeting, public_only=False)
+            if documents.may_open(request.user, d)
+        ],
         "linked_cases": list(meeting.cases.order_by("reference").only("reference", "title", "kind", "state")),
         "evaluation_url": request.build_absolute_uri(
             reverse("participation:evaluate", kwargs={"token": meeting.evaluation_token})
         ),
         "import_form": bound.get("import_form") or AttendanceImportForm(),
-        "paper_form": bound.get("paper_form") or EvaluationPaperForm(initial=EvaluationPaperForm.initial_from(evaluation.paper)),
+        "paper_form": bound.get("paper_form")
+        or EvaluationPaperForm(initial=EvaluationPaperForm.initial_from(evaluation.paper)),
         "document_form": bound.get("document_form") or DocumentForm(),
         "link_form": bound.get("link_form") or CaseLinkForm(),
     }
@@ -165,12 +172,19 @@ def attendance_edit(request, meeting_id: int):
             status = 400
     else:
         initial = [
-            {"gender": r.gender, "age_band": r.age_band, "disability": r.disability,
-             "participant_type": r.participant_type, "count": r.count}
+            {
+                "gender": r.gender,
+                "age_band": r.age_band,
+                "disability": r.disability,
+                "participant_type": r.participant_type,
+                "count": r.count,
+            }
             for r in meeting.attendance.all()
         ]
         formset = AttendanceFormSet(initial=initial)
-    return render(request, "staff/meetings/attendance.html", {"meeting": meeting, "formset": formset}, status=status)
+    return render(
+        request, "staff/meetings/attendance.html", {"meeting": meeting, "formset": formset}, status=status
+    )
 
 
 @require_POST
@@ -188,7 +202,9 @@ def attendance_import(request, meeting_id: int):
     except DomainError as exc:
         add_to_form(form, exc)
         return _render_detail(request, meeting, status=_status(exc), import_form=form)
-    messages.success(request, _("%(count)s participants counted; the sheet itself was not kept.") % {"count": counted})
+    messages.success(
+        request, _("%(count)s participants counted; the sheet itself was not kept.") % {"count": counted}
+    )
     return redirect("participation:staff_meeting", meeting_id=meeting.pk)
 
 
@@ -218,8 +234,12 @@ def document_upload(request, meeting_id: int):
     data = form.cleaned_data
     try:
         services.document_add(
-            actor=request.user, meeting=meeting, uploaded=data["file"], purpose=data["purpose"],
-            public=data["public"], name=data["name"],
+            actor=request.user,
+            meeting=meeting,
+            uploaded=data["file"],
+            purpose=data["purpose"],
+            public=data["public"],
+            name=data["name"],
         )
     except DomainError as exc:
         add_to_form(form, exc)
@@ -236,7 +256,9 @@ def case_link(request, meeting_id: int):
     if not form.is_valid():
         return _render_detail(request, meeting, status=400, link_form=form)
     try:
-        services.meeting_case_link(actor=request.user, meeting=meeting, reference=form.cleaned_data["reference"])
+        services.meeting_case_link(
+            actor=request.user, meeting=meeting, reference=form.cleaned_data["reference"]
+        )
     except DomainError as exc:
         add_to_form(form, exc)
         return _render_detail(request, meeting, status=_status(exc), link_form=form)

@@ -47,7 +47,9 @@ def calendar_ics(request):
         sessions=sessions,
         host=request.get_host().split(":")[0] or "mithaq",
         name=collectivity.name if collectivity else _("Citizen participation"),
-        meeting_url=lambda m: request.build_absolute_uri(reverse("participation:meeting", kwargs={"meeting_id": m.pk})),
+        meeting_url=lambda m: request.build_absolute_uri(
+            reverse("participation:meeting", kwargs={"meeting_id": m.pk})
+        ),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
@@ -90,7 +92,11 @@ def evaluate(request, token: str):
         meeting = services.evaluation_link_meeting(token=token)
     except NotFound as exc:
         raise Http404 from exc
-    context = {"meeting": meeting, "accepts": services.evaluation_accepts(meeting), "answered": _answered(request, meeting)}
+    context = {
+        "meeting": meeting,
+        "accepts": services.evaluation_accepts(meeting),
+        "answered": _answered(request, meeting),
+    }
     if request.method != "POST" or context["answered"] or not context["accepts"]:
         context["form"] = OnlineEvaluationForm()
         status = 409 if request.method == "POST" else 200

@@ -16,5 +16,9 @@ def record_action(case: Case, name: str, actor, at, public: dict, justification:
     role = ""
     if actor is not None:
         groups = actor.group_names()
-        role = next((g for g in (roles.BUREAU, roles.INTAKE, roles.CITIZEN, roles.ASSOCIATION) if g in groups), "")
-    services.append_action(case, name=name, actor=actor, role=role, at=at, public=public, justification=justification)
+        role = next(
+            (g for g in (roles.BUREAU, roles.INTAKE, roles.CITIZEN, roles.ASSOCIATION) if g in groups), ""
+        )
+    services.append_action(
+        case, name=name, actor=actor, role=role, at=at, public=public, justification=justification
+    )

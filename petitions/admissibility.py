@@ -34,11 +34,15 @@ ASSOCIATION_ATTACHMENTS = (
 CHECKLIST = {
     "signatures": gettext_lazy("Enough valid, distinct signatories (art. 123)"),
     "territorial_link": gettext_lazy("Signatories live or work in the territory (art. 123)"),
-    "electoral_conditions": gettext_lazy("Signatories meet the conditions for the electoral lists (art. 123)"),
+    "electoral_conditions": gettext_lazy(
+        "Signatories meet the conditions for the electoral lists (art. 123)"
+    ),
     "association_conditions": gettext_lazy("The association meets the conditions of art. 124"),
     "documents": gettext_lazy("The documents of Decree 2.16.403 are attached"),
     "competence": gettext_lazy("Within the council's competences (art. 121-122, 77-91)"),
-    "constitutional_constants": gettext_lazy("Does not touch the constants of Constitution article 1 (art. 121)"),
+    "constitutional_constants": gettext_lazy(
+        "Does not touch the constants of Constitution article 1 (art. 121)"
+    ),
 }
 
 
@@ -81,16 +85,26 @@ def association_unmet(case: Case, at: datetime.datetime) -> dict[str, list[str]]
             _("The association must have been founded more than %(n)d years before filing.") % {"n": years}
         ]
     if not (association.seat_in_collectivity or association.branch_in_collectivity):
-        errors["association_seat"] = [_("The association must have its seat or a branch in the collectivity.")]
-    if collectivity.association_min_members and (association.members_count or 0) < collectivity.association_min_members:
-        errors["association_members"] = [
-            _("The association must have at least %(n)d members.") % {"n": collectivity.association_min_members}
+        errors["association_seat"] = [
+            _("The association must have its seat or a branch in the collectivity.")
         ]
-    present = set(case.attachments.filter(purpose__in=ASSOCIATION_ATTACHMENTS).values_list("purpose", flat=True))
+    if (
+        collectivity.association_min_members
+        and (association.members_count or 0) < collectivity.association_min_members
+    ):
+        errors["association_members"] = [
+            _("The association must have at least %(n)d members.")
+            % {"n": collectivity.association_min_members}
+        ]
+    present = set(
+        case.attachments.filter(purpose__in=ASSOCIATION_ATTACHMENTS).values_list("purpose", flat=True)
+    )
     labels = dict(CaseAttachment.Purpose.choices)
     for purpose in ASSOCIATION_ATTACHMENTS:
         if purpose not in present:
-            errors.setdefault("documents", []).append(_("Missing document: %(name)s.") % {"name": labels[purpose]})
+            errors.setdefault("documents", []).append(
+                _("Missing document: %(name)s.") % {"name": labels[purpose]}
+            )
     return errors
 
 
@@ -109,7 +123,10 @@ def guard_petition_submit(case: Case, at: datetime.datetime) -> dict[str, list[s
     short = region_spread_shortfalls(case, minimum)
     if short:
         errors["signatures_spread"] = [
-            _("Too few signatures from: %(provinces)s (at least %(pct)d %% of the required number from each).")
+            _(
+                "Too few signatures from: %(provinces)s (at least %(pct)d %% of the required number from "
+                "each)."
+            )
             % {"provinces": ", ".join(short), "pct": case.collectivity.region_min_share_per_province_percent}
         ]
     return errors
@@ -118,7 +135,14 @@ def guard_petition_submit(case: Case, at: datetime.datetime) -> dict[str, list[s
 def applicable_conditions(case: Case) -> list[str]:
     if case.association_id:
         return ["association_conditions", "documents", "competence", "constitutional_constants"]
-    return ["signatures", "territorial_link", "electoral_conditions", "documents", "competence", "constitutional_constants"]
+    return [
+        "signatures",
+        "territorial_link",
+        "electoral_conditions",
+        "documents",
+        "competence",
+        "constitutional_constants",
+    ]
 
 
 def admissibility_record(*, actor, case: Case | str, results: Mapping, at=None) -> list[AdmissibilityCheck]:
@@ -128,7 +152,11 @@ def admissibility_record(*, actor, case: Case | str, results: Mapping, at=None) 
         locked = lock(case)
         if not lifecycle.P.is_bureau_member(actor, locked):
             raise TransitionNotAllowed(_("Only the council bureau rules on admissibility."))
-        if locked.kind != Case.Kind.PETITION or locked.state not in (S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION):
+        if locked.kind != Case.Kind.PETITION or locked.state not in (
+            S.SUBMITTED,
+            S.UNDER_REVIEW,
+            S.AWAITING_INFORMATION,
+        ):
             raise InvalidTransition(_("The admissibility checklist is for a filed petition under review."))
         if not isinstance(results, Mapping) or not results:
             raise GuardFailed(field_errors={"conditions": [_("Mark at least one condition.")]})
@@ -138,7 +166,9 @@ def admissibility_record(*, actor, case: Case | str, results: Mapping, at=None) 
             if condition not in CHECKLIST:
                 errors.setdefault("conditions", []).append(_("Unknown condition: %(c)s.") % {"c": condition})
                 continue
-            met, note = (value.get("met"), value.get("note", "")) if isinstance(value, Mapping) else (value, "")
+            met, note = (
+                (value.get("met"), value.get("note", "")) if isinstance(value, Mapping) else (value, "")
+            )
             if not isinstance(met, bool) or not isinstance(note, str):
                 errors.setdefault(condition, []).append(_("Say whether the condition is met."))
                 continue
@@ -151,7 +181,9 @@ def admissibility_record(*, actor, case: Case | str, results: Mapping, at=None) 
         saved = []
         for condition, (met, note) in clean.items():
             check, _created = AdmissibilityCheck.objects.update_or_create(
-                case=locked, condition=condition, defaults={"met": met, "note": note, "checked_by": actor, "checked_at": at}
+                case=locked,
+                condition=condition,
+                defaults={"met": met, "note": note, "checked_by": actor, "checked_at": at},
             )
             saved.append(check)
         record_action(
@@ -168,7 +200,6 @@ def unmet_conditions(case: Case) -> list[str]:
     return list(AdmissibilityCheck.objects.filter(case=case, met=False).values_list("condition", flat=True))
 
 
-
 def record_unmet_conditions(case, name: str, v: dict, actor, at) -> None:
     """A petition is declared inadmissible for unmet legal conditions only (OL 113-14 art. 125):
     the grounds named are recorded as unmet on the checklist; one marked met cannot be a ground."""
@@ -177,11 +208,14 @@ def record_unmet_conditions(case, name: str, v: dict, actor, at) -> None:
     grounds = v.get("reason_code") or []
     grounds = [grounds] if isinstance(grounds, str) else grounds
     met = set(
-        AdmissibilityCheck.objects.filter(case=case, condition__in=grounds, met=True).values_list("condition", flat=True)
+        AdmissibilityCheck.objects.filter(case=case, condition__in=grounds, met=True).values_list(
+            "condition", flat=True
+        )
     )
     if met:
         raise GuardFailed(
-            _("The checklist marks these conditions as met: %(conditions)s.") % {"conditions": ", ".join(sorted(met))},
+            _("The checklist marks these conditions as met: %(conditions)s.")
+            % {"conditions": ", ".join(sorted(met))},
             field_errors={"reason_code": [_("Correct the checklist first, or name an unmet condition.")]},
         )
     for ground in grounds:

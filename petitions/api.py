@@ -20,7 +20,11 @@ class CaseSignaturesView(ApiView):
     @extend_schema(
         operation_id="cases_signatures_add",
         request=petition_ser.SignatureRowSerializer(many=True),
-        responses={200: petition_ser.SignatureImportSerializer, 201: petition_ser.SignatureImportSerializer, **ERRORS},
+        responses={
+            200: petition_ser.SignatureImportSerializer,
+            201: petition_ser.SignatureImportSerializer,
+            **ERRORS,
+        },
     )
     def post(self, request, reference: str):
         """Add signatories to a petition (its agent, or the reception desk typing paper lists):

@@ -1,4 +1,5 @@
-"""Forms of the petition pages. They parse input only: petitions.signatures, petitions.admissibility and cases.services decide
+"""Forms of the petition pages. They parse input only: petitions.signatures, petitions.admissibility and
+cases.services decide
 and write (every legal check, and its message, lives there)."""
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class SignPetitionForm(SignatoryFields):
 
     confirm_link = forms.BooleanField(
         label=_(
-            "I confirm that I live in the territory of the collectivity or carry on an activity there, and that "
+            "I confirm that I live in the territory of the collectivity or carry on an activity there, and "
+            "that "
             "I meet the conditions for registration on the electoral lists."
         ),
         required=False,
@@ -70,7 +72,11 @@ class PaperSignatureForm(SignatoryFields):
         super().__init__(*args, **kwargs)
         self.fields["link"].widget = forms.Select()
         self.fields["link"].choices = list(Signature.Link.choices)
-        if collectivity is not None and collectivity.type == Collectivity.Type.REGION and collectivity.provinces:
+        if (
+            collectivity is not None
+            and collectivity.type == Collectivity.Type.REGION
+            and collectivity.provinces
+        ):
             # OL 111-14 art. 120: a region's signatories are counted per prefecture or province.
             self.fields["province"] = forms.ChoiceField(
                 label=_("Prefecture or province of residence"),
@@ -113,14 +119,20 @@ class InvalidateSignaturesForm(forms.Form):
 
 
 class SigningToggleForm(forms.Form):
-    open = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", widget=forms.HiddenInput)
+    open = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", widget=forms.HiddenInput
+    )
 
 
 class PetitionAttachmentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Kind of document"))
-    file = forms.FileField(label=_("File"), help_text=_("PDF, image, office document, CSV or text; at most 10 MB."))
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, image, office document, CSV or text; at most 10 MB.")
+    )
     name = forms.CharField(
-        label=_("Name (optional)"), max_length=CaseAttachment._meta.get_field("name").max_length, required=False
+        label=_("Name (optional)"),
+        max_length=CaseAttachment._meta.get_field("name").max_length,
+        required=False,
     )
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -172,7 +184,10 @@ class AdmissibilityForm(forms.Form):
         for condition in self.conditions:
             value = self.cleaned_data.get(f"{condition}__met")
             if value in (MET, NOT_MET):
-                out[condition] = {"met": value == MET, "note": self.cleaned_data.get(f"{condition}__note", "")}
+                out[condition] = {
+                    "met": value == MET,
+                    "note": self.cleaned_data.get(f"{condition}__note", ""),
+                }
         return out
 
     def add_domain_error(self, error) -> None:

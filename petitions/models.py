@@ -23,14 +23,18 @@ class Signature(models.Model):
         ONLINE = "online", _("Online")
         PAPER = "paper", _("Paper")
 
-    case = models.ForeignKey(Case, verbose_name=_("petition"), on_delete=models.PROTECT, related_name="signatures")
+    case = models.ForeignKey(
+        Case, verbose_name=_("petition"), on_delete=models.PROTECT, related_name="signatures"
+    )
     full_name = models.CharField(_("full name"), max_length=200)
     cnie_encrypted = models.TextField(_("CNIE number (encrypted)"))
     cnie_hash = models.CharField(_("CNIE keyed hash"), max_length=64)
     cnie_last3 = models.CharField(_("CNIE last characters"), max_length=3)
     address = models.CharField(_("address"), max_length=300)
     link = models.CharField(_("link to the territory"), max_length=10, choices=Link.choices)
-    province = models.CharField(_("prefecture or province of residence (regions)"), max_length=100, blank=True)
+    province = models.CharField(
+        _("prefecture or province of residence (regions)"), max_length=100, blank=True
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -103,7 +107,9 @@ class SignatureAccessLog(models.Model):
 class AdmissibilityCheck(models.Model):
     """One legal condition of the bureau's admissibility checklist (OL 113-14 art. 121-125)."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="admissibility")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="admissibility"
+    )
     condition = models.CharField(_("condition"), max_length=40)
     met = models.BooleanField(_("met"))
     note = models.TextField(_("note"), blank=True)
@@ -115,7 +121,9 @@ class AdmissibilityCheck(models.Model):
         verbose_name = _("admissibility condition")
         verbose_name_plural = _("admissibility checklist")
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["case", "condition"], name="admissibility_unique_condition")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "condition"], name="admissibility_unique_condition")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.condition}: {self.met}"

@@ -45,7 +45,13 @@ def personal_data_purge(*, now=None, dry_run: bool = False) -> list[tuple[str, i
             locked.personal_data_purged_at = now
             locked.submitter_name = ""
             locked.submitter_contact = ""
-            record_action(locked, "personal_data_purged", None, now, {"signatures_removed": removed, "valid_kept_as_count": count})
+            record_action(
+                locked,
+                "personal_data_purged",
+                None,
+                now,
+                {"signatures_removed": removed, "valid_kept_as_count": count},
+            )
             # The case's own history keeps earlier copies of the paper filer's name: blank them too.
             locked.history.exclude(submitter_name="").update(submitter_name="", submitter_contact="")
         done.append((case.reference, removed))

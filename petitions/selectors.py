@@ -13,9 +13,10 @@ def petition_signature_counts(cases) -> dict[int, int]:
     """Valid signatures of several petitions in one query (a list page's rows), by case id;
     purged petitions give the count kept at the purge."""
 
-
     petitions = [c for c in cases if c.kind == Case.Kind.PETITION]
-    counts = {c.pk: (c.purged_signature_count or 0) for c in petitions if c.personal_data_purged_at is not None}
+    counts = {
+        c.pk: (c.purged_signature_count or 0) for c in petitions if c.personal_data_purged_at is not None
+    }
     live = [c.pk for c in petitions if c.personal_data_purged_at is None]
     if live:
         rows = (

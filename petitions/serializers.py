@@ -11,7 +11,6 @@ from petitions.models import Signature
 # Organisation ---------------------------------------------------------------------------------
 
 
-
 class SignatureRowSerializer(serializers.Serializer):
     """One signatory of a petition (OL 113-14 art. 123); the service checks every row."""
 
@@ -19,7 +18,8 @@ class SignatureRowSerializer(serializers.Serializer):
     cnie = serializers.CharField(help_text=_("CNIE number: one or two letters, then digits (e.g. AB123456)."))
     address = serializers.CharField(max_length=Signature._meta.get_field("address").max_length)
     link = serializers.ChoiceField(
-        choices=["resident", "activity"], help_text=_("Link to the territory: resident, or an activity there.")
+        choices=["resident", "activity"],
+        help_text=_("Link to the territory: resident, or an activity there."),
     )
     province = serializers.CharField(
         required=False, help_text=_("Regions: the prefecture or province of residence (OL 111-14 art. 120).")

@@ -118,9 +118,13 @@ def _check_can_add(actor, case: Case) -> None:
     if not (is_agent(actor, case) or lifecycle.P.is_intake(actor, case)):
         raise TransitionNotAllowed(_("Only the petition's agent or the reception desk adds signatures."))
     if case.association_id is not None:
-        raise InvalidTransition(_("An association's petition is filed by its legal representative, without signatures."))
+        raise InvalidTransition(
+            _("An association's petition is filed by its legal representative, without signatures.")
+        )
     if case.state not in SIGNING_STATES:
-        raise InvalidTransition(_("Signatures are collected before filing, or when the bureau asks for more."))
+        raise InvalidTransition(
+            _("Signatures are collected before filing, or when the bureau asks for more.")
+        )
 
 
 TOO_MANY_COLUMNS = object()
@@ -130,7 +134,9 @@ def _clean_row(raw, *, row: int, collectivity: Collectivity) -> tuple[dict | Non
     if raw is TOO_MANY_COLUMNS:
         return None, RowResult(row, _("Too many columns on this line."), "malformed")
     if not isinstance(raw, Mapping):
-        return None, RowResult(row, _("This row is not an object with full_name, cnie, address and link."), "malformed")
+        return None, RowResult(
+            row, _("This row is not an object with full_name, cnie, address and link."), "malformed"
+        )
     values = {k: raw.get(k) for k in CSV_COLUMNS}
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
         return None, RowResult(row, _("Blank row."), "blank")
@@ -164,7 +170,9 @@ def _signatory_problem(clean: dict, collectivity: Collectivity) -> tuple[str, st
     if not cnie:
         return _("The CNIE number is missing."), "cnie_missing"
     if not pd.cnie_is_valid(cnie):
-        return _("The CNIE number is not valid: one or two letters, then digits (e.g. AB123456)."), "cnie_invalid"
+        return _(
+            "The CNIE number is not valid: one or two letters, then digits (e.g. AB123456)."
+        ), "cnie_invalid"
     if not text.letter_count(address) or len(address) > Signature._meta.get_field("address").max_length:
         return _("The address is missing or too long."), "address"
     if clean["link"] is None:
@@ -222,11 +230,17 @@ def signatures_import(
             digest = pd.cnie_hash(clean["cnie"])
             if digest in seen:
                 result.rejected.append(
-                    RowResult(number, _("Duplicate: this CNIE number has already signed this petition."), "duplicate")
+                    RowResult(
+                        number,
+                        _("Duplicate: this CNIE number has already signed this petition."),
+                        "duplicate",
+                    )
                 )
                 continue
             seen.add(digest)
-            pending.append(_signature_new(clean, case=locked, digest=digest, channel=channel, by=actor, at=at))
+            pending.append(
+                _signature_new(clean, case=locked, digest=digest, channel=channel, by=actor, at=at)
+            )
         _signatures_bulk_create(pending, actor=actor, case=locked)
         # Each signature keeps its own history row (without personal fields); the case's audit
         # chain records what is decided on them (invalidations, the checklist, the purge).
@@ -256,7 +270,9 @@ def _signatures_bulk_create(pending: list[Signature], *, actor, case: Case) -> N
         ids = [signature.pk for signature in pending]
     else:
         for start in range(0, len(pending), BATCH):
-            bulk_create_with_history(pending[start : start + BATCH], Signature, batch_size=BATCH, default_user=actor)
+            bulk_create_with_history(
+                pending[start : start + BATCH], Signature, batch_size=BATCH, default_user=actor
+            )
         return
     history = Signature.history.model
     qn = connection.ops.quote_name
@@ -268,7 +284,13 @@ def _signatures_bulk_create(pending: list[Signature], *, actor, case: Case) -> N
             f"{qn('history_change_reason')}, {qn('history_type')}, {qn('history_user_id')}) "
             f"SELECT {columns}, %s, NULL, '+', %s FROM {qn(Signature._meta.db_table)} "
             f"WHERE {qn('case_id')} = %s AND {qn('id')} BETWEEN %s AND %s",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), getattr(actor, "pk", None), case.pk, min(ids), max(ids)],
+            [
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                getattr(actor, "pk", None),
+                case.pk,
+                min(ids),
+                max(ids),
+            ],
         )
 
 
@@ -346,7 +368,16 @@ def signatures_import_csv(*, actor, case: Case | str, stream, at=None) -> Import
 
 
 def signature_sign_online(
-    *, user, case: Case | str, full_name: str, cnie: str, address: str, link: str, confirm_link: bool, ip: str = "", at=None
+    *,
+    user,
+    case: Case | str,
+    full_name: str,
+    cnie: str,
+    address: str,
+    link: str,
+    confirm_link: bool,
+    ip: str = "",
+    at=None,
 ) -> Signature:
     """A logged-in, e-mail-verified citizen signs once per petition, after confirming their link to
     the territory (OL 113-14 art. 123); rate-limited per account and per address."""
@@ -356,7 +387,9 @@ def signature_sign_online(
     if not user.email_verified:
         raise TransitionNotAllowed(_("Confirm your e-mail address before signing."))
     if not confirm_link:
-        raise GuardFailed(field_errors={"confirm_link": [_("Confirm that you live or work in the territory.")]})
+        raise GuardFailed(
+            field_errors={"confirm_link": [_("Confirm that you live or work in the territory.")]}
+        )
     for key, limit in ((f"sign:user:{user.pk}", 20), (f"sign:ip:{ip}", 60)):
         if ip or key.startswith("sign:user"):
             count = cache.get_or_set(key, 0, 3600)
@@ -367,14 +400,17 @@ def signature_sign_online(
         if locked.kind != Case.Kind.PETITION or locked.state != S.DRAFT or not locked.signing_open:
             raise InvalidTransition(_("This petition is not open for signatures."))
         clean, rejection = _clean_row(
-            {"full_name": full_name, "cnie": cnie, "address": address, "link": link}, row=1, collectivity=locked.collectivity
+            {"full_name": full_name, "cnie": cnie, "address": address, "link": link},
+            row=1,
+            collectivity=locked.collectivity,
         )
         if rejection:
             raise GuardFailed(field_errors={rejection.code: [rejection.reason]})
         digest = pd.cnie_hash(clean["cnie"])
-        if Signature.objects.filter(case=locked).filter(cnie_hash=digest).exists() or Signature.objects.filter(
-            case=locked, user=user
-        ).exists():
+        if (
+            Signature.objects.filter(case=locked).filter(cnie_hash=digest).exists()
+            or Signature.objects.filter(case=locked, user=user).exists()
+        ):
             raise GuardFailed(field_errors={"cnie": [_("You have already signed this petition.")]})
         signature = _signature_new(
             clean, case=locked, digest=digest, channel=Signature.Channel.ONLINE, by=user, at=at, user=user
@@ -409,7 +445,11 @@ def signatures_invalidate(*, actor, case: Case | str, signature_ids: list[int], 
     at = at or timezone.now()
     if not isinstance(reason, str) or text.letter_count(reason) < 5:
         raise GuardFailed(field_errors={"reason": [_("Give the reason of the invalidation.")]})
-    if not isinstance(signature_ids, list | tuple) or not signature_ids or not all(isinstance(i, int) for i in signature_ids):
+    if (
+        not isinstance(signature_ids, list | tuple)
+        or not signature_ids
+        or not all(isinstance(i, int) for i in signature_ids)
+    ):
         raise GuardFailed(field_errors={"signatures": [_("Choose the signatures to invalidate.")]})
     with transaction.atomic():
         locked = lock(case)
@@ -420,7 +460,9 @@ def signatures_invalidate(*, actor, case: Case | str, signature_ids: list[int], 
         if locked.state in S.CLOSED_STATES:
             raise InvalidTransition(_("The case is closed."))
         reason_max = Signature._meta.get_field("invalidated_reason").max_length
-        targets = list(Signature.objects.select_for_update().filter(case=locked, pk__in=signature_ids, valid=True))
+        targets = list(
+            Signature.objects.select_for_update().filter(case=locked, pk__in=signature_ids, valid=True)
+        )
         for signature in targets:
             signature.valid = False
             signature.invalidated_reason = reason.strip()[:reason_max]
@@ -429,12 +471,22 @@ def signatures_invalidate(*, actor, case: Case | str, signature_ids: list[int], 
             history_stamp(signature, user=actor)
             signature.save(update_fields=["valid", "invalidated_reason", "invalidated_at", "invalidated_by"])
         if targets:
-            record_action(locked, "signatures_invalidated", actor, at, {"count": len(targets)}, justification=reason.strip())
+            record_action(
+                locked,
+                "signatures_invalidated",
+                actor,
+                at,
+                {"count": len(targets)},
+                justification=reason.strip(),
+            )
     return len(targets)
 
 
 def log_document_access(user, attachment) -> None:
     """Law 09-08: every opening of a signature list or a CNIE copy is logged."""
     SignatureAccessLog.objects.create(
-        user=user, case=attachment.case, attachment=attachment, what=f"file:{attachment.purpose}"[: SignatureAccessLog._meta.get_field("what").max_length]
+        user=user,
+        case=attachment.case,
+        attachment=attachment,
+        what=f"file:{attachment.purpose}"[: SignatureAccessLog._meta.get_field("what").max_length],
     )

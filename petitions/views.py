@@ -229,7 +229,9 @@ def _signatures_context(request, case: Case, **extra) -> dict:
         rows = signatures.signatures_for_agent(user=user, case=case)
         context["page"] = Paginator(rows, SIGNATURES_PAGE_SIZE).get_page(request.GET.get("page"))
     if is_intake and context["collecting"]:
-        context["paper_form"] = extra.pop("paper_form", None) or PaperSignatureForm(collectivity=case.collectivity)
+        context["paper_form"] = extra.pop("paper_form", None) or PaperSignatureForm(
+            collectivity=case.collectivity
+        )
         context["csv_form"] = extra.pop("csv_form", None) or SignatureCsvForm()
     context.update(extra)
     return context
@@ -289,7 +291,8 @@ def staff_signatures_invalidate(request, reference: str):
         else:
             messages.success(
                 request,
-                _("%(n)d signature(s) invalidated. The reason is recorded in the audit trail.") % {"n": count},
+                _("%(n)d signature(s) invalidated. The reason is recorded in the audit trail.")
+                % {"n": count},
             )
             return redirect("staff:signatures", reference=case.reference)
     case.refresh_from_db()
@@ -340,14 +343,18 @@ def staff_signatures_import(request, reference: str):
     result = None
     if form.is_valid():
         try:
-            result = signatures.signatures_import_csv(actor=request.user, case=case.reference, stream=form.cleaned_data["file"])
+            result = signatures.signatures_import_csv(
+                actor=request.user, case=case.reference, stream=form.cleaned_data["file"]
+            )
         except DomainError as exc:
             form.add_error("file" if isinstance(exc, InvalidInput) else None, exc.detail)
             status = exc.http_status
         else:
             status = 200
             case.refresh_from_db()
-    return _render_signatures(request, case, status=status, csv_form=SignatureCsvForm() if result else form, result=result)
+    return _render_signatures(
+        request, case, status=status, csv_form=SignatureCsvForm() if result else form, result=result
+    )
 
 
 # Staff: the admissibility checklist (a panel of the staff case page) ------------------------------
@@ -394,13 +401,10 @@ def staff_petition_panel(request, case: Case) -> dict | None:
         user=user, case=case, purposes=CaseAttachment.PERSONAL_DATA_PURPOSES
     )
     if is_bureau and case.state in ADMISSIBILITY_STATES:
-        panel["admissibility_form"] = getattr(request, "mithaq_admissibility_form", None) or AdmissibilityForm(
-            case=case, recorded=recorded
-        )
+        panel["admissibility_form"] = getattr(
+            request, "mithaq_admissibility_form", None
+        ) or AdmissibilityForm(case=case, recorded=recorded)
     return panel
-
-
-
 
 
 @login_required
@@ -451,7 +455,12 @@ def case_receipt(request, reference: str):
     """OL 113-14 art. 125 §1: the receipt delivered on filing, printable on A4 in Arabic or
     French (?lang=ar|fr). For the filer, the desk, the bureau and a session that tracked the case."""
     case = selectors.case_get(reference=reference)
-    if case is None or case.state == S.DRAFT or case.submitted_at is None or not _may_see_receipt(request, case):
+    if (
+        case is None
+        or case.state == S.DRAFT
+        or case.submitted_at is None
+        or not _may_see_receipt(request, case)
+    ):
         raise Http404
     languages = dict(settings.LANGUAGES)
     lang = request.GET.get("lang")

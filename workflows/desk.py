@@ -45,7 +45,11 @@ def check(event) -> None:
     if event.from_state == S.DRAFT:
         return
     for task in active_tasks(event.case.pk):
-        if task.owner_id and task.owner_id != getattr(event.actor, "pk", None) and _eligible(event.actor, task):
+        if (
+            task.owner_id
+            and task.owner_id != getattr(event.actor, "pk", None)
+            and _eligible(event.actor, task)
+        ):
             raise TaskTaken(
                 _("%(user)s has taken this task; ask them to release it first.")
                 % {"user": task.owner.get_full_name() or task.owner.get_username()}

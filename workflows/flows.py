@@ -36,7 +36,9 @@ OPINION_STEPS = ("referral", "study", "agenda", "council", "plan", "implement")
 
 def case_state(activation) -> str:
     # Read afresh: the process may hold a cached artifact from before the transition.
-    return Case.objects.filter(pk=activation.process.artifact_object_id).values_list("state", flat=True).first()
+    return (
+        Case.objects.filter(pk=activation.process.artifact_object_id).values_list("state", flat=True).first()
+    )
 
 
 def _case(activation) -> Case:
@@ -65,7 +67,12 @@ def _state_in(states):
 
 
 def _build(name: str, steps: tuple[str, ...], doc: str):
-    attrs = {"__module__": __name__, "__doc__": doc, "process_class": CaseProcess, "lock_impl": lock.select_for_update_lock}
+    attrs = {
+        "__module__": __name__,
+        "__doc__": doc,
+        "process_class": CaseProcess,
+        "lock_impl": lock.select_for_update_lock,
+    }
     attrs["start"] = flow.StartHandle(this.start_case).Next(this.route)
     route = flow.Switch()
     for step in steps:
@@ -87,13 +94,21 @@ def _build(name: str, steps: tuple[str, ...], doc: str):
     return type(name, (flow.Flow,), attrs)
 
 
-PetitionFlow = _build("PetitionFlow", ADMISSIBILITY_STEPS, "Petition\n\nA petition under OL 113-14 art. 121-125.")
-ProposalFlow = _build("ProposalFlow", ADMISSIBILITY_STEPS, "Proposal\n\nA proposal of a citizen or an association.")
+PetitionFlow = _build(
+    "PetitionFlow", ADMISSIBILITY_STEPS, "Petition\n\nA petition under OL 113-14 art. 121-125."
+)
+ProposalFlow = _build(
+    "ProposalFlow", ADMISSIBILITY_STEPS, "Proposal\n\nA proposal of a citizen or an association."
+)
 AdvisoryOpinionFlow = _build(
-    "AdvisoryOpinionFlow", OPINION_STEPS, "Advisory opinion\n\nAn opinion of the Equality Commission (OL 113-14 art. 120)."
+    "AdvisoryOpinionFlow",
+    OPINION_STEPS,
+    "Advisory opinion\n\nAn opinion of the Equality Commission (OL 113-14 art. 120).",
 )
 ChildrenRecommendationFlow = _build(
-    "ChildrenRecommendationFlow", OPINION_STEPS, "Children's Council recommendation\n\nA recommendation of the Children's Council."
+    "ChildrenRecommendationFlow",
+    OPINION_STEPS,
+    "Children's Council recommendation\n\nA recommendation of the Children's Council.",
 )
 
 FLOWS = {

@@ -25,7 +25,9 @@ class Violation:
 
 
 def violations(case_ids=None, batch: int = 1000) -> Iterator[Violation]:
-    cases = Case.objects.order_by("id").only("id", "reference", "kind", "state", "submitter_id", "committee_id", "service_id")
+    cases = Case.objects.order_by("id").only(
+        "id", "reference", "kind", "state", "submitter_id", "committee_id", "service_id"
+    )
     if case_ids is not None:
         cases = cases.filter(pk__in=case_ids)
     chunk: list[Case] = []
@@ -56,7 +58,9 @@ def _check(chunk: list[Case]) -> Iterator[Violation]:
                 yield Violation(case.reference, f"{case.state} but has {len(active)} active task(s)")
             continue
         if len(active) != 1:
-            yield Violation(case.reference, f"{case.state}: {len(active)} active tasks, expected exactly one ({step})")
+            yield Violation(
+                case.reference, f"{case.state}: {len(active)} active tasks, expected exactly one ({step})"
+            )
             continue
         task = active[0]
         name = task.flow_task.name if task.flow_task else "?"
@@ -66,7 +70,8 @@ def _check(chunk: list[Case]) -> Iterator[Violation]:
         expected_permission = owner_permission_for(step, case)
         if task.owner_permission != expected_permission:
             yield Violation(
-                case.reference, f"task {name} is owned by {task.owner_permission}, expected {expected_permission}"
+                case.reference,
+                f"task {name} is owned by {task.owner_permission}, expected {expected_permission}",
             )
         if step == "study" and case.committee_id is None:
             yield Violation(case.reference, "in committee without a committee")

@@ -73,7 +73,12 @@ def _overdue_q(now: datetime.datetime, prefix: str = "") -> Q:
             }
         )
     return (
-        Q(**{f"{prefix}kind": Case.Kind.PETITION, f"{prefix}state__in": [S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION]})
+        Q(
+            **{
+                f"{prefix}kind": Case.Kind.PETITION,
+                f"{prefix}state__in": [S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION],
+            }
+        )
         & late
     )
 
@@ -92,7 +97,16 @@ class InboxRow:
 
 
 # The case columns a row shows, read in the tasks' own query through the process's case (one join).
-_CASE_COLUMNS = ("id", "reference", "title", "kind", "state", "submitted_at", "legal_deadline_on", "collectivity_id")
+_CASE_COLUMNS = (
+    "id",
+    "reference",
+    "title",
+    "kind",
+    "state",
+    "submitted_at",
+    "legal_deadline_on",
+    "collectivity_id",
+)
 
 
 def _with_case(qs: QuerySet[Task]) -> QuerySet[Task]:
@@ -109,7 +123,9 @@ def inbox(user, *, kind: str | None = None, committee: int | None = None, step: 
     if kind:
         qs = qs.filter(process__artifact_object_id__in=Case.objects.filter(kind=kind).values("id"))
     if committee:
-        qs = qs.filter(process__artifact_object_id__in=Case.objects.filter(committee_id=committee).values("id"))
+        qs = qs.filter(
+            process__artifact_object_id__in=Case.objects.filter(committee_id=committee).values("id")
+        )
     if step:
         qs = qs.filter(flow_task__endswith=f".{step}")
     overdue = ExpressionWrapper(_overdue_q(now, prefix="process__case__"), output_field=BooleanField())
@@ -135,7 +151,11 @@ def inbox_rows(tasks) -> list[InboxRow]:
         if case is None:
             continue
         step = task.flow_task.name if task.flow_task else ""
-        due = case.legal_deadline if case.state in (S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION) else None
+        due = (
+            case.legal_deadline
+            if case.state in (S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION)
+            else None
+        )
         rows.append(
             InboxRow(
                 task=task,
@@ -162,7 +182,9 @@ def inbox_counts(user) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
-    groups = [(kind, committee, str(flow_task).rsplit(".", 1)[-1], n) for kind, committee, flow_task, n in rows]
+    groups = [
+        (kind, committee, str(flow_task).rsplit(".", 1)[-1], n) for kind, committee, flow_task, n in rows
+    ]
     by_kind: dict[str, int] = {}
     by_committee: dict[int, int] = {}
     by_step: dict[str, int] = {}
@@ -180,7 +202,9 @@ def inbox_counts(user) -> dict:
     }
 
 
-def inbox_count(counts: dict, *, kind: str | None = None, committee: int | None = None, step: str | None = None) -> int:
+def inbox_count(
+    counts: dict, *, kind: str | None = None, committee: int | None = None, step: str | None = None
+) -> int:
     """The number of tasks `inbox(user, kind=..., committee=..., step=...)` lists, from inbox_counts."""
     return sum(
         n

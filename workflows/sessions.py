@@ -35,8 +35,12 @@ def _collectivity(user):
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CouncilSession.Kind.choices, initial="extraordinary")
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), choices=CouncilSession.Kind.choices, initial="extraordinary"
+    )
     title_ar = forms.CharField(label=gettext_lazy("Title (Arabic)"), required=False, max_length=200)
     title_fr = forms.CharField(label=gettext_lazy("Title (French)"), required=False, max_length=200)
 
@@ -51,7 +55,9 @@ def session_list(request):
         form = SessionForm(request.POST)
         if form.is_valid():
             try:
-                session = org_services.session_create(actor=request.user, collectivity=collectivity, **form.cleaned_data)
+                session = org_services.session_create(
+                    actor=request.user, collectivity=collectivity, **form.cleaned_data
+                )
             except DomainError as error:
                 add_to_form(form, error)
                 status = error.http_status
@@ -90,7 +96,9 @@ def generate(request):
     messages.success(
         request,
         ngettext(
-            "%(n)d ordinary session added to the calendar.", "%(n)d ordinary sessions added to the calendar.", len(created)
+            "%(n)d ordinary session added to the calendar.",
+            "%(n)d ordinary sessions added to the calendar.",
+            len(created),
         )
         % {"n": len(created)},
     )
@@ -121,7 +129,9 @@ def session_detail(request, pk: int):
     if session.date >= timezone.localdate():
         for case in selectors.agenda_candidates(collectivity=session.collectivity):
             panels = [
-                p for p in transition_panels(user=request.user, case=case, url_name="staff:transition") if p.spec.name == "schedule"
+                p
+                for p in transition_panels(user=request.user, case=case, url_name="staff:transition")
+                if p.spec.name == "schedule"
             ]
             for panel in panels:
                 panel.form.initial["session"] = session.pk

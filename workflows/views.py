@@ -89,7 +89,11 @@ def inbox(request):
             "rows": rows,
             "counts": counts,
             "kinds": [(value, label, counts["kind"].get(value, 0)) for value, label in Case.Kind.choices],
-            "steps": [(name, spec[3], counts["step"].get(name, 0)) for name, spec in STEPS.items() if counts["step"].get(name)],
+            "steps": [
+                (name, spec[3], counts["step"].get(name, 0))
+                for name, spec in STEPS.items()
+                if counts["step"].get(name)
+            ],
             "committees": committees,
             "selected": {"kind": kind, "step": step, "committee": committee},
         },

@@ -62,7 +62,12 @@ def case_progress_add(
         if errors:
             raise GuardFailed(_("The progress update cannot be recorded."), field_errors=errors)
         update = ProgressUpdate.objects.create(
-            case=locked, percent=value, note=note.strip(), attachment=attachment, created_by=actor, created_at=at
+            case=locked,
+            percent=value,
+            note=note.strip(),
+            attachment=attachment,
+            created_by=actor,
+            created_at=at,
         )
         locked.progress_percent = value
         append_action(
@@ -230,7 +235,9 @@ def case_link_opinion(*, actor, opinion: Case | str, target: Case | str, at=None
     with transaction.atomic():
         locked = locked_for_action(opinion)
         if locked.kind not in lifecycle.OPINION_KINDS:
-            raise GuardFailed(field_errors={"opinion": [_("Only an opinion or a recommendation is linked to a case.")]})
+            raise GuardFailed(
+                field_errors={"opinion": [_("Only an opinion or a recommendation is linked to a case.")]}
+            )
         if not (
             lifecycle.P.is_bureau_member(actor, locked)
             or lifecycle.P.is_secretariat(actor, locked)

@@ -99,8 +99,16 @@ def _may_attach(actor, case: Case, purpose: str) -> bool:
     filer = lifecycle.P.is_submitter(actor, case) or lifecycle.P.is_intake(actor, case)
     return bool(
         (filer and case.state in (S.DRAFT, S.AWAITING_INFORMATION, S.SUBMITTED))
-        or (purpose == "report" and lifecycle.P.is_committee_member_of_case(actor, case) and case.state == S.IN_COMMITTEE)
-        or (purpose == "evidence" and lifecycle.P.is_service_of_case(actor, case) and case.state == S.IN_IMPLEMENTATION)
+        or (
+            purpose == "report"
+            and lifecycle.P.is_committee_member_of_case(actor, case)
+            and case.state == S.IN_COMMITTEE
+        )
+        or (
+            purpose == "evidence"
+            and lifecycle.P.is_service_of_case(actor, case)
+            and case.state == S.IN_IMPLEMENTATION
+        )
         or lifecycle.P.is_bureau_member(actor, case)
     )
 

@@ -42,7 +42,9 @@ def reference_next(*, collectivity: Collectivity, kind: str, year: int) -> tuple
     ReferenceCounter.objects.bulk_create(
         [ReferenceCounter(collectivity=collectivity, kind=kind, year=year, last=0)], ignore_conflicts=True
     )
-    counter = ReferenceCounter.objects.select_for_update().get(collectivity=collectivity, kind=kind, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(
+        collectivity=collectivity, kind=kind, year=year
+    )
     counter.last += 1
     counter.save(update_fields=["last"])
     code = Case.KIND_CODES[kind]

@@ -89,7 +89,9 @@ def case_create(
     with transaction.atomic():
         case = _draft_save(filing, actor=actor, code=code, at=at)
         if not draft:
-            case = run_transition(actor=actor, case_id=case.pk, name="submit", data={}, at=at, expected_state=S.DRAFT)
+            case = run_transition(
+                actor=actor, case_id=case.pk, name="submit", data={}, at=at, expected_state=S.DRAFT
+            )
     return case, code
 
 
@@ -158,7 +160,9 @@ def _filing_channel(groups, channel: str | None, errors: dict[str, list[str]]) -
     if channel not in Case.Channel.values:
         errors.setdefault("channel", []).append(_("Unknown channel."))
     elif channel != Case.Channel.ONLINE and not is_intake:
-        errors.setdefault("channel", []).append(_("Only the reception desk registers desk or paper submissions."))
+        errors.setdefault("channel", []).append(
+            _("Only the reception desk registers desk or paper submissions.")
+        )
     return channel
 
 

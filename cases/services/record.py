@@ -46,7 +46,16 @@ def actor_role(user) -> str:
 
 
 def append_action(
-    case: Case, *, name: str, actor, role: str, at, justification: str = "", public=None, private=None, decision=None
+    case: Case,
+    *,
+    name: str,
+    actor,
+    role: str,
+    at,
+    justification: str = "",
+    public=None,
+    private=None,
+    decision=None,
 ):
     """An audited action that is not a transition (progress, correction, outcome): same chain, same outbox."""
     entry = audit_entry_append(

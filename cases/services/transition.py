@@ -53,11 +53,21 @@ def case_transition(
         expected_state = expected_state or case.state
     case_id = case_id_for(case)
     return run_transition(
-        actor=actor, case_id=case_id, name=spec.name, data=data, at=at, expected_state=expected_state, files=files
+        actor=actor,
+        case_id=case_id,
+        name=spec.name,
+        data=data,
+        at=at,
+        expected_state=expected_state,
+        files=files,
     )
 
 
-TRANSITION_ATTACHMENT_PURPOSE = {"report": "report", "complete": "evidence", "provide_information": "information"}
+TRANSITION_ATTACHMENT_PURPOSE = {
+    "report": "report",
+    "complete": "evidence",
+    "provide_information": "information",
+}
 
 
 def run_transition(*, actor, case_id: int, name: str, data, at, expected_state, files=None) -> Case:
@@ -81,19 +91,24 @@ def run_transition(*, actor, case_id: int, name: str, data, at, expected_state, 
             outcomes = _clean_opinion_outcomes(case, data) if spec.name in ("adopt", "reject") else []
             if outcomes:
                 cleaned.public_payload["opinions"] = [
-                    {"reference": o.reference, "followed": followed, "reason": reason} for o, followed, reason in outcomes
+                    {"reference": o.reference, "followed": followed, "reason": reason}
+                    for o, followed, reason in outcomes
                 ]
             from_state = case.state
             # The stay this transition closes, for the response-time audit.
             stay_started_at, stay_deadline = case.state_entered_at, case.deadline_on
             hooks.before_transition(
-                hooks.TransitionEvent(case=case, name=spec.name, from_state=from_state, to_state=spec.target, actor=actor, at=at)
+                hooks.TransitionEvent(
+                    case=case, name=spec.name, from_state=from_state, to_state=spec.target, actor=actor, at=at
+                )
             )
             decision_before = decision_of(case)
             getattr(case, spec.method)()
             _apply(case, spec, cleaned, actor=actor, at=at)
             if upload is not None:
-                stored = store_upload(case, upload, TRANSITION_ATTACHMENT_PURPOSE[spec.name], actor=actor, at=at)
+                stored = store_upload(
+                    case, upload, TRANSITION_ATTACHMENT_PURPOSE[spec.name], actor=actor, at=at
+                )
                 (cleaned.public_payload if stored.public else cleaned.private_payload)["attachment"] = {
                     "name": stored.name,
                     "sha256": stored.sha256,
@@ -119,7 +134,9 @@ def run_transition(*, actor, case_id: int, name: str, data, at, expected_state, 
             history_stamp(case, user=actor, at=at, reason=f"transition:{spec.name}")
             case.save()
             hooks.after_transition(
-                hooks.TransitionEvent(case=case, name=spec.name, from_state=from_state, to_state=case.state, actor=actor, at=at)
+                hooks.TransitionEvent(
+                    case=case, name=spec.name, from_state=from_state, to_state=case.state, actor=actor, at=at
+                )
             )
             register_changed(case)
             for opinion, followed, reason in outcomes:
@@ -174,16 +191,21 @@ def _clean_opinion_outcomes(case: Case, data) -> list[tuple[Case, bool, str]]:
         reason = item.get("reason") if item else None
         if not isinstance(followed, bool) or not isinstance(reason, str) or not text.letter_count(reason):
             errors.append(
-                _("Say whether the linked opinion %(reference)s was followed, and why.") % {"reference": opinion.reference}
+                _("Say whether the linked opinion %(reference)s was followed, and why.")
+                % {"reference": opinion.reference}
             )
             continue
         out.append((opinion, followed, reason.strip()))
     if errors:
-        raise GuardFailed(_("The decision must answer every linked opinion."), field_errors={"opinions": errors})
+        raise GuardFailed(
+            _("The decision must answer every linked opinion."), field_errors={"opinions": errors}
+        )
     return out
 
 
-def _record_opinion_outcome(opinion: Case, decided: Case, followed: bool, reason: str, *, actor, role, at) -> None:
+def _record_opinion_outcome(
+    opinion: Case, decided: Case, followed: bool, reason: str, *, actor, role, at
+) -> None:
     locked = lock(opinion.pk)
     OpinionOutcome.objects.update_or_create(
         opinion=locked,

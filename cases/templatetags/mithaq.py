@@ -22,7 +22,6 @@ from organisation.selectors import portal_collectivity
 register = template.Library()
 
 
-
 @register.simple_tag(takes_context=True)
 def commune_name(context) -> str:
     try:
@@ -153,7 +152,6 @@ def _show_extra(name: str, value, item) -> str:
     if name in ("planned_on", "reached_on"):
         return _show_date(value)
     if name == "purpose":
-
         return str(dict(CaseAttachment.Purpose.choices).get(value, value))
     if name == "percent":
         return f"{formats.localize(value)} %"

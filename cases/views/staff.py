@@ -46,6 +46,7 @@ def is_staff_user(user) -> bool:
 
 def staff_required(view):
     """Logged in (else the login page) and in a staff group (else 403)."""
+
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -71,7 +72,9 @@ def case_list(request):
     user = request.user
     collectivity = user.collectivity if user.collectivity_id else portal_collectivity(request)
     form = CaseFilterForm(
-        request.GET or None, committees=org_selectors.committee_list(collectivity=collectivity), with_draft=True
+        request.GET or None,
+        committees=org_selectors.committee_list(collectivity=collectivity),
+        with_draft=True,
     )
     cases = selectors.case_list_for_staff(user=user, **form.filters())
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -85,7 +88,6 @@ def render_case(request, case, *, bound: TransitionForm | None = None, status: i
         # The transition is no longer offered (the state moved on): say why at the top.
         orphan_errors = [str(m) for msgs in bound.errors.values() for m in msgs]
 
-
     user = request.user
     in_implementation = case.state == S.IN_IMPLEMENTATION
     can_progress = in_implementation and lifecycle.P.is_service_of_case(user, case)
@@ -95,7 +97,9 @@ def render_case(request, case, *, bound: TransitionForm | None = None, status: i
     files.attach_to_timeline(timeline, documents=documents)
     context = {
         "case": case,
-        "late": in_implementation and case.planned_end is not None and case.planned_end < timezone.localdate(),
+        "late": in_implementation
+        and case.planned_end is not None
+        and case.planned_end < timezone.localdate(),
         "progress_updates": list(case.progress_updates.select_related("created_by")),
         "milestones": list(case.milestones.all()),
         "progress_form": ProgressForm(initial={"percent": case.progress_percent}) if can_progress else None,
@@ -147,7 +151,9 @@ def transition(request, reference: str, name: str):
     if form.is_valid():
         try:
             case = services.case_transition(
-                files={"attachment": form.cleaned_data["attachment"]} if form.cleaned_data.get("attachment") else None,
+                files={"attachment": form.cleaned_data["attachment"]}
+                if form.cleaned_data.get("attachment")
+                else None,
                 actor=request.user,
                 case=case.reference,
                 name=spec.name,
@@ -232,7 +238,10 @@ def _action(request, reference: str, form_class, perform, success_message: str):
         else:
             messages.success(request, success_message)
     else:
-        errors = [f"{form.fields[n].label if n in form.fields else ''}: {' '.join(m)}".strip(": ") for n, m in form.errors.items()]
+        errors = [
+            f"{form.fields[n].label if n in form.fields else ''}: {' '.join(m)}".strip(": ")
+            for n, m in form.errors.items()
+        ]
         messages.error(request, " ".join(errors))
     return redirect("staff:case", reference=case.reference)
 
@@ -281,7 +290,10 @@ def correct(request, reference: str):
         reference,
         CorrectionForm,
         lambda case, form: services.case_correct(
-            actor=request.user, case=case, changes=form.changes(), justification=form.cleaned_data["justification"]
+            actor=request.user,
+            case=case,
+            changes=form.changes(),
+            justification=form.cleaned_data["justification"],
         ),
         _("The correction is recorded; the original stays visible in the history."),
     )

@@ -196,10 +196,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # One beat process runs these (README: production).
 CELERY_BEAT_SCHEDULE: dict = {
-    "check-deadlines-daily": {"task": "clocks.check_deadlines", "schedule": 24 * 3600, "options": {"expires": 3600}},
+    "check-deadlines-daily": {
+        "task": "clocks.check_deadlines",
+        "schedule": 24 * 3600,
+        "options": {"expires": 3600},
+    },
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "audit-digest-daily": {"task": "audit.digest", "schedule": 24 * 3600, "options": {"expires": 3600}},
-    "followup-open-data-daily": {"task": "followup.export_open_data", "schedule": 24 * 3600, "options": {"expires": 3600}},
+    "followup-open-data-daily": {
+        "task": "followup.export_open_data",
+        "schedule": 24 * 3600,
+        "options": {"expires": 3600},
+    },
 }
 
 REST_FRAMEWORK = {

@@ -11,7 +11,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 MITHAQ_PERSONAL_DATA_KEY = env("MITHAQ_PERSONAL_DATA_KEY")
 MITHAQ_AUDIT_SIGNING_KEY = env("MITHAQ_AUDIT_SIGNING_KEY")
 if MITHAQ_AUDIT_SIGNING_KEY.strip() in ("", DEV_AUDIT_SIGNING_KEY):  # noqa: F405
-    raise ImproperlyConfigured("Set MITHAQ_AUDIT_SIGNING_KEY to your own key: manage.py audit_signing_key (README).")
+    raise ImproperlyConfigured(
+        "Set MITHAQ_AUDIT_SIGNING_KEY to your own key: manage.py audit_signing_key (README)."
+    )
 
 # Persistent database connections, checked before reuse (README: production).
 # A new dict: base's is shared with any module that imported it, and must not change behind it.

@@ -15,7 +15,16 @@ register = template.Library()
 
 # After the bureau's referral (OL 113-14 art. 125 §3), and after the council's decision.
 ACCEPTED_STATES = frozenset(
-    {S.IN_COMMITTEE, S.REPORTED, S.ON_AGENDA, S.ADOPTED, S.REJECTED, S.IN_IMPLEMENTATION, S.IMPLEMENTED, S.NOT_IMPLEMENTED}
+    {
+        S.IN_COMMITTEE,
+        S.REPORTED,
+        S.ON_AGENDA,
+        S.ADOPTED,
+        S.REJECTED,
+        S.IN_IMPLEMENTATION,
+        S.IMPLEMENTED,
+        S.NOT_IMPLEMENTED,
+    }
 )
 DECIDED_STATES = frozenset({S.ADOPTED, S.REJECTED, S.IN_IMPLEMENTATION, S.IMPLEMENTED, S.NOT_IMPLEMENTED})
 

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             if ok is None:
                 raise CommandError(f"No digest was published for {d}.")
             if not ok:
-                raise CommandError(f"The chains no longer match the digest published for {d}: history was rewritten.")
+                raise CommandError(
+                    f"The chains no longer match the digest published for {d}: history was rewritten."
+                )
             self.stdout.write(self.style.SUCCESS(f"The digest of {d} still matches the chains."))
             return
         if show:
@@ -29,7 +31,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{digest} ({chains} chains, {entries} entries)")
             return
         record = audit_digest_record(day=self._day(day) if day else None)
-        self.stdout.write(self.style.SUCCESS(f"{record.day}: {record.digest} ({record.chains} chains, {record.entries} entries)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{record.day}: {record.digest} ({record.chains} chains, {record.entries} entries)"
+            )
+        )
 
     def _day(self, text: str) -> datetime.date:
         try:

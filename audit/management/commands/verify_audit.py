@@ -40,11 +40,16 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         if chain_problems:
             raise CommandError(
-                f"Audit chain broken: first broken entry: {chain_problems[0]} ({len(chain_problems)} case(s) affected"
+                f"Audit chain broken: first broken entry: {chain_problems[0]} ({len(chain_problems)} case(s) "
+                f"affected"
                 f"{f', {len(digest_problems)} digest problem(s)' if digest_problems else ''})"
             )
         if digest_problems:
-            raise CommandError(f"Audit digests contradict the chains: {problems[0]} ({len(digest_problems)} problem(s))")
+            raise CommandError(
+                f"Audit digests contradict the chains: {problems[0]} ({len(digest_problems)} problem(s))"
+            )
         self.stdout.write(
-            self.style.SUCCESS(f"Audit chains intact: {checked} case(s) verified; {digests} published digest(s) verified.")
+            self.style.SUCCESS(
+                f"Audit chains intact: {checked} case(s) verified; {digests} published digest(s) verified."
+            )
         )

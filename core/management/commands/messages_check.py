@@ -33,7 +33,9 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory() as tmp:
             # makemessages writes next to the files it reads: extract from a copy of the sources.
             project = Path(tmp) / "project"
-            shutil.copytree(base, project, ignore=shutil.ignore_patterns(".venv", ".git", "media", "node_modules"))
+            shutil.copytree(
+                base, project, ignore=shutil.ignore_patterns(".venv", ".git", "media", "node_modules")
+            )
             copy = project / "locale"
             cwd = os.getcwd()
             try:

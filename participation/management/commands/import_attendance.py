@@ -29,11 +29,15 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc.strerror or exc}") from exc
         try:
-            counted = services.attendance_import(actor=actor, meeting=meeting, content=content, filename=options["file"])
+            counted = services.attendance_import(
+                actor=actor, meeting=meeting, content=content, filename=options["file"]
+            )
         except DomainError as exc:
             lines = [str(exc.message)] + [str(m) for msgs in exc.field_errors.values() for m in msgs]
             raise CommandError("Nothing imported: " + "\n  ".join(lines)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Counted {counted} participants for meeting {meeting.pk}; names not kept."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Counted {counted} participants for meeting {meeting.pk}; names not kept.")
+        )
 
     def _actor(self, username):
         User = get_user_model()

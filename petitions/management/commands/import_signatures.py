@@ -45,7 +45,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Rejected: {len(result.rejected)}")
         for rejection in result.rejected:
             # Rows count from the first line after the header, so row N is line N + 1 of the file.
-            self.stdout.write(f"  row {rejection.row} (line {rejection.row + 1}): {rejection.reason} [{rejection.code}]")
+            self.stdout.write(
+                f"  row {rejection.row} (line {rejection.row + 1}): {rejection.reason} [{rejection.code}]"
+            )
         self.stdout.write(f"Valid signatures of {case.reference} now: {result.signature_count}")
 
     def _actor(self, case, username):
@@ -56,5 +58,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No active user named {username}.")
             return actor
         if case.submitter_id is None:
-            raise CommandError("This petition has no online agent: name the importing account with --as USERNAME.")
+            raise CommandError(
+                "This petition has no online agent: name the importing account with --as USERNAME."
+            )
         return case.submitter

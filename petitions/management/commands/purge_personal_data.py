@@ -14,7 +14,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="list what would be removed, remove nothing"
+        )
 
     def handle(self, *args, **options):
         dry_run = options["dry_run"]
