@@ -7,6 +7,7 @@
 - a refusal is always a typed DomainError, and a valid request by an allowed actor always succeeds.
 """
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -117,6 +118,8 @@ def _footprint(pk):
     )
 
 
+# Slow (a hypothesis property): `make test-fast` leaves it out; `make test` and CI run it.
+@pytest.mark.slow
 class TestLifecycleProperty(TestCase):
     @settings(
         max_examples=40,
