@@ -12,11 +12,12 @@ PORT ?= 8000
 # Two workers: the machines have two cores (pytest-xdist gives each worker its own test database).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install messages compile-messages migrate seed demo serve test test-postgres prod-smoke lint check bench bench-pages bench-load worker beat clean
+.PHONY: help install messages compile-messages migrate seed demo serve test test-fast test-postgres prod-smoke lint check bench bench-pages bench-load worker beat clean
 
 help:
 	@echo "make demo          install, migrate, seed the demo and serve on http://$(HOST):$(PORT) (SQLite, no broker)"
 	@echo "make test          the whole test suite on SQLite"
+	@echo "make test-fast     local runs: the suite without the slow tests, test databases kept (--reuse-db)"
 	@echo "make test-postgres the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mithaq)"
 	@echo "make lint          ruff and the migrations check"
 	@echo "make prod-smoke    production settings on PostgreSQL and Redis: migrate, collectstatic, seed, gunicorn, 20+ pages"
@@ -60,6 +61,12 @@ serve: install
 
 test: install compile-messages
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+# Local runs: the tests marked slow (the 10 MB CSV import, the hypothesis properties) left out and
+# the test databases kept between runs (--reuse-db; SQLite's in files, tests/conftest.py). Add
+# PYTEST_ARGS="-n 2 --create-db" after regenerating migrations. `make test` (and CI) runs them all.
+test-fast: install compile-messages
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS) -m "not slow" --reuse-db
 
 test-postgres: install compile-messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq} $(VENV)/bin/pytest -q --create-db $(PYTEST_ARGS)

@@ -22,6 +22,24 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """`--reuse-db` (make test-fast) keeps the test databases between runs. SQLite's default test
+    database lives in memory and dies with the run, so for those runs only it gets a file, one per
+    xdist worker (pytest-django adds the worker suffix only to named databases, before this runs).
+    Without --reuse-db nothing changes: `make test` and CI use fresh in-memory databases."""
+    from django.conf import settings
+
+    if not request.config.getvalue("reuse_db"):
+        return
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    for alias, db_settings in settings.DATABASES.items():
+        test = db_settings.setdefault("TEST", {})
+        if db_settings["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+            # *.sqlite3 is git-ignored; `--create-db` rebuilds it (after migrations are regenerated).
+            test["NAME"] = str(settings.BASE_DIR / f"test-{alias}-{worker}.sqlite3")
+
+
 @pytest.fixture
 def world(db):
     return World()

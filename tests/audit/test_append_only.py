@@ -3,7 +3,6 @@ rows never change in bulk behind the state machine."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 
 import pytest
@@ -129,7 +128,9 @@ def test_a_new_instance_with_an_existing_pk_cannot_overwrite(case):
     entry = TransitionEntry.objects.filter(case_id=case.pk).order_by("seq").first()
     forged = _copy(entry, justification="rewritten through a new instance")
     forged.pk = entry.pk
-    with contextlib.suppress(AppendOnlyError, IntegrityError), transaction.atomic():
+    # The instance is new, so save() forces an INSERT (audit.models.TransitionEntry.save): the
+    # primary key is taken and the database refuses it; it never becomes an UPDATE.
+    with pytest.raises(IntegrityError), transaction.atomic():
         forged.save()
     assert TransitionEntry.objects.get(pk=entry.pk).justification == entry.justification
 
@@ -137,7 +138,8 @@ def test_a_new_instance_with_an_existing_pk_cannot_overwrite(case):
 def test_bulk_create_cannot_upsert_over_an_entry(case):
     entry = TransitionEntry.objects.filter(case_id=case.pk).order_by("seq").first()
     forged = _copy(entry, justification="rewritten through an upsert")
-    with contextlib.suppress(AppendOnlyError, IntegrityError), transaction.atomic():
+    # An upsert is refused before any SQL is sent (audit.models.AppendOnlyQuerySet.bulk_create).
+    with pytest.raises(AppendOnlyError), transaction.atomic():
         TransitionEntry.objects.bulk_create(
             [forged], update_conflicts=True, unique_fields=["hash"], update_fields=["justification"]
         )

@@ -315,18 +315,10 @@ def test_nothing_is_published_just_after_midnight(adopted, auto):
 
 def test_a_failed_publication_does_not_break_the_page(adopted, auto, client, settings):
     settings.MITHAQ_AUDIT_SIGNING_KEY = ""
-    assert client.get(reverse("cases:register") if _has("cases:register") else "/").status_code == 200
+    # The public register, the page a citizen opens first (it was looked up as "cases:register",
+    # which does not exist, so the test silently fell back to "/").
+    assert client.get(reverse("public:register")).status_code == 200
     assert not AuditDigest.objects.exists()
-
-
-def _has(name: str) -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def test_recent_digests_are_published_in_order(adopted):

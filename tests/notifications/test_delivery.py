@@ -242,9 +242,10 @@ def test_send_pending_notifications_command(world, assoc_case, mailoutbox):
 
 
 def test_a_rolled_back_transition_notifies_nobody(world, assoc_case, django_capture_on_commit_callbacks, mailoutbox):
-    from core.errors import DomainError
+    from core.errors import TransitionNotAllowed
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(DomainError):
+    # Only the bureau starts the review: the citizen is refused (forbidden) and the rollback sends nothing.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(TransitionNotAllowed):
         case_services.case_transition(actor=world["citizen"], case=assoc_case, name="start_review")
     assert callbacks == []
     assert mailoutbox == []

@@ -2,7 +2,7 @@
 and the invariant at the end (issue: the desk)."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from cases import services
 from workflows.desk import active_tasks
@@ -82,5 +82,5 @@ def test_check_workflows_command_passes_and_detects_a_violation(world):
     task = active_tasks(case.pk).get()
     task.pk = None
     task.save()
-    with pytest.raises(Exception, match="violation"):
+    with pytest.raises(CommandError, match="1 workflow invariant violation"):
         call_command("check_workflows")
