@@ -79,6 +79,7 @@ prod-smoke: install compile-messages
 # The import contract (.importlinter), ruff (lint and format), migrations and catalogues in step.
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py messages_check

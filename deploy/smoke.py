@@ -124,16 +124,31 @@ def main():
     anonymous = Client(args.base)
     home = smoke.page(anonymous, "anonymous", "/")
     register = smoke.page(anonymous, "anonymous", "/register/")
-    references = list(dict.fromkeys(re.findall(r'href="/register/([A-Z]+-[A-Z]+-\d{4}-\d+)/"', register + home)))
+    references = list(
+        dict.fromkeys(re.findall(r'href="/register/([A-Z]+-[A-Z]+-\d{4}-\d+)/"', register + home))
+    )
     if len(references) < 3:
         raise SystemExit(f"the register lists {len(references)} cases; seed_demo should have filed more")
     for reference in references[:3]:
         smoke.page(anonymous, "anonymous", f"/register/{reference}/")
-    for path in ("/register/?page=2", "/track/", "/petitions/", "/audit/digests/", "/accounts/login/",
-                 "/accounts/signup/", "/accounts/password-reset/", "/admin/login/"):
+    for path in (
+        "/register/?page=2",
+        "/track/",
+        "/petitions/",
+        "/audit/digests/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password-reset/",
+        "/admin/login/",
+    ):
         smoke.page(anonymous, "anonymous", path)
-    for path in ("/api/v1/cases/", f"/api/v1/cases/{references[0]}/", "/api/v1/committees/",
-                 "/api/v1/rules/", "/api/v1/schema/"):
+    for path in (
+        "/api/v1/cases/",
+        f"/api/v1/cases/{references[0]}/",
+        "/api/v1/committees/",
+        "/api/v1/rules/",
+        "/api/v1/schema/",
+    ):
         smoke.page(anonymous, "anonymous", path, expect_html=False)
 
     bureau = Client(args.base)

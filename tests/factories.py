@@ -94,11 +94,34 @@ _ADMISSIBILITY_PATHS = {
     "on_agenda": ["submit", "start_review", "refer_to_committee", "report", "schedule"],
     "adopted": ["submit", "start_review", "refer_to_committee", "report", "schedule", "adopt"],
     "rejected": ["submit", "start_review", "refer_to_committee", "report", "schedule", "reject"],
-    "in_implementation": ["submit", "start_review", "refer_to_committee", "report", "schedule", "adopt", "plan_implementation"],
-    "implemented": [
-        "submit", "start_review", "refer_to_committee", "report", "schedule", "adopt", "plan_implementation", "complete",
+    "in_implementation": [
+        "submit",
+        "start_review",
+        "refer_to_committee",
+        "report",
+        "schedule",
+        "adopt",
+        "plan_implementation",
     ],
-    "not_implemented": ["submit", "start_review", "refer_to_committee", "report", "schedule", "adopt", "abandon"],
+    "implemented": [
+        "submit",
+        "start_review",
+        "refer_to_committee",
+        "report",
+        "schedule",
+        "adopt",
+        "plan_implementation",
+        "complete",
+    ],
+    "not_implemented": [
+        "submit",
+        "start_review",
+        "refer_to_committee",
+        "report",
+        "schedule",
+        "adopt",
+        "abandon",
+    ],
     "withdrawn": ["withdraw"],
 }
 _OPINION_PATHS = {
@@ -109,7 +132,9 @@ _OPINION_PATHS = {
 
 
 def path_to(kind: str, state: str) -> list[str] | None:
-    paths = _OPINION_PATHS if kind in ("advisory_opinion", "children_recommendation") else _ADMISSIBILITY_PATHS
+    paths = (
+        _OPINION_PATHS if kind in ("advisory_opinion", "children_recommendation") else _ADMISSIBILITY_PATHS
+    )
     return paths.get(state)
 
 
@@ -120,9 +145,10 @@ def ensure_role_groups() -> None:
 
     from django.apps import apps
 
-    if Group.objects.filter(name__in=roles.ROLE_GROUPS).count() == len(roles.ROLE_GROUPS) and Group.objects.get(
-        name=roles.BUREAU
-    ).permissions.exists():
+    if (
+        Group.objects.filter(name__in=roles.ROLE_GROUPS).count() == len(roles.ROLE_GROUPS)
+        and Group.objects.get(name=roles.BUREAU).permissions.exists()
+    ):
         return
     importlib.import_module("accounts.migrations.0003_role_groups").create_groups(apps, None)
     importlib.import_module("workflows.migrations.0002_grant_desk_permissions").grant(apps, None)
@@ -191,7 +217,10 @@ class World:
             "request_information": {"justification": "Please add the statutes of the association."},
             "provide_information": {"justification": "The statutes are now attached to the file."},
             "refer_to_committee": {"committee": self.committee.pk},
-            "report": {"report": "The committee studied the file and recommends it.", "recommendation": "adopt"},
+            "report": {
+                "report": "The committee studied the file and recommends it.",
+                "recommendation": "adopt",
+            },
             "schedule": {"session": self.session.pk},
             "adopt": {**votes, "justification": JUSTIFICATION, "service": self.service.pk},
             "reject": {**votes, "reason_code": "budget", "justification": JUSTIFICATION},
@@ -209,7 +238,9 @@ class World:
             "description": "The street has no lights and residents feel unsafe at night.",
         }
         if kind == "petition":
-            defaults.update(reasons="Residents feel unsafe at night.", objectives="Install ten street lights.")
+            defaults.update(
+                reasons="Residents feel unsafe at night.", objectives="Install ten street lights."
+            )
         defaults.update(kwargs)
         case, code = case_services.case_create(actor=filer, kind=kind, draft=True, **defaults)
         case.tracking_code = code
@@ -220,10 +251,17 @@ class World:
         from petitions.signatures import signatures_import
 
         rows = [
-            {"full_name": f"Signataire {i}", "cnie": f"JK{100000 + i}", "address": f"Derb {i}, Demnate", "link": "resident"}
+            {
+                "full_name": f"Signataire {i}",
+                "cnie": f"JK{100000 + i}",
+                "address": f"Derb {i}, Demnate",
+                "link": "resident",
+            }
             for i in range(start, start + n)
         ]
-        return signatures_import(actor=actor or case.submitter or self.users[roles.INTAKE], case=case, rows=rows)
+        return signatures_import(
+            actor=actor or case.submitter or self.users[roles.INTAKE], case=case, rows=rows
+        )
 
     def case_in(self, state: str, kind: str = "proposal", **kwargs):
         """A case brought to `state` through the services, so its audit chain is valid."""

@@ -53,7 +53,8 @@ def test_sign_up_answers_the_same_whatever_exists(db):
 def test_sign_up_when_limited_answers_429_whatever_exists(db, settings):
     settings.MITHAQ_SIGNUP_PER_HOUR = 0
     answers = [
-        _answer(reverse("accounts:signup"), signup_data(), setup, "192.0.2.1") for setup in SIGNUP_STATES.values()
+        _answer(reverse("accounts:signup"), signup_data(), setup, "192.0.2.1")
+        for setup in SIGNUP_STATES.values()
     ]
     assert {r.status_code for r in answers} == {429}
     assert len({_bytes(r) for r in answers}) == 1
@@ -78,7 +79,9 @@ PASSWORD_RESET_STATES = {
 
 def test_password_reset_answers_the_same_whatever_exists(db):
     answers = {
-        name: _answer(reverse("accounts:password_reset"), {"email": "amina@example.org"}, setup, f"192.0.2.{i}")
+        name: _answer(
+            reverse("accounts:password_reset"), {"email": "amina@example.org"}, setup, f"192.0.2.{i}"
+        )
         for i, (name, setup) in enumerate(PASSWORD_RESET_STATES.items())
     }
     assert {r.status_code for r in answers.values()} == {302}
@@ -92,8 +95,12 @@ def test_password_reset_is_limited_per_address(db, settings, client, mailoutbox)
     settings.MITHAQ_PASSWORD_RESET_PER_HOUR = 2
     UserFactory(username="amina", email="amina@example.org")
     for _ in range(2):
-        assert client.post(reverse("accounts:password_reset"), {"email": "amina@example.org"}).status_code == 302
-    limited = client.post(reverse("accounts:password_reset"), {"email": "amina@example.org"}, HTTP_ACCEPT_LANGUAGE="fr")
+        assert (
+            client.post(reverse("accounts:password_reset"), {"email": "amina@example.org"}).status_code == 302
+        )
+    limited = client.post(
+        reverse("accounts:password_reset"), {"email": "amina@example.org"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
     assert limited.status_code == 429
     message = limited.context["form"].non_field_errors()[0]
     assert message and "Too many" not in message

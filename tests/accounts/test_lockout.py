@@ -63,7 +63,9 @@ def test_the_lockout_message_is_translated(client, karim, language, expected):
     assert "Too many failed attempts" not in page
 
 
-@pytest.mark.parametrize("minutes, word", [(1, "دقيقة واحدة"), (2, "دقيقتين"), (3, "دقائق"), (11, "دقيقة"), (100, "دقيقة")])
+@pytest.mark.parametrize(
+    "minutes, word", [(1, "دقيقة واحدة"), (2, "دقيقتين"), (3, "دقائق"), (11, "دقيقة"), (100, "دقيقة")]
+)
 def test_arabic_minutes_take_their_plural_form(settings, minutes, word):
     from django.utils import translation
 
@@ -153,6 +155,8 @@ def test_a_forwarded_header_does_not_give_a_fresh_address(client, karim):
 def test_behind_the_proxy_the_last_forwarded_hop_is_the_address(settings, client, karim):
     settings.MITHAQ_BEHIND_PROXY = True
     for i in range(LIMIT):
-        client.post(LOGIN, {"username": f"nobody-{i}", "password": "x"}, HTTP_X_FORWARDED_FOR="192.0.2.1, 192.0.2.50")
+        client.post(
+            LOGIN, {"username": f"nobody-{i}", "password": "x"}, HTTP_X_FORWARDED_FOR="192.0.2.1, 192.0.2.50"
+        )
     # Same proxy (REMOTE_ADDR), another client: not locked.
     assert _good(client, HTTP_X_FORWARDED_FOR="192.0.2.1, 192.0.2.51").status_code == 302

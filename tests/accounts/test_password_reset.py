@@ -15,7 +15,9 @@ def test_password_reset_flow(db, client):
     page = client.get(link, follow=True)
     assert page.status_code == 200
     form_url = page.redirect_chain[-1][0] if page.redirect_chain else link
-    done = client.post(form_url, {"new_password1": "a-long-new-passphrase-42", "new_password2": "a-long-new-passphrase-42"})
+    done = client.post(
+        form_url, {"new_password1": "a-long-new-passphrase-42", "new_password2": "a-long-new-passphrase-42"}
+    )
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-long-new-passphrase-42")

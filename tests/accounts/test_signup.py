@@ -70,7 +70,9 @@ def test_signup_creates_a_citizen_and_sends_a_link_that_verifies(
     assert client.post(path_of(link)).context["state"] == "done"
     user.refresh_from_db()
     assert user.email_verified is True
-    assert client.post(reverse("login"), {"username": "amina", "password": STRONG_PASSWORD}).status_code == 302
+    assert (
+        client.post(reverse("login"), {"username": "amina", "password": STRONG_PASSWORD}).status_code == 302
+    )
 
 
 def test_signup_in_french_writes_the_email_left_to_right(client, db, committed, mailoutbox, signup_url):

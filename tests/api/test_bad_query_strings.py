@@ -60,7 +60,6 @@ def test_inbox_still_filters_by_a_real_committee(world, client):
     assert response.context["selected"]["committee"] == world.committee.pk
 
 
-
 HUGE = "99999999999999999999999"
 ODD_QUERIES = [
     {"committee": HUGE},

@@ -40,7 +40,11 @@ def test_draft_stays_a_draft(world, client_as):
 @pytest.mark.parametrize(
     ("role", "kind", "extra"),
     [
-        (roles.CITIZEN, "petition", {"reasons": "Unsafe at night.", "objectives": "Ten street lights.", "draft": True}),
+        (
+            roles.CITIZEN,
+            "petition",
+            {"reasons": "Unsafe at night.", "objectives": "Ten street lights.", "draft": True},
+        ),
         (roles.ASSOCIATION, "proposal", {}),
         (
             roles.INTAKE,

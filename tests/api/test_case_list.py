@@ -104,7 +104,9 @@ def _petition_filed_at(world, at, *, reviewed_at=None, **kwargs):
     world.sign(case, case.collectivity.petition_min_signatures)
     case = services.case_transition(actor=world["citizen"], case=case.reference, name="submit", at=at)
     if reviewed_at is not None:
-        case = services.case_transition(actor=world["bureau"], case=case.reference, name="start_review", at=reviewed_at)
+        case = services.case_transition(
+            actor=world["bureau"], case=case.reference, name="start_review", at=reviewed_at
+        )
     return case
 
 
@@ -153,7 +155,9 @@ def test_overdue_follows_the_collectivity_months(world, api_client):
     world.collectivity.rejection_notice_months = 2  # a province or a region: OL 112-14 art. 116
     world.collectivity.save()
     yesterday = timezone.now() - datetime.timedelta(days=1)
-    late_for_two_months = _petition_filed_at(world, timezone.now() - datetime.timedelta(days=75), reviewed_at=yesterday)
+    late_for_two_months = _petition_filed_at(
+        world, timezone.now() - datetime.timedelta(days=75), reviewed_at=yesterday
+    )
     refs = [i["reference"] for i in api_client.get(LIST_URL, {"overdue": "true"}).json()["results"]]
     assert refs == [late_for_two_months.reference]
 

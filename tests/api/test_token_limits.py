@@ -78,7 +78,10 @@ def test_a_token_just_before_its_expiry_still_works(world, api_client):
     almost = timezone.now() + datetime.timedelta(days=settings.MITHAQ_API_TOKEN_DAYS, minutes=-1)
     with time_machine.travel(almost, tick=False):
         api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        assert api_client.get(reverse("api:case-transitions", kwargs={"reference": case.reference})).status_code == 200
+        assert (
+            api_client.get(reverse("api:case-transitions", kwargs={"reference": case.reference})).status_code
+            == 200
+        )
         api_client.credentials()
         assert _token(api_client).json()["token"] == key
 
@@ -90,7 +93,9 @@ def test_the_owner_sees_and_revokes_the_token_from_the_profile(world, client, ap
     page = client.get(reverse("accounts:profile"), HTTP_ACCEPT_LANGUAGE="fr")
     token = Token.objects.get(key=key)
     assert page.context["api_token"] == token
-    assert page.context["api_token_expires"] == token.created + datetime.timedelta(days=settings.MITHAQ_API_TOKEN_DAYS)
+    assert page.context["api_token_expires"] == token.created + datetime.timedelta(
+        days=settings.MITHAQ_API_TOKEN_DAYS
+    )
     assert reverse("accounts:api_token_revoke") in page.content.decode()
     assert key not in page.content.decode()
 
@@ -99,7 +104,9 @@ def test_the_owner_sees_and_revokes_the_token_from_the_profile(world, client, ap
     assert not Token.objects.filter(user=world["bureau"]).exists()
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert_error(
-        api_client.get(reverse("api:case-transitions", kwargs={"reference": case.reference})), 403, "authentication_failed"
+        api_client.get(reverse("api:case-transitions", kwargs={"reference": case.reference})),
+        403,
+        "authentication_failed",
     )
     page = client.get(reverse("accounts:profile"))
     assert page.context["api_token"] is None

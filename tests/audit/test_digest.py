@@ -22,7 +22,10 @@ def test_digest_is_published_and_detects_a_rewrite(world, client):
     page = client.get(reverse("audit:digests"))
     assert page.status_code == 200 and record.digest in page.content.decode()
     with append_only_bypass(), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_transitionentry SET hash = %s WHERE case_id = %s AND seq = %s", ["f" * 64, case.pk, case.audit_count])
+        cursor.execute(
+            "UPDATE audit_transitionentry SET hash = %s WHERE case_id = %s AND seq = %s",
+            ["f" * 64, case.pk, case.audit_count],
+        )
     assert audit_digest_verify(today) is False
     with pytest.raises(CommandError, match="rewritten"):
         call_command("audit_digest", "--verify", today.isoformat())

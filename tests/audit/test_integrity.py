@@ -58,12 +58,15 @@ def rewrite_chain(case: Case, change) -> None:
             change(entry)
             entry.prev_hash = prev
             # A placeholder first: hashes are unique and the new one may not be free yet.
-            cursor.execute("UPDATE audit_transitionentry SET hash = %s WHERE id = %s", [f"tmp{entry.pk}", entry.pk])
+            cursor.execute(
+                "UPDATE audit_transitionentry SET hash = %s WHERE id = %s", [f"tmp{entry.pk}", entry.pk]
+            )
             entry.hash = entry_hash(entry, prev)
             prev = entry.hash
         for entry in chain:
             cursor.execute(
-                "UPDATE audit_transitionentry SET role = %s, justification = %s, decision = %s, prev_hash = %s, "
+                "UPDATE audit_transitionentry SET role = %s, justification = %s, decision = %s, prev_hash = "
+                "%s, "
                 "hash = %s WHERE id = %s",
                 [
                     entry.role,
@@ -114,7 +117,10 @@ def test_the_decision_transition_records_the_decision_fields(adopted):
 
 def test_a_correction_records_the_corrected_fields(adopted, world):
     services.case_correct(
-        actor=world["president"], case=adopted.reference, changes={"votes_for": 23}, justification=JUSTIFICATION
+        actor=world["president"],
+        case=adopted.reference,
+        changes={"votes_for": 23},
+        justification=JUSTIFICATION,
     )
     adopted.refresh_from_db()
     entry = TransitionEntry.objects.filter(case=adopted).last()
@@ -148,7 +154,10 @@ def test_a_decision_written_on_an_undecided_case_is_caught(world):
 def test_chains_written_before_entries_recorded_the_decision_still_verify(adopted, world):
     # As if written by the previous version: no decision snapshot in any entry, hashes consistent.
     services.case_correct(
-        actor=world["president"], case=adopted.reference, changes={"deliberation_number": "18/2027"}, justification=JUSTIFICATION
+        actor=world["president"],
+        case=adopted.reference,
+        changes={"deliberation_number": "18/2027"},
+        justification=JUSTIFICATION,
     )
 
     def forget(entry):
@@ -239,7 +248,9 @@ def test_digests_published_before_signing_still_verify(adopted):
         value, chains, entries = digests.compute(day)
         AuditDigest.objects.create(day=day, digest=value, chains=chains, entries=entries)
     signed = digests.audit_digest_record(day=today)
-    assert signed.prev_hash == digests.digest_hash(AuditDigest.objects.get(day=today - datetime.timedelta(days=2)))
+    assert signed.prev_hash == digests.digest_hash(
+        AuditDigest.objects.get(day=today - datetime.timedelta(days=2))
+    )
     assert "3 published digest(s)" in verify_passes()
     sql("UPDATE audit_auditdigest SET signature = '' WHERE id = %s", [signed.pk])
     message, _err = verify_fails()

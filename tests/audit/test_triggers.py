@@ -28,7 +28,9 @@ def refused(statement: str, params) -> str:
 
 def test_raw_update_of_an_entry_is_refused(case):
     entry = TransitionEntry.objects.filter(case=case).first()
-    message = refused("UPDATE audit_transitionentry SET justification = %s WHERE id = %s", ["rewritten", entry.pk])
+    message = refused(
+        "UPDATE audit_transitionentry SET justification = %s WHERE id = %s", ["rewritten", entry.pk]
+    )
     assert REFUSED in message and "UPDATE" in message
     assert TransitionEntry.objects.get(pk=entry.pk).justification == entry.justification
 
@@ -64,7 +66,11 @@ def test_the_documented_bypass_passes_and_ends_with_its_block(case):
     entry = TransitionEntry.objects.filter(case=case).first()
     with transaction.atomic():
         with append_only_bypass(), connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_transitionentry SET role = %s WHERE id = %s", ["rewritten", entry.pk])
+            cursor.execute(
+                "UPDATE audit_transitionentry SET role = %s WHERE id = %s", ["rewritten", entry.pk]
+            )
         assert TransitionEntry.objects.get(pk=entry.pk).role == "rewritten"
         # Still inside the same transaction: the bypass is over.
-        assert REFUSED in refused("UPDATE audit_transitionentry SET role = %s WHERE id = %s", ["again", entry.pk])
+        assert REFUSED in refused(
+            "UPDATE audit_transitionentry SET role = %s WHERE id = %s", ["again", entry.pk]
+        )

@@ -190,7 +190,8 @@ def _forge(case: Case, *, valid_hash: bool) -> tuple[int, str]:
     digest = link_hash(case.audit_head, document) if valid_hash else "f" * 64
     sql(
         with_json(
-            "INSERT INTO audit_transitionentry (case_id, seq, transition, from_state, to_state, actor_id, role, "
+            "INSERT INTO audit_transitionentry (case_id, seq, transition, from_state, to_state, actor_id, "
+            "role, "
             "created_at, justification, payload, prev_hash, hash) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, :json, %s, %s)"
         ),

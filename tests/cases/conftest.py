@@ -101,7 +101,9 @@ class Stage:
     def case_for(self, role: str, kind: str, state: str) -> Case:
         """The desk acts only on cases it registered: its own case where the stage has one."""
         if role == "intake" and (kind, state) in self.desk_case_ids:
-            return Case.objects.select_related("submitter", "collectivity").get(pk=self.desk_case_ids[(kind, state)])
+            return Case.objects.select_related("submitter", "collectivity").get(
+                pk=self.desk_case_ids[(kind, state)]
+            )
         return self.case(kind, state)
 
     def actor(self, who: str, case: Case | None = None):

@@ -32,7 +32,9 @@ def test_lrm_and_rlm_are_allowed():
 def test_the_service_refuses_a_title_and_a_desk_name_and_creates_nothing(world):
     before = Case.objects.count()
     with pytest.raises(errors.InvalidInput) as info:
-        services.case_create(actor=world["citizen"], kind="proposal", title=TITLE, description="Le trottoir est cassé.")
+        services.case_create(
+            actor=world["citizen"], kind="proposal", title=TITLE, description="Le trottoir est cassé."
+        )
     assert set(info.value.field_errors) == {"title"}
     with pytest.raises(errors.InvalidInput) as info:
         services.case_create(
@@ -62,7 +64,9 @@ def test_the_api_answers_400_with_the_error_shape(world):
     api.force_authenticate(world["citizen"])
     before = Case.objects.count()
     response = api.post(
-        "/api/v1/cases/", {"kind": "proposal", "title": TITLE, "description": "Le trottoir est cassé."}, format="json"
+        "/api/v1/cases/",
+        {"kind": "proposal", "title": TITLE, "description": "Le trottoir est cassé."},
+        format="json",
     )
     assert response.status_code == 400
     body = response.json()
@@ -72,7 +76,14 @@ def test_the_api_answers_400_with_the_error_shape(world):
 
 def test_a_signatory_name_is_rejected_with_its_reason(world):
     case = world.new_case("petition")
-    rows = [{"full_name": f"Naima{RLO} Secret", "cnie": "JK123456", "address": "Derb 1, Demnate", "link": "resident"}]
+    rows = [
+        {
+            "full_name": f"Naima{RLO} Secret",
+            "cnie": "JK123456",
+            "address": "Derb 1, Demnate",
+            "link": "resident",
+        }
+    ]
     result = signatures.signatures_import(actor=world["intake"], case=case, rows=rows)
     assert result.accepted == 0
     assert [(r.code, r.reason) for r in result.rejected] == [("full_name", str(text.BIDI_CONTROLS_MESSAGE))]
@@ -81,7 +92,9 @@ def test_a_signatory_name_is_rejected_with_its_reason(world):
 def test_a_milestone_title_is_refused(world):
     case = world.case_in("in_implementation")
     with pytest.raises(errors.GuardFailed) as info:
-        services.case_milestone_add(actor=world["service"], case=case, title=f"Pose{RLO} des bordures", planned_on="2099-01-01")
+        services.case_milestone_add(
+            actor=world["service"], case=case, title=f"Pose{RLO} des bordures", planned_on="2099-01-01"
+        )
     assert "title" in info.value.field_errors
     assert not case.milestones.exists()
 

@@ -32,7 +32,8 @@ def test_content_disposition_gives_both_names():
         "%D9%85%D8%AD%D8%B6%D8%B1%20%D8%A7%D9%84%D9%84%D8%AC%D9%86%D8%A9.pdf"
     )
     assert content_disposition('Procès-verbal "final".pdf') == (
-        "attachment; filename=\"Proces-verbal _final.pdf\"; filename*=UTF-8''Proc%C3%A8s-verbal%20%22final%22.pdf"
+        'attachment; filename="Proces-verbal _final.pdf"; '
+        "filename*=UTF-8''Proc%C3%A8s-verbal%20%22final%22.pdf"
     )
 
 

@@ -22,7 +22,9 @@ SECRETS = (SURNAME, EMAIL, DESK_NAME, PHONE, ADDRESS)
 
 @pytest.fixture
 def seeded(world, django_capture_on_commit_callbacks):
-    citizen = UserFactory(username="karima_o", email=EMAIL, first_name=NAME, last_name=SURNAME, groups=[roles.CITIZEN])
+    citizen = UserFactory(
+        username="karima_o", email=EMAIL, first_name=NAME, last_name=SURNAME, groups=[roles.CITIZEN]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         online = world.case_in("awaiting_information", "proposal", actor=citizen, title="Réparer le trottoir")
         desk = world.case_in(
@@ -72,7 +74,9 @@ def test_the_followup_history_names_no_submitter(world, seeded):
     assert any(item.actor for item in hidden)
 
 
-@pytest.mark.parametrize("url", ["/staff/cases/", "/staff/inbox/", "/staff/inbox/archive/", "/staff/audit/?format=csv"])
+@pytest.mark.parametrize(
+    "url", ["/staff/cases/", "/staff/inbox/", "/staff/inbox/archive/", "/staff/audit/?format=csv"]
+)
 def test_staff_lists_and_exports_show_followup_no_submitter(client, world, seeded, url):
     client.force_login(world[roles.FOLLOWUP])
     response = client.get(url)
@@ -93,7 +97,9 @@ def test_the_api_shows_followup_no_submitter(world, seeded):
         _absent(response.content.decode(), "the API detail")
 
 
-def test_notifications_show_followup_no_submitter(client, world, seeded, django_capture_on_commit_callbacks, mailoutbox):
+def test_notifications_show_followup_no_submitter(
+    client, world, seeded, django_capture_on_commit_callbacks, mailoutbox
+):
     """The follow-up team is told of new cases and deadlines: never who filed them."""
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -18,7 +18,9 @@ def test_a_source_the_decorator_does_not_have_is_reported():
     edge = dataclasses.replace(spec.edges[0], sources=(S.SUBMITTED, S.AWAITING_INFORMATION))
     table["start_review"] = dataclasses.replace(spec, edges=(edge,))
     problems = transition_graph_mismatches(Case, table)
-    assert len(problems) == 1 and problems[0].startswith("start_review: fsm ['submitted'] -> ['under_review']")
+    assert len(problems) == 1 and problems[0].startswith(
+        "start_review: fsm ['submitted'] -> ['under_review']"
+    )
 
 
 def test_a_different_target_and_a_missing_entry_are_reported():
@@ -26,6 +28,9 @@ def test_a_different_target_and_a_missing_entry_are_reported():
     table["defer"] = dataclasses.replace(table["defer"], target=S.REPORTED)
     del table["withdraw"]
     problems = transition_graph_mismatches(Case, table)
-    assert any(p.startswith("defer: fsm ['on_agenda'] -> ['in_committee'], table ['on_agenda'] -> reported") for p in problems)
+    assert any(
+        p.startswith("defer: fsm ['on_agenda'] -> ['in_committee'], table ['on_agenda'] -> reported")
+        for p in problems
+    )
     assert "withdraw(): a django-fsm transition the table does not know" in problems
     assert len(problems) == 2

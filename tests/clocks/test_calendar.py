@@ -44,7 +44,9 @@ def test_administrator_shifts_an_eid(db):
     HolidayOverride.objects.create(
         date=D(2026, 3, 20), name="Eid al-Fitr (estimated)", action="shift", new_date=D(2026, 3, 19)
     )
-    HolidayOverride.objects.create(date=D(2026, 3, 21), name="Eid al-Fitr (estimated)", action="shift", new_date=D(2026, 3, 20))
+    HolidayOverride.objects.create(
+        date=D(2026, 3, 21), name="Eid al-Fitr (estimated)", action="shift", new_date=D(2026, 3, 20)
+    )
     cal = WorkingCalendar((5, 6))
     assert cal.holiday(D(2026, 3, 19))
     assert cal.holiday(D(2026, 3, 20))

@@ -27,10 +27,16 @@ def test_stage_deadline_in_working_days(world):
 
 
 def test_calendar_rule_from_the_collectivity(world):
-    DeadlineRule.objects.create(collectivity=world.collectivity, state="in_committee", days=12, unit="calendar")
+    DeadlineRule.objects.create(
+        collectivity=world.collectivity, state="in_committee", days=12, unit="calendar"
+    )
     case = world.case_in("under_review")
     case = services.case_transition(
-        actor=world["bureau"], case=case, name="refer_to_committee", data=world.payload_for("refer_to_committee"), at=at(2026, 12, 1)
+        actor=world["bureau"],
+        case=case,
+        name="refer_to_committee",
+        data=world.payload_for("refer_to_committee"),
+        at=at(2026, 12, 1),
     )
     assert case.deadline_on == datetime.date(2026, 12, 13)
 
@@ -52,10 +58,18 @@ def test_awaiting_information_pauses_the_stage_but_not_the_legal_deadline(world)
     case = services.case_transition(actor=world["bureau"], case=case, name="start_review", at=at(2026, 1, 6))
     assert case.deadline_on == datetime.date(2026, 2, 5)  # 30 days
     case = services.case_transition(
-        actor=world["bureau"], case=case, name="request_information", data=world.payload_for("request_information"), at=at(2026, 1, 16)
+        actor=world["bureau"],
+        case=case,
+        name="request_information",
+        data=world.payload_for("request_information"),
+        at=at(2026, 1, 16),
     )
     case = services.case_transition(
-        actor=world["citizen"], case=case, name="provide_information", data=world.payload_for("provide_information"), at=at(2026, 2, 5)
+        actor=world["citizen"],
+        case=case,
+        name="provide_information",
+        data=world.payload_for("provide_information"),
+        at=at(2026, 2, 5),
     )
     # Twenty days paused: the review stage now ends on 25 February; the legal deadline did not move.
     assert case.deadline_on == datetime.date(2026, 2, 25)
@@ -83,7 +97,9 @@ def test_rule_change_recomputes_open_cases(world):
     from clocks.deadlines import recompute_open_cases
 
     case = world.case_in("in_committee")
-    DeadlineRule.objects.create(collectivity=world.collectivity, state="in_committee", days=2, unit="calendar")
+    DeadlineRule.objects.create(
+        collectivity=world.collectivity, state="in_committee", days=2, unit="calendar"
+    )
     assert recompute_open_cases(world.collectivity) >= 1
     case.refresh_from_db()
     assert case.deadline_on == timezone.localtime(case.clock_started_at).date() + datetime.timedelta(days=2)
@@ -110,7 +126,9 @@ def test_escalations_first_to_the_chair_then_to_the_bureau(world):
     from clocks.reminders import check_deadlines
 
     case = world.case_in("in_committee")
-    day_after = timezone.make_aware(datetime.datetime.combine(case.deadline_on + datetime.timedelta(days=1), datetime.time(8)))
+    day_after = timezone.make_aware(
+        datetime.datetime.combine(case.deadline_on + datetime.timedelta(days=1), datetime.time(8))
+    )
     assert check_deadlines(now=day_after).escalations == 1
     assert check_deadlines(now=day_after).escalations == 0
     much_later = day_after + datetime.timedelta(days=10)

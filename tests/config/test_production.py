@@ -16,7 +16,9 @@ REPO = Path(settings.BASE_DIR)
 
 
 def _production_env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "DB_", "MITHAQ_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "DB_", "MITHAQ_"))
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="test-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
@@ -37,12 +39,18 @@ def _production_settings(tmp_path, **extra):
         "db = s.DATABASES['default']; print(json.dumps({"
         "'conn_max_age': db['CONN_MAX_AGE'], 'health': db['CONN_HEALTH_CHECKS'], "
         "'proxy': getattr(s, 'SECURE_PROXY_SSL_HEADER', None), 'accel': s.MITHAQ_ACCEL_REDIRECT, "
-        "'ssl_redirect': s.SECURE_SSL_REDIRECT, 'secure_cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE], "
+        "'ssl_redirect': s.SECURE_SSL_REDIRECT, 'secure_cookies': [s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE], "
         "'csp': 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE}))"
     )
     result = subprocess.run(  # noqa: S603 - our own interpreter and a constant program
-        [sys.executable, "-c", code], cwd=REPO, env=_production_env(tmp_path, **extra),
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=_production_env(tmp_path, **extra),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -51,7 +59,12 @@ def _production_settings(tmp_path, **extra):
 def test_collectstatic_with_production_settings_writes_a_complete_manifest(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "1"],
-        cwd=REPO, env=_production_env(tmp_path), capture_output=True, text=True, timeout=300, check=False,
+        cwd=REPO,
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"]
@@ -79,7 +92,10 @@ def test_production_defaults(tmp_path):
 
 def test_production_reads_the_environment(tmp_path):
     values = _production_settings(
-        tmp_path, DB_CONN_MAX_AGE="0", DB_CONN_HEALTH_CHECKS="false", MITHAQ_BEHIND_PROXY="1",
+        tmp_path,
+        DB_CONN_MAX_AGE="0",
+        DB_CONN_HEALTH_CHECKS="false",
+        MITHAQ_BEHIND_PROXY="1",
         MITHAQ_ACCEL_REDIRECT="/protected-media/",
     )
     assert values["conn_max_age"] == 0

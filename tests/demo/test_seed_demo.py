@@ -189,14 +189,18 @@ def test_filed_petitions_meet_the_filing_conditions(seeded, db):
     )
     for case in filed:
         if case.association_id is None:
-            assert case_selectors.case_signature_count(case) >= demnate.petition_min_signatures, case.reference
+            assert case_selectors.case_signature_count(case) >= demnate.petition_min_signatures, (
+                case.reference
+            )
             assert all(s.created_at < case.submitted_at for s in case.signatures.all())
         else:
             purposes = set(case.attachments.values_list("purpose", flat=True))
             assert {"final_receipt", "statutes", "mandate"} <= purposes, case.reference
     # A petition still collecting signatures shows its progress.
     collecting = Case.objects.filter(kind="petition", state=S.DRAFT, association__isnull=True)
-    assert any(0 < case_selectors.case_signature_count(c) < demnate.petition_min_signatures for c in collecting)
+    assert any(
+        0 < case_selectors.case_signature_count(c) < demnate.petition_min_signatures for c in collecting
+    )
 
 
 def test_verify_audit_passes_after_seeding(seeded, db):

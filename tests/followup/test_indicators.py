@@ -89,7 +89,8 @@ def test_on_time_per_stage(figures):
     on_time = figures["on_time_rate"]
     # Committee stays ending in the period: B, C, F (2 days) and D (57 days, limit 30); A's ended in August.
     assert on_time["in_committee"] == {"measured": 4, "on_time": 3, "rate": 0.75}
-    # On the agenda (15 days): A 7 days (left at 00:00 on 1 Sept, in), B 24, D 17, F 16; C left on 1 Oct (out).
+    # On the agenda (15 days): A 7 days (left at 00:00 on 1 Sept, in), B 24, D 17, F 16; C left on 1 Oct
+    # (out).
     assert on_time["on_agenda"] == {"measured": 4, "on_time": 1, "rate": 0.25}
     assert on_time["awaiting_information"] == {"measured": 0, "on_time": 0, "rate": None}
 

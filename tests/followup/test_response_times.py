@@ -30,14 +30,19 @@ def four_reviews(world):
         case = world.new_case("proposal")
         case = services.case_transition(actor=world["citizen"], case=case, name="submit", at=at(MONDAY))
         case = services.case_transition(
-            actor=world["bureau"], case=case, name="start_review", at=at(MONDAY) + datetime.timedelta(days=days)
+            actor=world["bureau"],
+            case=case,
+            name="start_review",
+            at=at(MONDAY) + datetime.timedelta(days=days),
         )
         cases.append(case)
     return cases
 
 
 def test_hand_computed_figures(four_reviews):
-    report = response_times(start=at(MONDAY, 0), end=at(MONDAY + datetime.timedelta(days=30), 0), group_by="stage")
+    report = response_times(
+        start=at(MONDAY, 0), end=at(MONDAY + datetime.timedelta(days=30), 0), group_by="stage"
+    )
     submitted = next(g for g in report.groups if g.key == "submitted")
     assert submitted.count == 4
     assert submitted.median_days == 2.5  # (2 + 3) / 2
@@ -50,7 +55,9 @@ def test_hand_computed_figures(four_reviews):
 
 
 def test_period_filter_excludes_stays_closed_outside(four_reviews):
-    report = response_times(start=at(MONDAY, 0), end=at(MONDAY + datetime.timedelta(days=5), 0), group_by="stage")
+    report = response_times(
+        start=at(MONDAY, 0), end=at(MONDAY + datetime.timedelta(days=5), 0), group_by="stage"
+    )
     submitted = next(g for g in report.groups if g.key == "submitted")
     assert submitted.count == 3
 
@@ -72,7 +79,9 @@ def test_funnel(world):
 def test_other_groupings(world, group_by):
     world.case_in("implemented")
     now = timezone.now()
-    report = response_times(start=now - datetime.timedelta(days=1), end=now + datetime.timedelta(days=1), group_by=group_by)
+    report = response_times(
+        start=now - datetime.timedelta(days=1), end=now + datetime.timedelta(days=1), group_by=group_by
+    )
     assert report.groups
 
 
@@ -130,8 +139,28 @@ def _bulk_cases(world, n):
     )
     entries = []
     for i, case in enumerate(cases):
-        entries.append(TransitionEntry(case=case, seq=1, transition="submit", from_state="draft", to_state="submitted", created_at=base, hash=f"a{case.pk:063d}"))
-        entries.append(TransitionEntry(case=case, seq=2, transition="start_review", from_state="submitted", to_state="under_review", created_at=base + datetime.timedelta(days=i % 9), hash=f"b{case.pk:063d}"))
+        entries.append(
+            TransitionEntry(
+                case=case,
+                seq=1,
+                transition="submit",
+                from_state="draft",
+                to_state="submitted",
+                created_at=base,
+                hash=f"a{case.pk:063d}",
+            )
+        )
+        entries.append(
+            TransitionEntry(
+                case=case,
+                seq=2,
+                transition="start_review",
+                from_state="submitted",
+                to_state="under_review",
+                created_at=base + datetime.timedelta(days=i % 9),
+                hash=f"b{case.pk:063d}",
+            )
+        )
     TransitionEntry.objects.bulk_create(entries, batch_size=2000)
 
 

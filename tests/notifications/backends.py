@@ -1,4 +1,5 @@
-"""An e-mail backend whose SMTP server is down: the only thing these tests fake (docs/architecture.md, house rules: mock only
+"""An e-mail backend whose SMTP server is down: the only thing these tests fake (docs/architecture.md, house
+rules: mock only
 what crosses the process boundary)."""
 
 import smtplib

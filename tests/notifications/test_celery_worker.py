@@ -73,7 +73,9 @@ def test_transition_on_commit_reaches_the_worker(celery_app, celery_worker, worl
     assert event.deliveries.filter(status=Delivery.Status.SENT).count() == 2
 
 
-def test_the_sweep_task_requeues_what_the_broker_missed(celery_app, celery_worker, world, mailoutbox, settings):
+def test_the_sweep_task_requeues_what_the_broker_missed(
+    celery_app, celery_worker, world, mailoutbox, settings
+):
     settings.CELERY_BROKER_URL = celery_app.conf.broker_url
     with dispatch_paused():  # as if the broker had been down when these were committed
         case = world.case_in("under_review", "proposal")

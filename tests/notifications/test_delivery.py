@@ -69,7 +69,9 @@ def test_transition_gives_one_delivery_per_recipient_and_channel(
     assert sorted(m.to[0] for m in mailoutbox) == sorted([world["association"].email, amina.email])
 
 
-def test_each_email_is_in_its_recipients_language(world, amina, assoc_case, django_capture_on_commit_callbacks, mailoutbox):
+def test_each_email_is_in_its_recipients_language(
+    world, amina, assoc_case, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         transition(world, assoc_case, "start_review")
 
@@ -97,11 +99,16 @@ def test_each_email_is_in_its_recipients_language(world, amina, assoc_case, djan
         assert "\n" not in message.subject
 
 
-def test_filing_receipt_names_the_reference_but_never_the_tracking_code(world, django_capture_on_commit_callbacks, mailoutbox):
+def test_filing_receipt_names_the_reference_but_never_the_tracking_code(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
     citizen = world["citizen"]
     with django_capture_on_commit_callbacks(execute=True):
         case, code = case_services.case_create(
-            actor=citizen, kind="proposal", title="Benches in the park", description="The park has no benches at all."
+            actor=citizen,
+            kind="proposal",
+            title="Benches in the park",
+            description="The park has no benches at all.",
         )
 
     assert [m.to for m in mailoutbox] == [[citizen.email]]
@@ -113,7 +120,9 @@ def test_filing_receipt_names_the_reference_but_never_the_tracking_code(world, d
     assert inapp.status == Delivery.Status.SENT and case.reference in inapp.subject
 
 
-def test_delivering_twice_and_sweeping_sends_nothing_twice(world, assoc_case, django_capture_on_commit_callbacks, mailoutbox):
+def test_delivering_twice_and_sweeping_sends_nothing_twice(
+    world, assoc_case, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         transition(world, assoc_case, "start_review")
     event = event_of(assoc_case, "start_review")
@@ -161,7 +170,9 @@ def test_smtp_failure_backs_off_then_a_later_sweep_delivers_once(
     # No personal data in the error: the SMTP message quoted an address, the row does not.
     assert all("@" not in d.last_error for d in emails)
     # In-app notifications do not depend on the mail server.
-    assert set(event.deliveries.filter(channel=Delivery.Channel.INAPP).values_list("status", flat=True)) == {"sent"}
+    assert set(event.deliveries.filter(channel=Delivery.Channel.INAPP).values_list("status", flat=True)) == {
+        "sent"
+    }
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert services.outbox_sweep() == 0  # not due yet: the backoff holds
@@ -177,7 +188,9 @@ def test_smtp_failure_backs_off_then_a_later_sweep_delivers_once(
 
 
 def test_backoff_doubles_and_the_event_fails_after_the_last_attempt(world, assoc_case, settings):
-    assert [services.backoff(n) for n in (1, 2, 3, 4)] == [datetime.timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert [services.backoff(n) for n in (1, 2, 3, 4)] == [
+        datetime.timedelta(minutes=m) for m in (1, 2, 4, 8)
+    ]
     assert services.backoff(30) == datetime.timedelta(days=1)
 
     settings.EMAIL_BACKEND = "tests.notifications.backends.SMTPDownBackend"
@@ -241,7 +254,9 @@ def test_send_pending_notifications_command(world, assoc_case, mailoutbox):
     assert len(mailoutbox) == 2
 
 
-def test_a_rolled_back_transition_notifies_nobody(world, assoc_case, django_capture_on_commit_callbacks, mailoutbox):
+def test_a_rolled_back_transition_notifies_nobody(
+    world, assoc_case, django_capture_on_commit_callbacks, mailoutbox
+):
     from core.errors import TransitionNotAllowed
 
     # Only the bureau starts the review: the citizen is refused (forbidden) and the rollback sends nothing.
@@ -251,10 +266,14 @@ def test_a_rolled_back_transition_notifies_nobody(world, assoc_case, django_capt
     assert mailoutbox == []
 
 
-def test_audited_actions_notify_with_their_own_message(world, delivered, django_capture_on_commit_callbacks, mailoutbox):
+def test_audited_actions_notify_with_their_own_message(
+    world, delivered, django_capture_on_commit_callbacks, mailoutbox
+):
     case = delivered(world.case_in, "in_implementation", "proposal")
     with django_capture_on_commit_callbacks(execute=True):
-        case_services.case_progress_add(actor=world["service"], case=case, percent=40, note="Poles are in place.")
+        case_services.case_progress_add(
+            actor=world["service"], case=case, percent=40, note="Poles are in place."
+        )
 
     assert [m.to for m in mailoutbox] == [[world["citizen"].email]]
     assert "40%" in mailoutbox[0].body
@@ -263,7 +282,9 @@ def test_audited_actions_notify_with_their_own_message(world, delivered, django_
 
 
 def test_an_unknown_subject_type_backs_off_instead_of_crashing(db):
-    event = services.outbox_enqueue(event="x.y", subject_type="nothing", subject_id=1, payload={}, at=timezone.now())
+    event = services.outbox_enqueue(
+        event="x.y", subject_type="nothing", subject_id=1, payload={}, at=timezone.now()
+    )
     assert services.notification_deliver(event_id=event.pk) == "pending"
     event.refresh_from_db()
     assert event.attempts == 1 and event.last_error == "UnknownSubjectType"

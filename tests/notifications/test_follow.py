@@ -48,7 +48,10 @@ def test_unknown_reference_and_drafts_cannot_be_followed(client, world):
     assert client.get(reverse("notifications:follow", args=["DMN-PRO-1999-0001"])).status_code == 404
     draft = world.case_in("draft", "proposal")
     assert client.get(reverse("notifications:follow", args=[draft.reference])).status_code == 404
-    assert client.post(reverse("notifications:follow", args=[draft.reference]), {"email": FOLLOWER}).status_code == 404
+    assert (
+        client.post(reverse("notifications:follow", args=[draft.reference]), {"email": FOLLOWER}).status_code
+        == 404
+    )
     assert not Follower.objects.exists()
 
 
@@ -89,7 +92,10 @@ def test_double_opt_in_then_state_changes_then_one_click_unsubscribe(
 
     with django_capture_on_commit_callbacks(execute=True):
         case = case_services.case_transition(
-            actor=world["bureau"], case=case, name="refer_to_committee", data=world.payload_for("refer_to_committee")
+            actor=world["bureau"],
+            case=case,
+            name="refer_to_committee",
+            data=world.payload_for("refer_to_committee"),
         )
     [news] = follower_messages(mailoutbox)
     assert case.reference in news.subject
@@ -118,7 +124,11 @@ def test_double_opt_in_then_state_changes_then_one_click_unsubscribe(
 
 def test_unsubscribe_page_asks_before_acting(client, case):
     follower = Follower.objects.create(
-        subject_type="case", subject_id=case.pk, email=FOLLOWER, token="tok-123", confirmed_at=case.submitted_at
+        subject_type="case",
+        subject_id=case.pk,
+        email=FOLLOWER,
+        token="tok-123",
+        confirmed_at=case.submitted_at,
     )
     path = reverse("notifications:unsubscribe", args=[follower.token])
     response = client.get(path)
@@ -133,7 +143,11 @@ def test_the_answer_is_the_same_for_new_pending_and_following_addresses(
     client, world, case, django_capture_on_commit_callbacks, mailoutbox
 ):
     Follower.objects.create(
-        subject_type="case", subject_id=case.pk, email="old@example.net", token="t-old", confirmed_at=case.submitted_at
+        subject_type="case",
+        subject_id=case.pk,
+        email="old@example.net",
+        token="t-old",
+        confirmed_at=case.submitted_at,
     )
     with django_capture_on_commit_callbacks(execute=True):
         first = follow(client, case, email="new@example.net")
@@ -148,7 +162,9 @@ def test_the_answer_is_the_same_for_new_pending_and_following_addresses(
     assert [m.to for m in mailoutbox] == [["new@example.net"]]
 
 
-def test_other_followers_never_see_each_other(client, world, case, django_capture_on_commit_callbacks, mailoutbox):
+def test_other_followers_never_see_each_other(
+    client, world, case, django_capture_on_commit_callbacks, mailoutbox
+):
     for email, token in (("a@example.net", "tok-a"), ("b@example.net", "tok-b")):
         Follower.objects.create(
             subject_type="case", subject_id=case.pk, email=email, token=token, confirmed_at=case.submitted_at
@@ -161,7 +177,9 @@ def test_other_followers_never_see_each_other(client, world, case, django_captur
     assert "tok-a" in to_a.extra_headers["List-Unsubscribe"]
 
 
-def test_a_follower_who_is_also_the_submitter_gets_one_email(world, case, django_capture_on_commit_callbacks, mailoutbox):
+def test_a_follower_who_is_also_the_submitter_gets_one_email(
+    world, case, django_capture_on_commit_callbacks, mailoutbox
+):
     Follower.objects.create(
         subject_type="case",
         subject_id=case.pk,

@@ -24,11 +24,16 @@ def inbox(user):
     return Delivery.objects.filter(user=user, channel=Delivery.Channel.INAPP).order_by("-created_at", "-id")
 
 
-def test_the_list_shows_only_my_notifications_newest_first(client, world, citizen_case, django_capture_on_commit_callbacks):
+def test_the_list_shows_only_my_notifications_newest_first(
+    client, world, citizen_case, django_capture_on_commit_callbacks
+):
     someone_else = UserFactory(username="other", groups=["citizen"])
     with django_capture_on_commit_callbacks(execute=True):
         other_case, _code = case_services.case_create(
-            actor=someone_else, kind="proposal", title="Another request", description="Something else entirely."
+            actor=someone_else,
+            kind="proposal",
+            title="Another request",
+            description="Something else entirely.",
         )
     assert inbox(someone_else).count() == 1
     client.force_login(world["citizen"])
@@ -67,8 +72,13 @@ def test_mark_one_read_and_all_read(client, world, citizen_case):
 def test_open_marks_read_and_follows_the_link(client, world, citizen_case):
     client.force_login(world["citizen"])
     notification = inbox(world["citizen"]).first()
-    response = client.post(reverse("notifications:mark_read", args=[notification.pk]), {"next": notification.url})
-    assert response.status_code == 302 and response.url == notification.url == f"/register/{citizen_case.reference}/"
+    response = client.post(
+        reverse("notifications:mark_read", args=[notification.pk]), {"next": notification.url}
+    )
+    assert (
+        response.status_code == 302
+        and response.url == notification.url == f"/register/{citizen_case.reference}/"
+    )
     # An open redirect is refused: back to the list.
     response = client.post(
         reverse("notifications:mark_read", args=[notification.pk]), {"next": "https://evil.example/"}

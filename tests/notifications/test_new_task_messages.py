@@ -15,9 +15,16 @@ def test_the_acting_group_hears_of_its_new_task(world, settings, django_capture_
     case = world.case_in("under_review")
     with django_capture_on_commit_callbacks(execute=True):
         services.case_transition(
-            actor=world["bureau"], case=case, name="refer_to_committee", data=world.payload_for("refer_to_committee")
+            actor=world["bureau"],
+            case=case,
+            name="refer_to_committee",
+            data=world.payload_for("refer_to_committee"),
         )
-    keys = set(Delivery.objects.filter(outbox_event__subject_id=case.pk, outbox_event__payload__transition="refer_to_committee").values_list("recipient_key", flat=True))
+    keys = set(
+        Delivery.objects.filter(
+            outbox_event__subject_id=case.pk, outbox_event__payload__transition="refer_to_committee"
+        ).values_list("recipient_key", flat=True)
+    )
     assert f"user:{world['committee'].pk}" in keys
     assert f"user:{world.outsider_committee_member.pk}" not in keys  # another committee
 
@@ -34,9 +41,9 @@ def test_reminder_and_escalations_reach_the_right_people(world, django_capture_o
 
     def keys(level):
         return set(
-            Delivery.objects.filter(outbox_event__subject_id=case.pk, outbox_event__payload__level=level).values_list(
-                "recipient_key", flat=True
-            )
+            Delivery.objects.filter(
+                outbox_event__subject_id=case.pk, outbox_event__payload__level=level
+            ).values_list("recipient_key", flat=True)
         )
 
     run(deadline - datetime.timedelta(days=1))

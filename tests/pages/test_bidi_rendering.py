@@ -36,19 +36,25 @@ def case(world):
 
 
 def test_public_pages_isolate_the_title(client, case):
-    _assert_isolated(client.get(reverse("public:case", args=[case.reference])).content.decode(), "public case page")
+    _assert_isolated(
+        client.get(reverse("public:case", args=[case.reference])).content.decode(), "public case page"
+    )
     _assert_isolated(client.get(reverse("public:register")).content.decode(), "register")
 
 
 @pytest.mark.parametrize("role", [roles.BUREAU, roles.FOLLOWUP])
 def test_staff_pages_isolate_the_title(client, world, case, role):
     client.force_login(world[role])
-    _assert_isolated(client.get(reverse("staff:case", args=[case.reference])).content.decode(), "staff case page")
+    _assert_isolated(
+        client.get(reverse("staff:case", args=[case.reference])).content.decode(), "staff case page"
+    )
     _assert_isolated(client.get(reverse("staff:cases")).content.decode(), "staff case list")
 
 
 def test_staff_case_page_isolates_notes_milestones_and_justifications(client, world, case):
-    services.case_milestone_add(actor=world["service"], case=case, title="Pose des bordures", planned_on="2099-01-01")
+    services.case_milestone_add(
+        actor=world["service"], case=case, title="Pose des bordures", planned_on="2099-01-01"
+    )
     client.force_login(world[roles.SERVICE])
     html = client.get(reverse("staff:case", args=[case.reference])).content.decode()
     assert "<bdi>Pose des bordures</bdi>" in html
@@ -67,7 +73,9 @@ def test_inbox_isolates_the_title(client, world):
 def test_emails_isolate_the_title(world, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
         world.case_in("submitted", title=TITLE)
-    html_parts = [alt[0] for m in mail.outbox for alt in getattr(m, "alternatives", []) if alt[1] == "text/html"]
+    html_parts = [
+        alt[0] for m in mail.outbox for alt in getattr(m, "alternatives", []) if alt[1] == "text/html"
+    ]
     with_title = [html for html in html_parts if ESCAPED in html]
     assert with_title, "no HTML e-mail shows the title"
     for html in with_title:

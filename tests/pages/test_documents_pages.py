@@ -99,7 +99,9 @@ def test_the_filer_panel_lists_the_dossier_without_opening_it(client, world):
     cnie = services.case_attachment_add(
         actor=case.submitter, case=case, purpose="cnie_copies", file=_upload("cnie-Alami.pdf")
     )
-    other = services.case_attachment_add(actor=case.submitter, case=case, purpose="other", file=_upload("plan.pdf"))
+    other = services.case_attachment_add(
+        actor=case.submitter, case=case, purpose="other", file=_upload("plan.pdf")
+    )
     client.force_login(case.submitter)
     html = client.get(reverse("public:my_cases")).content.decode()
     assert "cnie-Alami.pdf" in html and _url(cnie) not in html

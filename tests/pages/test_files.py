@@ -234,6 +234,8 @@ def test_the_upload_services_store_the_type_from_the_extension(world):
 
     case = world.new_case("petition")
     upload = SimpleUploadedFile("Statuts.PDF", b"%PDF-1.4", content_type="text/html")
-    attachment = services.case_attachment_add(actor=case.submitter, case=case, purpose="statutes", file=upload)
+    attachment = services.case_attachment_add(
+        actor=case.submitter, case=case, purpose="statutes", file=upload
+    )
     assert attachment.content_type == "application/pdf"
     assert attachment.is_personal_data and not attachment.public

@@ -34,7 +34,9 @@ def _reload_urls():
 
 
 @pytest.mark.parametrize("debug", [False, True])
-@pytest.mark.parametrize("module", ["config.settings.test", "config.settings.local", "config.settings.production"])
+@pytest.mark.parametrize(
+    "module", ["config.settings.test", "config.settings.local", "config.settings.production"]
+)
 def test_media_is_never_served(client, db, monkeypatch, tmp_path, module, debug):
     mod = _settings_module(module, monkeypatch)
     # A real file where MEDIA_ROOT points: a static() route would serve it.
@@ -44,7 +46,9 @@ def test_media_is_never_served(client, db, monkeypatch, tmp_path, module, debug)
     try:
         with override_settings(DEBUG=debug, MEDIA_URL=mod.MEDIA_URL, MEDIA_ROOT=str(tmp_path)):
             urls = _reload_urls()
-            assert not [p for p in urls.urlpatterns if str(p.pattern).lstrip("^").startswith(media_url.lstrip("/"))]
+            assert not [
+                p for p in urls.urlpatterns if str(p.pattern).lstrip("^").startswith(media_url.lstrip("/"))
+            ]
             for path in ("cases/cnie.pdf", "anything", "../cases/cnie.pdf"):
                 response = client.get(media_url + path)
                 assert response.status_code == 404, (module, debug, path)

@@ -251,6 +251,8 @@ def test_the_desk_cannot_file_a_draft_it_does_not_see_from_the_pages(client, wor
     assert Case.objects.get(pk=opinion.pk).state == "draft"
 
     mine = world.new_case("proposal", actor=world["intake"], submitter_name="Fatima Zahra")
-    response = client.post(reverse("staff:transition", args=[mine.reference, "submit"]), {"expected_state": "draft"})
+    response = client.post(
+        reverse("staff:transition", args=[mine.reference, "submit"]), {"expected_state": "draft"}
+    )
     assert response.status_code == 302
     assert Case.objects.get(pk=mine.pk).state == "submitted"

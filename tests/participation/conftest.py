@@ -38,7 +38,9 @@ def meeting_data(**overrides) -> dict:
 def make_meeting(world):
     def _make(actor=None, **overrides):
         return services.meeting_create(
-            actor=actor or world[roles.BUREAU], collectivity=world.collectivity, data=meeting_data(**overrides)
+            actor=actor or world[roles.BUREAU],
+            collectivity=world.collectivity,
+            data=meeting_data(**overrides),
         )
 
     return _make

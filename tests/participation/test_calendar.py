@@ -55,7 +55,9 @@ def test_calendar_page_lists_upcoming_only(client, world, make_meeting):
 
 
 def test_public_pages_show_no_personal_data(client, world, make_meeting):
-    creator = UserFactory(username="clerk_hassan", first_name="Hassan", last_name="Bennani", groups=[roles.BUREAU])
+    creator = UserFactory(
+        username="clerk_hassan", first_name="Hassan", last_name="Bennani", groups=[roles.BUREAU]
+    )
     past = make_meeting(actor=creator, starts_at=at(-2), topic="Market square")
     make_meeting(actor=creator, starts_at=at(2), topic="Water network")
     services.attendance_import(actor=creator, meeting=past, content=csv_bytes(GOOD_ROWS), filename="s.csv")

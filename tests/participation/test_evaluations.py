@@ -24,7 +24,16 @@ def paper(world, meeting, **counts):
 
 def test_paper_and_online_cards_add_up(world, meeting):
     # Paper: satisfaction 5x2, 4x1, 2x1 ; clarity 3x4 ; come again yes 3, no 1
-    paper(world, meeting, satisfaction_5=2, satisfaction_4=1, satisfaction_2=1, clarity_3=4, come_again_yes=3, come_again_no=1)
+    paper(
+        world,
+        meeting,
+        satisfaction_5=2,
+        satisfaction_4=1,
+        satisfaction_2=1,
+        clarity_3=4,
+        come_again_yes=3,
+        come_again_no=1,
+    )
     services.evaluation_answer_online(
         token=meeting.evaluation_token, answers={"satisfaction": "1", "clarity": "5", "come_again": "no"}
     )
@@ -96,13 +105,25 @@ def test_participation_figures(world, make_meeting):
         cells={("female", "35_59", "no", "association"): 3, ("male", "15_34", "unknown", "unknown"): 5},
     )
     for left_out in (outside, cancelled):
-        services.attendance_set(actor=bureau, meeting=left_out, cells={("female", "15_34", "no", "resident"): 100})
+        services.attendance_set(
+            actor=bureau, meeting=left_out, cells={("female", "15_34", "no", "resident"): 100}
+        )
         paper(world, left_out, satisfaction_1=50)
-    paper(world, consultation, satisfaction_5=3, satisfaction_3=1, clarity_4=4, come_again_yes=3, come_again_no=1)
+    paper(
+        world,
+        consultation,
+        satisfaction_5=3,
+        satisfaction_3=1,
+        clarity_4=4,
+        come_again_yes=3,
+        come_again_no=1,
+    )
     paper(world, training, satisfaction_4=2, clarity_2=2, come_again_yes=2)
 
     today = timezone.localdate()
-    figures = participation_figures(world.collectivity, today - datetime.timedelta(days=30), today + datetime.timedelta(days=30))
+    figures = participation_figures(
+        world.collectivity, today - datetime.timedelta(days=30), today + datetime.timedelta(days=30)
+    )
 
     assert figures["meetings_held"] == 2
     assert figures["meetings_by_kind"]["public_consultation"] == 1

@@ -79,7 +79,9 @@ def test_semicolon_csv_from_french_excel(world, meeting):
 def test_personal_columns_are_not_stored_anywhere(world, meeting):
     from django.db import connection
 
-    services.attendance_import(actor=world[roles.BUREAU], meeting=meeting, content=csv_bytes(GOOD_ROWS), filename="s.csv")
+    services.attendance_import(
+        actor=world[roles.BUREAU], meeting=meeting, content=csv_bytes(GOOD_ROWS), filename="s.csv"
+    )
     # Every text column of every table of the database: no name, no telephone number.
     found = []
     with connection.cursor() as cursor:
@@ -100,7 +102,8 @@ def test_personal_columns_are_not_stored_anywhere(world, meeting):
     [
         (GOOD_ROWS + [("Someone", "06", "X", "30", "non", "habitant")], ["row 6: unknown gender."]),
         (
-            [("A", "1", "F", "old", "non", "habitant"), ("B", "2", "F", "30", "peut-être", "habitant")] + GOOD_ROWS,
+            [("A", "1", "F", "old", "non", "habitant"), ("B", "2", "F", "30", "peut-être", "habitant")]
+            + GOOD_ROWS,
             ["row 1: the age is not a number.", "row 2: the disability column must be yes or no."],
         ),
         ([("A", "1", "F", "130", "non", "habitant")], ["row 1: the age is out of range."]),
@@ -110,9 +113,13 @@ def test_personal_columns_are_not_stored_anywhere(world, meeting):
 def test_bad_rows_reject_the_sheet_and_change_nothing(world, meeting, rows, reasons):
     from django.utils import translation
 
-    services.attendance_set(actor=world[roles.BUREAU], meeting=meeting, cells={("male", "15_34", "no", "resident"): 9})
+    services.attendance_set(
+        actor=world[roles.BUREAU], meeting=meeting, cells={("male", "15_34", "no", "resident"): 9}
+    )
     with translation.override("en"), pytest.raises(InvalidInput) as exc:
-        services.attendance_import(actor=world[roles.BUREAU], meeting=meeting, content=csv_bytes(rows), filename="s.csv")
+        services.attendance_import(
+            actor=world[roles.BUREAU], meeting=meeting, content=csv_bytes(rows), filename="s.csv"
+        )
     assert exc.value.field_errors["file"] == reasons
     assert cells(meeting) == {("male", "15_34", "no", "resident"): 9}
     meeting.refresh_from_db()
@@ -132,13 +139,17 @@ def test_bad_rows_reject_the_sheet_and_change_nothing(world, meeting, rows, reas
 )
 def test_unreadable_or_wrong_sheets_are_refused(world, meeting, content, filename):
     with pytest.raises(InvalidInput):
-        services.attendance_import(actor=world[roles.BUREAU], meeting=meeting, content=content, filename=filename)
+        services.attendance_import(
+            actor=world[roles.BUREAU], meeting=meeting, content=content, filename=filename
+        )
     assert not AttendanceCount.objects.exists()
 
 
 def test_citizen_cannot_import(world, meeting):
     with pytest.raises(TransitionNotAllowed):
-        services.attendance_import(actor=world[roles.CITIZEN], meeting=meeting, content=csv_bytes(GOOD_ROWS), filename="s.csv")
+        services.attendance_import(
+            actor=world[roles.CITIZEN], meeting=meeting, content=csv_bytes(GOOD_ROWS), filename="s.csv"
+        )
     assert not AttendanceCount.objects.exists()
 
 
@@ -165,7 +176,9 @@ def test_upload_on_the_staff_page(world, meeting, client):
 
     client.force_login(world[roles.BUREAU])
     url = reverse("participation:staff_attendance_import", args=[meeting.pk])
-    bad = SimpleUploadedFile("bad.csv", csv_bytes([("A", "1", "F", "old", "non", "habitant")]), content_type="text/csv")
+    bad = SimpleUploadedFile(
+        "bad.csv", csv_bytes([("A", "1", "F", "old", "non", "habitant")]), content_type="text/csv"
+    )
     response = client.post(url, {"file": bad})
     assert response.status_code == 400
     assert not AttendanceCount.objects.exists()

@@ -24,7 +24,9 @@ def test_committee_member_records_own_committee_meeting_only(world):
     own = services.meeting_create(
         actor=member,
         collectivity=world.collectivity,
-        data=meeting_data(organiser=Meeting.Organiser.COMMITTEE, committee=world.committee, kind="committee_hearing"),
+        data=meeting_data(
+            organiser=Meeting.Organiser.COMMITTEE, committee=world.committee, kind="committee_hearing"
+        ),
     )
     assert own.organiser_label == world.committee.name
     with pytest.raises(TransitionNotAllowed):
@@ -64,10 +66,14 @@ def test_service_member_edits_own_service_meeting_not_others(world, make_meeting
     meeting.refresh_from_db()
     assert meeting.place == "Youth centre"
     with pytest.raises(TransitionNotAllowed):
-        services.meeting_update(actor=world.outsider_service_member, meeting=meeting, data={"place": "Elsewhere"})
+        services.meeting_update(
+            actor=world.outsider_service_member, meeting=meeting, data={"place": "Elsewhere"}
+        )
     # Handing the meeting to a body the member does not belong to is refused too.
     with pytest.raises(TransitionNotAllowed):
-        services.meeting_update(actor=world[roles.SERVICE], meeting=meeting, data={"organiser": "bureau", "service": None})
+        services.meeting_update(
+            actor=world[roles.SERVICE], meeting=meeting, data={"organiser": "bureau", "service": None}
+        )
     meeting.refresh_from_db()
     assert (meeting.place, meeting.organiser) == ("Youth centre", "service")
 
@@ -84,7 +90,9 @@ def test_invalid_meeting_is_refused_and_nothing_written(world):
 
 
 def test_history_is_kept(world, meeting):
-    services.meeting_update(actor=world[roles.FOLLOWUP], meeting=meeting, data={"topic": "Lighting, second round"})
+    services.meeting_update(
+        actor=world[roles.FOLLOWUP], meeting=meeting, data={"topic": "Lighting, second round"}
+    )
     assert [h.topic for h in meeting.history.order_by("history_id")] == [
         "Lighting of the old medina",
         "Lighting, second round",
@@ -97,16 +105,24 @@ def test_attendance_set_replaces_counts(world, meeting):
         meeting=meeting,
         cells={("female", "15_34", "no", "resident"): 4, ("male", "35_59", "yes", "official"): 2},
     )
-    services.attendance_set(actor=world[roles.BUREAU], meeting=meeting, cells={("female", "60_plus", "no", "resident"): 3})
-    rows = list(meeting.attendance.values_list("gender", "age_band", "disability", "participant_type", "count"))
+    services.attendance_set(
+        actor=world[roles.BUREAU], meeting=meeting, cells={("female", "60_plus", "no", "resident"): 3}
+    )
+    rows = list(
+        meeting.attendance.values_list("gender", "age_band", "disability", "participant_type", "count")
+    )
     assert rows == [("female", "60_plus", "no", "resident", 3)]
     meeting.refresh_from_db()
     assert meeting.attendance_source == "hand"
 
 
-@pytest.mark.parametrize("cells", [{("female", "15_34", "no", "resident"): -1}, {("x", "15_34", "no", "resident"): 2}])
+@pytest.mark.parametrize(
+    "cells", [{("female", "15_34", "no", "resident"): -1}, {("x", "15_34", "no", "resident"): 2}]
+)
 def test_attendance_set_refuses_bad_counts(world, meeting, cells):
-    services.attendance_set(actor=world[roles.BUREAU], meeting=meeting, cells={("male", "15_34", "no", "resident"): 5})
+    services.attendance_set(
+        actor=world[roles.BUREAU], meeting=meeting, cells={("male", "15_34", "no", "resident"): 5}
+    )
     with pytest.raises(InvalidInput):
         services.attendance_set(actor=world[roles.BUREAU], meeting=meeting, cells=cells)
     assert list(meeting.attendance.values_list("count", flat=True)) == [5]

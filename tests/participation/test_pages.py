@@ -78,7 +78,13 @@ def test_bad_form_is_a_400_and_writes_nothing(client, world):
     client.force_login(world[roles.BUREAU])
     response = client.post(
         reverse("participation:staff_meeting_new"),
-        {"kind": "workshop", "topic": "x", "starts_at": "2027-03-04T17:30", "place": "x", "organiser": "committee"},
+        {
+            "kind": "workshop",
+            "topic": "x",
+            "starts_at": "2027-03-04T17:30",
+            "place": "x",
+            "organiser": "committee",
+        },
     )
     assert response.status_code == 400
     assert not Meeting.objects.exists()
@@ -91,8 +97,13 @@ def test_hand_entry_of_attendance(client, world, meeting):
     data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0"}
     for i, (gender, band, count) in enumerate([("female", "15_34", "7"), ("male", "60_plus", "3")]):
         data.update(
-            {f"form-{i}-gender": gender, f"form-{i}-age_band": band, f"form-{i}-disability": "no",
-             f"form-{i}-participant_type": "resident", f"form-{i}-count": count}
+            {
+                f"form-{i}-gender": gender,
+                f"form-{i}-age_band": band,
+                f"form-{i}-disability": "no",
+                f"form-{i}-participant_type": "resident",
+                f"form-{i}-count": count,
+            }
         )
     assert client.post(url, data).status_code == 302
     assert sorted(meeting.attendance.values_list("gender", "count")) == [("female", 7), ("male", 3)]

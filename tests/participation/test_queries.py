@@ -19,7 +19,11 @@ def _queries(client, url) -> int:
 
 @pytest.mark.parametrize(
     ("url_name", "login"),
-    [("participation:calendar", False), ("participation:calendar_ics", False), ("participation:staff_meetings", True)],
+    [
+        ("participation:calendar", False),
+        ("participation:calendar_ics", False),
+        ("participation:staff_meetings", True),
+    ],
 )
 def test_query_count_does_not_grow(client, world, make_meeting, url_name, login):
     if login:

@@ -37,7 +37,9 @@ def signatory_rows(n: int, *, start: int = 0, prefix: str = "QA", province: str 
 
 def add_signatures(world, case, n: int, **kwargs):
     """Paper signatures typed in at the desk, through the service."""
-    return signatures.signatures_import(actor=world[roles.INTAKE], case=case, rows=signatory_rows(n, **kwargs))
+    return signatures.signatures_import(
+        actor=world[roles.INTAKE], case=case, rows=signatory_rows(n, **kwargs)
+    )
 
 
 def make_collectivity(**fields) -> Collectivity:

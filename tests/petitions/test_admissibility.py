@@ -42,26 +42,38 @@ def test_the_checklist_is_recorded_and_audited(world, reviewed):
     }
     entry = TransitionEntry.objects.filter(case_id=reviewed.pk).order_by("-seq").first()
     assert entry.transition == "admissibility_check"
-    assert entry.payload["public"]["conditions"] == {"signatures": True, "competence": True, "territorial_link": False}
+    assert entry.payload["public"]["conditions"] == {
+        "signatures": True,
+        "competence": True,
+        "territorial_link": False,
+    }
     assert admissibility.unmet_conditions(reviewed) == ["territorial_link"]
     # A second pass updates the same rows.
-    admissibility.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"territorial_link": {"met": True}})
+    admissibility.admissibility_record(
+        actor=world[roles.BUREAU], case=reviewed, results={"territorial_link": {"met": True}}
+    )
     assert AdmissibilityCheck.objects.filter(case=reviewed).count() == 3
     assert admissibility.unmet_conditions(reviewed) == []
 
 
 def test_not_met_needs_a_note_and_only_the_bureau_records(world, reviewed):
     with pytest.raises(GuardFailed) as refused:
-        admissibility.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"documents": {"met": False}})
+        admissibility.admissibility_record(
+            actor=world[roles.BUREAU], case=reviewed, results={"documents": {"met": False}}
+        )
     assert "documents" in refused.value.field_errors
     with pytest.raises(GuardFailed):
-        admissibility.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"forbidden_subject": True})
+        admissibility.admissibility_record(
+            actor=world[roles.BUREAU], case=reviewed, results={"forbidden_subject": True}
+        )
     for role in (roles.CITIZEN, roles.INTAKE, roles.COMMITTEE, roles.PRESIDENT):
         with pytest.raises(TransitionNotAllowed):
             admissibility.admissibility_record(actor=world[role], case=reviewed, results={"signatures": True})
     draft = world.new_case("petition")
     with pytest.raises(InvalidTransition):
-        admissibility.admissibility_record(actor=world[roles.BUREAU], case=draft, results={"signatures": True})
+        admissibility.admissibility_record(
+            actor=world[roles.BUREAU], case=draft, results={"signatures": True}
+        )
     assert not AdmissibilityCheck.objects.exists()
 
 
@@ -83,7 +95,9 @@ def test_inadmissible_names_the_unmet_conditions(client, world, reviewed):
 
 
 def test_a_condition_marked_met_cannot_be_a_ground(world, reviewed):
-    admissibility.admissibility_record(actor=world[roles.BUREAU], case=reviewed, results={"competence": {"met": True}})
+    admissibility.admissibility_record(
+        actor=world[roles.BUREAU], case=reviewed, results={"competence": {"met": True}}
+    )
     entries = TransitionEntry.objects.filter(case_id=reviewed.pk).count()
     with pytest.raises(GuardFailed) as refused:
         services.case_transition(
@@ -103,11 +117,18 @@ def test_refer_to_committee_sets_the_next_ordinary_session(world, reviewed):
     today = timezone.localdate()
     c = world.collectivity
     CouncilSession.objects.create(collectivity=c, kind="ordinary", date=today - datetime.timedelta(days=20))
-    CouncilSession.objects.create(collectivity=c, kind="extraordinary", date=today + datetime.timedelta(days=3))
-    nearest = CouncilSession.objects.create(collectivity=c, kind="ordinary", date=today + datetime.timedelta(days=10))
+    CouncilSession.objects.create(
+        collectivity=c, kind="extraordinary", date=today + datetime.timedelta(days=3)
+    )
+    nearest = CouncilSession.objects.create(
+        collectivity=c, kind="ordinary", date=today + datetime.timedelta(days=10)
+    )
     CouncilSession.objects.create(collectivity=c, kind="ordinary", date=today + datetime.timedelta(days=90))
     case = services.case_transition(
-        actor=world[roles.BUREAU], case=reviewed, name="refer_to_committee", data={"committee": world.committee.pk}
+        actor=world[roles.BUREAU],
+        case=reviewed,
+        name="refer_to_committee",
+        data={"committee": world.committee.pk},
     )
     assert case.state == S.IN_COMMITTEE
     assert case.mandatory_session == nearest
@@ -123,7 +144,9 @@ def test_a_proposal_gets_no_mandatory_session(world):
 
 
 def _panel(response) -> dict:
-    panels = [p for p in response.context["extra_panels"] if p.get("template") == "petitions/staff_panel.html"]
+    panels = [
+        p for p in response.context["extra_panels"] if p.get("template") == "petitions/staff_panel.html"
+    ]
     assert len(panels) == 1
     return panels[0]
 

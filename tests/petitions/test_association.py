@@ -27,7 +27,9 @@ def _petition(world):
 
 def _attach(world, case, purposes=DOCUMENTS):
     for purpose in purposes:
-        services.case_attachment_add(actor=world[roles.ASSOCIATION], case=case, purpose=purpose, file=upload(f"{purpose}.pdf"))
+        services.case_attachment_add(
+            actor=world[roles.ASSOCIATION], case=case, purpose=purpose, file=upload(f"{purpose}.pdf")
+        )
 
 
 def _submit(world, case, at):

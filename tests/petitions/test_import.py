@@ -98,20 +98,33 @@ def test_blank_rows_and_bad_values(world, petition):
 
 
 def _csv(rows: list[dict]) -> bytes:
-    lines = [HEADER] + [f"{r['full_name']},{r['cnie']},\"{r['address']}\",{r['link']}\n" for r in rows]
+    lines = [HEADER] + [f'{r["full_name"]},{r["cnie"]},"{r["address"]}",{r["link"]}\n' for r in rows]
     return "".join(lines).encode()
 
 
 def test_csv_with_a_bom_and_arabic_values(world, petition):
-    content = "\ufeff" + HEADER + "فاطمة أيت علي,ab ١٢٣٤٥٦,\"حي الملاح، دمنات\",ساكن\nZahra,ZZ1,Derb 1,activité\n"
-    result = signatures.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=content.encode())
+    content = (
+        "\ufeff" + HEADER + 'فاطمة أيت علي,ab ١٢٣٤٥٦,"حي الملاح، دمنات",ساكن\nZahra,ZZ1,Derb 1,activité\n'
+    )
+    result = signatures.signatures_import_csv(
+        actor=world[roles.INTAKE], case=petition, stream=content.encode()
+    )
     assert result.accepted == 2 and result.rejected == []
-    assert set(Signature.objects.filter(case=petition).values_list("link", flat=True)) == {"resident", "activity"}
+    assert set(Signature.objects.filter(case=petition).values_list("link", flat=True)) == {
+        "resident",
+        "activity",
+    }
 
 
 @pytest.mark.parametrize(
     "header",
-    ["name,cnie,address,link", "full_name,cnie,address", "cnie,full_name,address,link", "", "full_name;cnie;address;link"],
+    [
+        "name,cnie,address,link",
+        "full_name,cnie,address",
+        "cnie,full_name,address,link",
+        "",
+        "full_name;cnie;address;link",
+    ],
 )
 def test_a_wrong_header_is_fatal_and_imports_nothing(world, petition, header):
     content = (header + "\n").encode() + _csv(signatory_rows(3)).split(b"\n", 1)[1]
@@ -123,14 +136,20 @@ def test_a_wrong_header_is_fatal_and_imports_nothing(world, petition, header):
 def test_not_utf8_is_fatal(world, petition):
     with pytest.raises(InvalidInput):
         signatures.signatures_import_csv(
-            actor=world[roles.INTAKE], case=petition, stream=(HEADER + "Zoé,AB1,Derb,resident\n").encode("latin-1")
+            actor=world[roles.INTAKE],
+            case=petition,
+            stream=(HEADER + "Zoé,AB1,Derb,resident\n").encode("latin-1"),
         )
     assert not Signature.objects.filter(case=petition).exists()
 
 
 def test_too_many_columns_on_a_row(world, petition):
-    content = HEADER + "A One,AB1,Derb 1,resident\nB Two,AB2,Derb 2,resident,extra\nC Three,AB3,Derb 3,resident,\n"
-    result = signatures.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=content.encode())
+    content = (
+        HEADER + "A One,AB1,Derb 1,resident\nB Two,AB2,Derb 2,resident,extra\nC Three,AB3,Derb 3,resident,\n"
+    )
+    result = signatures.signatures_import_csv(
+        actor=world[roles.INTAKE], case=petition, stream=content.encode()
+    )
     assert result.accepted == 2  # an empty trailing column is harmless
     assert [(r.row, r.code) for r in result.rejected] == [(2, "malformed")]
 
@@ -150,10 +169,15 @@ def test_a_ten_megabyte_csv(world, petition):
             cnie = f"{100000 + i}"  # no letters
         else:
             cnie = f"BK{100000 + i}"
-        lines.append(f"Signataire numéro {i:06d} Ait Benhaddou,{cnie},\"Derb {i % 500}, Quartier Al Massira, Demnate\",resident\n")
+        lines.append(
+            f"Signataire numéro {i:06d} Ait Benhaddou,{cnie},"
+            f'"Derb {i % 500}, Quartier Al Massira, Demnate",resident\n'
+        )
     content = "".join(lines).encode()
     assert 9.5 * 2**20 <= len(content) <= 12 * 2**20
-    result = signatures.signatures_import_csv(actor=world[roles.INTAKE], case=petition, stream=io.BytesIO(content))
+    result = signatures.signatures_import_csv(
+        actor=world[roles.INTAKE], case=petition, stream=io.BytesIO(content)
+    )
     assert result.accepted == n - 240
     assert len(result.rejected) == 240
     assert {r.code for r in result.rejected} == {"duplicate", "cnie_invalid"}
@@ -205,15 +229,21 @@ def test_command_wrong_header_unreadable_file_unknown_case(world, petition, tmp_
     with pytest.raises(CommandError, match="Nothing imported"):
         call_command("import_signatures", petition.reference, str(bad), stdout=io.StringIO())
     with pytest.raises(CommandError, match="Cannot read"):
-        call_command("import_signatures", petition.reference, str(tmp_path / "missing.csv"), stdout=io.StringIO())
+        call_command(
+            "import_signatures", petition.reference, str(tmp_path / "missing.csv"), stdout=io.StringIO()
+        )
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_signatures", petition.reference, str(tmp_path), stdout=io.StringIO())
     with pytest.raises(CommandError, match="No such case"):
         call_command("import_signatures", "DMN-PET-1999-0001", str(bad), stdout=io.StringIO())
     with pytest.raises(CommandError, match="No active user"):
-        call_command("import_signatures", petition.reference, str(bad), "--as", "nobody", stdout=io.StringIO())
+        call_command(
+            "import_signatures", petition.reference, str(bad), "--as", "nobody", stdout=io.StringIO()
+        )
     with pytest.raises(CommandError, match="Nothing imported"):
-        call_command("import_signatures", petition.reference, str(bad), "--as", "committee", stdout=io.StringIO())
+        call_command(
+            "import_signatures", petition.reference, str(bad), "--as", "committee", stdout=io.StringIO()
+        )
     assert not Signature.objects.exists()
 
 
@@ -232,7 +262,11 @@ def test_api_answers_accepted_and_rejected(world, petition, client_as):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["accepted"] == 2 and body["signature_count"] == 2
-    assert [(r["row"], r["code"]) for r in body["rejected"]] == [(3, "duplicate"), (4, "cnie_invalid"), (5, "blank")]
+    assert [(r["row"], r["code"]) for r in body["rejected"]] == [
+        (3, "duplicate"),
+        (4, "cnie_invalid"),
+        (5, "blank"),
+    ]
     assert all(r["reason"] for r in body["rejected"])
     # Nothing new: 200.
     again = client_as(world[roles.INTAKE]).post(_url(petition), rows, format="json")
@@ -252,10 +286,20 @@ def test_api_refusals(world, petition, client_as, api_client):
     other = world.new_case("petition", actor=world[roles.INTAKE])
     assert_error(client_as(world[roles.CITIZEN]).post(_url(other), rows, format="json"), 403, "forbidden")
     assert_error(api_client.post(_url(petition), rows, format="json"), 403)
-    assert_error(client_as(world[roles.CITIZEN]).post("/api/v1/cases/DMN-PET-1999-0001/signatures/", rows, format="json"), 404)
-    assert_error(client_as(world[roles.CITIZEN]).post("/api/v1/cases/not%20a%20ref/signatures/", rows, format="json"), 404)
+    assert_error(
+        client_as(world[roles.CITIZEN]).post(
+            "/api/v1/cases/DMN-PET-1999-0001/signatures/", rows, format="json"
+        ),
+        404,
+    )
+    assert_error(
+        client_as(world[roles.CITIZEN]).post("/api/v1/cases/not%20a%20ref/signatures/", rows, format="json"),
+        404,
+    )
     filed = world.case_in("submitted", "petition")
-    assert_error(client_as(world[roles.CITIZEN]).post(_url(filed), rows, format="json"), 409, "invalid_transition")
+    assert_error(
+        client_as(world[roles.CITIZEN]).post(_url(filed), rows, format="json"), 409, "invalid_transition"
+    )
     proposal = world.new_case("proposal")
     assert_error(client_as(world[roles.CITIZEN]).post(_url(proposal), rows, format="json"), 409)
     response = client_as(world[roles.CITIZEN]).post(_url(petition), "[1,", content_type="application/json")
@@ -304,9 +348,31 @@ def test_imported_rows_keep_every_field(world, petition):
     got = list(
         Signature.objects.filter(case=petition)
         .order_by("id")
-        .values_list("full_name", "address", "link", "cnie_last3", "channel", "valid", "invalidated_reason", "user", "created_by", "created_at")
+        .values_list(
+            "full_name",
+            "address",
+            "link",
+            "cnie_last3",
+            "channel",
+            "valid",
+            "invalidated_reason",
+            "user",
+            "created_by",
+            "created_at",
+        )
     )
     assert got == [
-        (r["full_name"], r["address"], r["link"], r["cnie"][-3:], "paper", True, "", None, world[roles.INTAKE].pk, at)
+        (
+            r["full_name"],
+            r["address"],
+            r["link"],
+            r["cnie"][-3:],
+            "paper",
+            True,
+            "",
+            None,
+            world[roles.INTAKE].pk,
+            at,
+        )
         for r in rows
     ]

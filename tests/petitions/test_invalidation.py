@@ -49,7 +49,12 @@ def test_the_bureau_invalidates_in_bulk_with_a_reason(client, world, filed):
     html = client.get(reverse("staff:signatures", args=[filed.reference])).content.decode()
     assert REASON in html
     # Invalidating again the same ones changes nothing.
-    assert signatures.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=ids, reason=REASON) == 0
+    assert (
+        signatures.signatures_invalidate(
+            actor=world[roles.BUREAU], case=filed, signature_ids=ids, reason=REASON
+        )
+        == 0
+    )
 
 
 def test_a_reason_and_a_choice_are_required(client, world, filed):
@@ -59,22 +64,31 @@ def test_a_reason_and_a_choice_are_required(client, world, filed):
     assert client.post(url, {"signatures": [], "reason": REASON}).status_code == 400
     assert case_selectors.case_signature_count(filed) == 100
     with pytest.raises(GuardFailed):
-        signatures.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=_ids(filed, 1), reason="no")
+        signatures.signatures_invalidate(
+            actor=world[roles.BUREAU], case=filed, signature_ids=_ids(filed, 1), reason="no"
+        )
 
 
 def test_signatures_of_another_petition_are_untouched(world, filed):
     other = world.case_in("submitted", "petition")
-    count = signatures.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=_ids(other, 2), reason=REASON)
+    count = signatures.signatures_invalidate(
+        actor=world[roles.BUREAU], case=filed, signature_ids=_ids(other, 2), reason=REASON
+    )
     assert count == 0 and case_selectors.case_signature_count(other) == 100
 
 
-@pytest.mark.parametrize("role", [roles.CITIZEN, roles.INTAKE, roles.COMMITTEE, roles.SECRETARIAT, roles.PRESIDENT, roles.FOLLOWUP])
+@pytest.mark.parametrize(
+    "role", [roles.CITIZEN, roles.INTAKE, roles.COMMITTEE, roles.SECRETARIAT, roles.PRESIDENT, roles.FOLLOWUP]
+)
 def test_others_are_refused(client, world, filed, role):
     client.force_login(world[role])
     response = client.post(
-        reverse("staff:signatures_invalidate", args=[filed.reference]), {"signatures": _ids(filed, 2), "reason": REASON}
+        reverse("staff:signatures_invalidate", args=[filed.reference]),
+        {"signatures": _ids(filed, 2), "reason": REASON},
     )
     assert response.status_code == 403
     with pytest.raises(TransitionNotAllowed):
-        signatures.signatures_invalidate(actor=world[role], case=filed, signature_ids=_ids(filed, 2), reason=REASON)
+        signatures.signatures_invalidate(
+            actor=world[role], case=filed, signature_ids=_ids(filed, 2), reason=REASON
+        )
     assert case_selectors.case_signature_count(filed) == 100

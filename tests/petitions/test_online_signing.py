@@ -16,7 +16,13 @@ from petitions import signatures
 from petitions.models import Signature
 from tests.factories import UserFactory
 
-FORM = {"full_name": "Fatima Ait Ali", "cnie": "EE123456", "address": "Derb Jdid 4, Demnate", "link": "resident", "confirm_link": "on"}
+FORM = {
+    "full_name": "Fatima Ait Ali",
+    "cnie": "EE123456",
+    "address": "Derb Jdid 4, Demnate",
+    "link": "resident",
+    "confirm_link": "on",
+}
 
 
 @pytest.fixture
@@ -98,7 +104,12 @@ def test_a_closed_petition_is_refused(client, world, open_petition):
     assert client.get(_sign_url(open_petition)).status_code == 404
     assert client.post(_sign_url(open_petition), FORM).status_code == 404
     with pytest.raises(InvalidTransition):
-        signatures.signature_sign_online(user=user, case=open_petition.reference, confirm_link=True, **{k: v for k, v in FORM.items() if k != "confirm_link"})
+        signatures.signature_sign_online(
+            user=user,
+            case=open_petition.reference,
+            confirm_link=True,
+            **{k: v for k, v in FORM.items() if k != "confirm_link"},
+        )
     assert not Signature.objects.exists()
 
 
@@ -130,7 +141,9 @@ def test_rate_limit_per_account(client, world, open_petition):
 def test_service_refusals(world, open_petition):
     kwargs = {k: v for k, v in FORM.items() if k != "confirm_link"}
     with pytest.raises(TransitionNotAllowed):
-        signatures.signature_sign_online(user=_signer(verified=False), case=open_petition, confirm_link=True, **kwargs)
+        signatures.signature_sign_online(
+            user=_signer(verified=False), case=open_petition, confirm_link=True, **kwargs
+        )
     with pytest.raises(GuardFailed):
         signatures.signature_sign_online(user=_signer("v2"), case=open_petition, confirm_link=False, **kwargs)
     assert not Signature.objects.exists()

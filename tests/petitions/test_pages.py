@@ -48,7 +48,9 @@ def test_my_cases_shows_the_count_against_the_minimum_and_opens_signing(client, 
 
 def test_only_the_agent_toggles_signing(client, world, draft):
     client.force_login(world[roles.INTAKE])
-    assert client.post(reverse("petitions:my_signing", args=[draft.reference]), {"open": "1"}).status_code == 404
+    assert (
+        client.post(reverse("petitions:my_signing", args=[draft.reference]), {"open": "1"}).status_code == 404
+    )
     draft.refresh_from_db()
     assert draft.signing_open is False
 
@@ -61,14 +63,20 @@ def test_the_agent_attaches_documents(client, world, draft):
     )
     assert response.status_code == 302
     attachment = CaseAttachment.objects.get(case=draft)
-    assert (attachment.purpose, attachment.name, attachment.public) == ("cnie_copies", "Copies of the cards", False)
+    assert (attachment.purpose, attachment.name, attachment.public) == (
+        "cnie_copies",
+        "Copies of the cards",
+        False,
+    )
     assert "Copies of the cards" in _row_panel(client.get(reverse("public:my_cases")), draft)
     # A file the service refuses: the message comes back, nothing is attached.
     bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
     client.post(reverse("petitions:my_attachment", args=[draft.reference]), {"purpose": "other", "file": bad})
     assert CaseAttachment.objects.filter(case=draft).count() == 1
     # An association's documents are not among a citizens' petition's purposes.
-    client.post(reverse("petitions:my_attachment", args=[draft.reference]), {"purpose": "statutes", "file": upload()})
+    client.post(
+        reverse("petitions:my_attachment", args=[draft.reference]), {"purpose": "statutes", "file": upload()}
+    )
     assert CaseAttachment.objects.filter(case=draft).count() == 1
 
 
@@ -79,7 +87,9 @@ def test_an_association_sees_which_documents_are_missing(client, world):
     panel = _row_panel(client.get(reverse("public:my_cases")), case)
     for purpose in ("final_receipt", "statutes", "mandate"):
         assert escape(str(labels[purpose])) in panel
-    client.post(reverse("petitions:my_attachment", args=[case.reference]), {"purpose": "statutes", "file": upload()})
+    client.post(
+        reverse("petitions:my_attachment", args=[case.reference]), {"purpose": "statutes", "file": upload()}
+    )
     panel = _row_panel(client.get(reverse("public:my_cases")), case)
     missing = panel[: panel.index("Attached documents")] if "Attached documents" in panel else panel
     assert escape(str(labels["final_receipt"])) in missing and escape(str(labels["mandate"])) in missing
@@ -103,7 +113,11 @@ def test_the_desk_types_in_one_signature(client, world, draft):
     row = {"full_name": "Hadda Oubella", "cnie": "ee ١٢٣", "address": "Douar Ait Bilal", "link": "activity"}
     assert client.post(url, row).status_code == 302
     signature = Signature.objects.get(case=draft)
-    assert (signature.channel, signature.link, signature.created_by) == ("paper", "activity", world[roles.INTAKE])
+    assert (signature.channel, signature.link, signature.created_by) == (
+        "paper",
+        "activity",
+        world[roles.INTAKE],
+    )
     again = client.post(url, row)
     assert again.status_code == 400
     assert again.context["paper_form"].errors["cnie"]
@@ -127,7 +141,10 @@ def test_the_desk_imports_a_csv_and_sees_each_rejected_row(client, world, draft)
     )
     assert response.status_code == 200
     result = response.context["result"]
-    assert result.accepted == 2 and [(r.row, r.code) for r in result.rejected] == [(2, "duplicate"), (3, "cnie_invalid")]
+    assert result.accepted == 2 and [(r.row, r.code) for r in result.rejected] == [
+        (2, "duplicate"),
+        (3, "cnie_invalid"),
+    ]
     html = response.content.decode()
     assert "AB123456" in html  # the reason of the malformed number, in the page's language
     assert all(escape(r.reason) in html for r in result.rejected)

@@ -17,14 +17,21 @@ from petitions.models import Signature, SignatureAccessLog
 from tests.cases.conftest import few_signatures
 from tests.factories import UserFactory
 
-ONLINE = {"full_name": "Naima Secretname", "cnie": "ON998877", "address": "Hay Essalam 12, Demnate", "link": "resident"}
+ONLINE = {
+    "full_name": "Naima Secretname",
+    "cnie": "ON998877",
+    "address": "Hay Essalam 12, Demnate",
+    "link": "resident",
+}
 
 
 @pytest.fixture
 def seeded(world):
     """Petitions in several states, each with the signatures world.sign adds, and one draft
     collecting online with a signature from a verified account."""
-    filed = [world.case_in(state, "petition") for state in ("submitted", "in_committee", "inadmissible", "adopted")]
+    filed = [
+        world.case_in(state, "petition") for state in ("submitted", "in_committee", "inadmissible", "adopted")
+    ]
     draft = world.new_case("petition", title="Shade trees on the avenue")
     world.sign(draft, 40)
     signatures.petition_signing_set(actor=world[roles.CITIZEN], case=draft, open_=True)
@@ -42,7 +49,14 @@ def _forbidden_strings(seeded) -> set[str]:
     numbers = seeded["numbers"]
     digits = {n[2:] for n in numbers}
     spaced = {f"{n[:2]} {n[2:]}" for n in numbers}
-    return seeded["names"] | numbers | digits | spaced | {n.lower() for n in numbers} | {ONLINE["address"], "Signataire"}
+    return (
+        seeded["names"]
+        | numbers
+        | digits
+        | spaced
+        | {n.lower() for n in numbers}
+        | {ONLINE["address"], "Signataire"}
+    )
 
 
 def _assert_clean(text: str, forbidden: set[str], where: str) -> None:
@@ -78,7 +92,9 @@ def test_no_public_page_nor_api_answer_shows_a_signatory(client, world, seeded):
     # The tracking result of every petition, and the receipt it opens.
     client.logout()
     for case in seeded["filed"]:
-        response = client.post(reverse("public:track"), {"reference": case.reference, "code": case.tracking_code})
+        response = client.post(
+            reverse("public:track"), {"reference": case.reference, "code": case.tracking_code}
+        )
         assert response.context["tracked"] is True
         _assert_clean(response.content.decode(), forbidden, f"tracking {case.reference}")
         receipt = client.get(reverse("cases:receipt", args=[case.reference]))
@@ -133,7 +149,10 @@ def test_every_bureau_view_is_logged(client, world, seeded):
     assert SignatureAccessLog.objects.count() == before + 2
 
 
-@pytest.mark.parametrize("role", [roles.CITIZEN, roles.COMMITTEE, roles.SECRETARIAT, roles.SERVICE, roles.FOLLOWUP, roles.PRESIDENT])
+@pytest.mark.parametrize(
+    "role",
+    [roles.CITIZEN, roles.COMMITTEE, roles.SECRETARIAT, roles.SERVICE, roles.FOLLOWUP, roles.PRESIDENT],
+)
 def test_others_may_not_see_the_signatures(client, world, role):
     case = world.case_in("submitted", "petition")
     client.force_login(world[role])
@@ -187,7 +206,10 @@ def test_the_bureau_cannot_invalidate_signatures_of_a_draft(client, world, seede
     assert response.status_code == 403
     with pytest.raises(TransitionNotAllowed):
         signatures.signatures_invalidate(
-            actor=world[roles.BUREAU], case=draft, signature_ids=ids, reason="Signatures en double sur la liste"
+            actor=world[roles.BUREAU],
+            case=draft,
+            signature_ids=ids,
+            reason="Signatures en double sur la liste",
         )
     assert Signature.objects.filter(case=draft, valid=True).count() == 41
 

@@ -24,12 +24,20 @@ def closed(world):
     world.collectivity.save()
     case = world.new_case("petition")
     world.sign(case, 120)
-    services.case_attachment_add(actor=world[roles.CITIZEN], case=case, purpose="signed_lists", file=upload("lists.pdf"))
-    services.case_attachment_add(actor=world[roles.CITIZEN], case=case, purpose="cnie_copies", file=upload("cnie.pdf"))
-    services.case_attachment_add(actor=world[roles.CITIZEN], case=case, purpose="submission", file=upload("letter.pdf"))
+    services.case_attachment_add(
+        actor=world[roles.CITIZEN], case=case, purpose="signed_lists", file=upload("lists.pdf")
+    )
+    services.case_attachment_add(
+        actor=world[roles.CITIZEN], case=case, purpose="cnie_copies", file=upload("cnie.pdf")
+    )
+    services.case_attachment_add(
+        actor=world[roles.CITIZEN], case=case, purpose="submission", file=upload("letter.pdf")
+    )
     services.case_transition(actor=world[roles.CITIZEN], case=case, name="submit")
     ids = list(Signature.objects.filter(case=case).values_list("id", flat=True)[:4])
-    signatures.signatures_invalidate(actor=world[roles.BUREAU], case=case, signature_ids=ids, reason="Not residents of the commune.")
+    signatures.signatures_invalidate(
+        actor=world[roles.BUREAU], case=case, signature_ids=ids, reason="Not residents of the commune."
+    )
     return services.case_transition(
         actor=world[roles.BUREAU],
         case=case.reference,
@@ -97,4 +105,6 @@ def test_the_bureau_page_after_the_purge(client, world, closed):
 def test_purge_leaves_no_history_of_the_signatures_nor_of_the_scans(world, closed):
     call_command("purge_personal_data", stdout=io.StringIO())
     assert not Signature.history.filter(case_id=closed.pk).exists()
-    assert not CaseAttachment.history.filter(case_id=closed.pk, purpose__in=["signed_lists", "cnie_copies"]).exists()
+    assert not CaseAttachment.history.filter(
+        case_id=closed.pk, purpose__in=["signed_lists", "cnie_copies"]
+    ).exists()

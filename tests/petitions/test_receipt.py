@@ -74,7 +74,9 @@ def test_who_may_print_it(client, world, petition, role):
     assert client.get(_url(petition)).status_code == 200
 
 
-@pytest.mark.parametrize("role", [roles.COMMITTEE, roles.SECRETARIAT, roles.SERVICE, roles.FOLLOWUP, roles.EQUALITY_COMMISSION])
+@pytest.mark.parametrize(
+    "role", [roles.COMMITTEE, roles.SECRETARIAT, roles.SERVICE, roles.FOLLOWUP, roles.EQUALITY_COMMISSION]
+)
 def test_others_get_a_404(client, world, petition, role):
     client.force_login(world[role])
     assert client.get(_url(petition)).status_code == 404
@@ -105,7 +107,9 @@ def test_a_session_that_tracked_the_case_may_print_it_again(client, world, petit
     wrong = client.post(reverse("public:track"), {"reference": petition.reference, "code": "WRONGCODE234"})
     assert not wrong.context.get("tracked")
     assert client.get(_url(petition)).status_code == 404
-    tracked = client.post(reverse("public:track"), {"reference": petition.reference, "code": petition.tracking_code})
+    tracked = client.post(
+        reverse("public:track"), {"reference": petition.reference, "code": petition.tracking_code}
+    )
     assert tracked.context["tracked"] is True
     assert _url(petition) in tracked.content.decode()
     assert client.get(_url(petition, "fr")).status_code == 200

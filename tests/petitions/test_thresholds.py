@@ -68,11 +68,15 @@ def test_invalidated_and_duplicate_signatures_do_not_count(world):
     first = case.signatures.order_by("id").first()
     # The bureau examines signatures once the petition is filed, never in the agent's draft.
     with pytest.raises(TransitionNotAllowed):
-        signatures.signatures_invalidate(actor=world[roles.BUREAU], case=case, signature_ids=[first.pk], reason="Signed twice on paper.")
+        signatures.signatures_invalidate(
+            actor=world[roles.BUREAU], case=case, signature_ids=[first.pk], reason="Signed twice on paper."
+        )
     assert case_selectors.case_signature_count(case) == 101
     filed = _submit(world, case)
     assert filed.state == S.SUBMITTED
-    signatures.signatures_invalidate(actor=world[roles.BUREAU], case=filed, signature_ids=[first.pk], reason="Signed twice on paper.")
+    signatures.signatures_invalidate(
+        actor=world[roles.BUREAU], case=filed, signature_ids=[first.pk], reason="Signed twice on paper."
+    )
     assert case_selectors.case_signature_count(filed) == 100
 
 

@@ -44,7 +44,9 @@ def test_two_users_complete_the_same_task():
     payload = world.payload_for("report")
     results = _race(
         [
-            lambda: services.case_transition(actor=world["committee"], case=case.reference, name="report", data=payload),
+            lambda: services.case_transition(
+                actor=world["committee"], case=case.reference, name="report", data=payload
+            ),
             lambda: services.case_transition(actor=other, case=case.reference, name="report", data=payload),
         ]
     )

@@ -25,11 +25,30 @@ OWNER = {
 OPINION_OWNER = {**OWNER, "submitted": ("referral", "workflows.desk_bureau")}
 
 PATHS = {
-    "implemented": ["submit", "start_review", "refer_to_committee", "report", "schedule", "adopt", "plan_implementation", "complete"],
+    "implemented": [
+        "submit",
+        "start_review",
+        "refer_to_committee",
+        "report",
+        "schedule",
+        "adopt",
+        "plan_implementation",
+        "complete",
+    ],
     "rejected": ["submit", "start_review", "refer_to_committee", "report", "schedule", "reject"],
     "inadmissible": ["submit", "start_review", "declare_inadmissible"],
     "withdrawn": ["submit", "start_review", "request_information", "provide_information", "withdraw"],
-    "deferred": ["submit", "start_review", "refer_to_committee", "report", "schedule", "defer", "report", "schedule", "adopt"],
+    "deferred": [
+        "submit",
+        "start_review",
+        "refer_to_committee",
+        "report",
+        "schedule",
+        "defer",
+        "report",
+        "schedule",
+        "adopt",
+    ],
     "abandoned": ["submit", "start_review", "refer_to_committee", "report", "schedule", "adopt", "abandon"],
 }
 
@@ -55,7 +74,9 @@ def test_path_through_the_flow(world, kind, path_name):
         # OL 113-14 art. 123: a citizens' petition is filed with its minimum of signatures.
         world.sign(case, case.collectivity.petition_min_signatures)
     for name in steps:
-        case = services.case_transition(actor=world.actor_for(name, case), case=case, name=name, data=world.payload_for(name))
+        case = services.case_transition(
+            actor=world.actor_for(name, case), case=case, name=name, data=world.payload_for(name)
+        )
         tasks = list(active_tasks(case.pk))
         if case.state in owners:
             step, permission = owners[case.state]

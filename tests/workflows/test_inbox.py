@@ -18,7 +18,11 @@ def _inbox_refs(user):
 def test_committee_member_sees_only_own_committee(world):
     mine = world.case_in("in_committee", "proposal")
     other = world.new_case("proposal")
-    for name, data in [("submit", {}), ("start_review", {}), ("refer_to_committee", {"committee": world.other_committee.pk})]:
+    for name, data in [
+        ("submit", {}),
+        ("start_review", {}),
+        ("refer_to_committee", {"committee": world.other_committee.pk}),
+    ]:
         other = services.case_transition(actor=world.actor_for(name, other), case=other, name=name, data=data)
     assert mine.reference in _inbox_refs(world["committee"])
     assert other.reference not in _inbox_refs(world["committee"])
@@ -28,12 +32,18 @@ def test_committee_member_sees_only_own_committee(world):
     with pytest.raises(errors.NotFound):
         desk_services.task_take(user=world["committee"], task_id=task.pk)
     with pytest.raises(errors.TransitionNotAllowed):
-        services.case_transition(actor=world["committee"], case=other, name="report", data=world.payload_for("report"))
+        services.case_transition(
+            actor=world["committee"], case=other, name="report", data=world.payload_for("report")
+        )
 
 
 def test_inbox_page_scoping_and_http_statuses(world, client):
     other = world.new_case("proposal")
-    for name, data in [("submit", {}), ("start_review", {}), ("refer_to_committee", {"committee": world.other_committee.pk})]:
+    for name, data in [
+        ("submit", {}),
+        ("start_review", {}),
+        ("refer_to_committee", {"committee": world.other_committee.pk}),
+    ]:
         other = services.case_transition(actor=world.actor_for(name, other), case=other, name=name, data=data)
     task = active_tasks(other.pk).get()
     client.force_login(world["committee"])
@@ -49,7 +59,9 @@ def test_inbox_page_scoping_and_http_statuses(world, client):
 
     api = APIClient()
     api.force_authenticate(world["committee"])
-    r = api.post(f"/api/v1/cases/{other.reference}/transitions/report/", world.payload_for("report"), format="json")
+    r = api.post(
+        f"/api/v1/cases/{other.reference}/transitions/report/", world.payload_for("report"), format="json"
+    )
     assert r.status_code == 403
 
 
@@ -129,7 +141,9 @@ def test_staff_case_page_shows_the_desk_and_take(world, client):
     assert page.status_code == 200
     task = active_tasks(case.pk).get()
     assert reverse("workflows:take", args=[task.pk]) in body
-    client.post(reverse("workflows:take", args=[task.pk]), {"next": reverse("staff:case", args=[case.reference])})
+    client.post(
+        reverse("workflows:take", args=[task.pk]), {"next": reverse("staff:case", args=[case.reference])}
+    )
     task.refresh_from_db()
     assert task.owner == world["bureau"]
     body = client.get(reverse("staff:case", args=[case.reference])).content.decode()

@@ -33,7 +33,10 @@ ACTIONS = st.tuples(
 @pytest.mark.slow
 class DeskInvariantTest(TestCase):
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(kind=st.sampled_from(["petition", "proposal", "advisory_opinion"]), steps=st.lists(ACTIONS, max_size=14))
+    @given(
+        kind=st.sampled_from(["petition", "proposal", "advisory_opinion"]),
+        steps=st.lists(ACTIONS, max_size=14),
+    )
     def test_invariant_holds(self, kind, steps):
         world = World()
         case = world.new_case(kind)
@@ -46,7 +49,9 @@ class DeskInvariantTest(TestCase):
             if how == "api":
                 api.force_authenticate(user)
                 response = api.post(
-                    f"/api/v1/cases/{case.reference}/transitions/{name}/", world.payload_for(name), format="json"
+                    f"/api/v1/cases/{case.reference}/transitions/{name}/",
+                    world.payload_for(name),
+                    format="json",
                 )
                 # Which answer a random step gets depends on the walk so far (state, task holder),
                 # which this property does not model (tests/cases/services/test_lifecycle_property.py
@@ -65,7 +70,9 @@ class DeskInvariantTest(TestCase):
                     if how == "release" and task is not None:
                         desk_services.task_release(user=user, task_id=task.pk)
                     if how == "take_then_complete":
-                        services.case_transition(actor=user, case=case.reference, name=name, data=world.payload_for(name))
+                        services.case_transition(
+                            actor=user, case=case.reference, name=name, data=world.payload_for(name)
+                        )
                 except errors.DomainError:
                     pass
             assert list(violations([case.pk])) == []

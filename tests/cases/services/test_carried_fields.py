@@ -203,7 +203,9 @@ def test_planned_end_given_as_a_datetime_is_refused(stage):
     # cut to its date, since which day it names depends on a time zone the caller did not state
     # (cases.lifecycle._clean_value excludes datetime explicitly; "2099-01-01T12:00" is refused too).
     # The otherwise valid payload, so the datetime is the only thing wrong with it.
-    data = dict(stage.world.payload_for("plan_implementation"), planned_end=datetime.datetime(2099, 1, 1, 12, 0))
+    data = dict(
+        stage.world.payload_for("plan_implementation"), planned_end=datetime.datetime(2099, 1, 1, 12, 0)
+    )
     case, call = _attempt(stage, "plan_implementation", "proposal", "adopted", data)
     before = counts(case)
     with pytest.raises(errors.GuardFailed) as info:

@@ -211,7 +211,9 @@ class TestLifecycleProperty(TestCase):
                 )
                 continue
 
-            assert allowed, f"{name} by {who} from {case.state} ({case.kind}) was accepted against docs/domain.md §3.2"
+            assert allowed, (
+                f"{name} by {who} from {case.state} ({case.kind}) was accepted against docs/domain.md §3.2"
+            )
             target = edge_for(name, case.state, case.kind).target
             assert result.state == target
             state, audit_count, entries, outbox, history = _footprint(pk)

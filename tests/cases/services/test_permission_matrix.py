@@ -1,4 +1,5 @@
-"""The role x transition matrix of docs/domain.md §3.2, checked on a case in a source state of each transition.
+"""The role x transition matrix of docs/domain.md §3.2, checked on a case in a source state of each
+transition.
 
 The expectations are written out by hand from the transition table of docs/domain.md §3.2 (not computed from
 cases.lifecycle). Cases are filed online: by `citizen` for petitions and proposals, by
@@ -188,7 +189,9 @@ def test_anonymous_and_none_cannot_act(stage):
 # The desk acts only on the cases it registered --------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "filer"), [("advisory_opinion", "equality_commission"), ("proposal", "citizen")])
+@pytest.mark.parametrize(
+    ("kind", "filer"), [("advisory_opinion", "equality_commission"), ("proposal", "citizen")]
+)
 def test_intake_cannot_submit_a_draft_it_did_not_register(stage, kind, filer):
     """An Equality Commission opinion or another citizen's proposal is a private draft the desk
     cannot see: it cannot file it either."""
@@ -199,7 +202,9 @@ def test_intake_cannot_submit_a_draft_it_did_not_register(stage, kind, filer):
 
 
 def test_intake_cannot_provide_information_for_an_online_case(stage):
-    _refused(stage, stage.world["intake"], stage.case("petition", "awaiting_information"), "provide_information")
+    _refused(
+        stage, stage.world["intake"], stage.case("petition", "awaiting_information"), "provide_information"
+    )
 
 
 @pytest.mark.parametrize("kind", ["proposal", "petition"])
@@ -217,7 +222,10 @@ def test_intake_provides_information_for_a_case_registered_at_the_desk(stage):
     colleague = UserFactory(username="intake_b", groups=[roles.INTAKE])
     case = stage.case_for("intake", "proposal", "awaiting_information")
     result = services.case_transition(
-        actor=colleague, case=case, name="provide_information", data=stage.world.payload_for("provide_information")
+        actor=colleague,
+        case=case,
+        name="provide_information",
+        data=stage.world.payload_for("provide_information"),
     )
     assert result.state == "under_review"
 

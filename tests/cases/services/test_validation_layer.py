@@ -60,7 +60,10 @@ def test_case_create_reads_the_title_column_at_call_time(world, monkeypatch):
     monkeypatch.setattr(Case._meta.get_field("title"), "max_length", 10)
     with pytest.raises(errors.InvalidInput) as refused:
         services.case_create(
-            actor=world["citizen"], kind="proposal", title="Street lights", description="Lights for the street."
+            actor=world["citizen"],
+            kind="proposal",
+            title="Street lights",
+            description="Lights for the street.",
         )
     assert list(refused.value.field_errors) == ["title"]
     assert "10" in refused.value.field_errors["title"][0]
@@ -77,7 +80,9 @@ def test_milestone_title_limit_is_the_column(world):
     case = world.case_in("in_implementation")
     limit = _column(Milestone, "title")
     with pytest.raises(errors.GuardFailed) as refused:
-        services.case_milestone_add(actor=world["service"], case=case, title="a" * (limit + 1), planned_on="2099-01-31")
+        services.case_milestone_add(
+            actor=world["service"], case=case, title="a" * (limit + 1), planned_on="2099-01-31"
+        )
     assert str(limit) in refused.value.field_errors["title"][0]
     services.case_milestone_add(actor=world["service"], case=case, title="a" * limit, planned_on="2099-01-31")
     assert Milestone.objects.filter(case=case).count() == 1
@@ -121,7 +126,12 @@ def test_attachment_add_reports_the_same_problems(world):
 
 def test_case_lookup_by_instance_key_or_reference(world):
     case = world.case_in("submitted")
-    assert services.case_id_for(case) == services.case_id_for(case.pk) == services.case_id_for(case.reference) == case.pk
+    assert (
+        services.case_id_for(case)
+        == services.case_id_for(case.pk)
+        == services.case_id_for(case.reference)
+        == case.pk
+    )
     for unknown in ("NOPE-2026-0001", case.reference + "\x00", None, 1.5):
         with pytest.raises(errors.NotFound):
             services.case_id_for(unknown)
