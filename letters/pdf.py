@@ -47,6 +47,7 @@ def font_face_css() -> str:
 
 @cache
 def _fetcher_class():
+    # Imported here like HTML below: only called once html_to_pdf has loaded WeasyPrint.
     from weasyprint import URLFetcher
 
     allowed = frozenset(path.as_uri() for path in _font_paths().values())

@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import InvalidInput
 from participation.models import AgeBand, Disability, Gender, ParticipantType
@@ -196,9 +198,6 @@ def _rows_csv(content: bytes):
 
 
 def _rows_xlsx(content: bytes):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
