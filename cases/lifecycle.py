@@ -412,9 +412,45 @@ def clean_payload(spec: TransitionSpec, case, data: Mapping | None, *, lookups) 
             continue
         cleaned.values[f.name] = value
         (cleaned.public_payload if f.public else cleaned.private_payload)[f.name] = shown
+    votes_problem(spec.name, cleaned.values, errors)
     if errors:
         raise GuardFailed(
             _("“%(transition)s” cannot be recorded.") % {"transition": spec.label_for(case.kind)},
             field_errors=errors,
         )
     return cleaned
+
+
+def votes_problem(name: str, values: Mapping, errors: dict[str, list[str]]) -> None:
+    """A decision recorded with its votes must follow them (docs/legal.md, council deliberations:
+    the council decides by the majority of the votes cast). `adopt` needs more votes for than
+    against, `reject` more against than for; a tie decides nothing and is refused."""
+    if name not in ("adopt", "reject"):
+        return
+    yes, no = values.get("votes_for"), values.get("votes_against")
+    if yes is None or no is None:
+        return
+    if yes == no:
+        errors.setdefault("votes_against", []).append(
+            _(
+                "A tie (%(n)d for, %(n)d against) makes no decision: record the vote that settled it, "
+                "or defer the case."
+            )
+            % {"n": yes}
+        )
+    elif name == "adopt" and yes < no:
+        errors.setdefault("votes_against", []).append(
+            _(
+                "More votes against (%(no)d) than for (%(yes)d): the council rejected the case; record a "
+                "rejection."
+            )
+            % {"yes": yes, "no": no}
+        )
+    elif name == "reject" and yes > no:
+        errors.setdefault("votes_for", []).append(
+            _(
+                "More votes for (%(yes)d) than against (%(no)d): the council adopted the case; record an "
+                "adoption."
+            )
+            % {"yes": yes, "no": no}
+        )

@@ -83,7 +83,7 @@ def test_council_decision_records_the_deliberation(stage):
     result = services.case_transition(actor=stage.world["secretariat"], case=case, name="reject", data=data)
     assert result.decided_by_president is False
     assert result.deliberation_number == data["deliberation_number"]
-    assert (result.votes_for, result.votes_against, result.votes_abstain) == (15, 3, 1)
+    assert (result.votes_for, result.votes_against, result.votes_abstain) == (3, 15, 1)
     assert result.decision_reason_code == "budget"
     assert result.decision_justification == data["justification"]
     assert result.closed_at is not None
