@@ -3,6 +3,7 @@
 nothing; the consistent decisions pass."""
 
 import pytest
+from django.utils import translation
 
 from cases import services
 from cases import states as S
@@ -33,7 +34,7 @@ def _decide(stage, name, kind, votes_for, votes_against):
 def test_a_decision_against_its_votes_is_refused(stage, kind, name, votes_for, votes_against, field, words):
     case, call = _decide(stage, name, kind, votes_for, votes_against)
     before = counts(case)
-    with pytest.raises(errors.GuardFailed) as info:
+    with translation.override("en"), pytest.raises(errors.GuardFailed) as info:
         call()
     assert type(info.value) is errors.GuardFailed
     assert set(info.value.field_errors) == {field}
@@ -60,3 +61,11 @@ def test_a_decision_of_the_president_without_votes_is_not_checked(stage):
     data = {"justification": stage.world.payload_for("adopt")["justification"]}
     result = services.case_transition(actor=stage.world["president"], case=case, name="adopt", data=data)
     assert result.state == S.ADOPTED and result.votes_for is None and result.decided_by_president
+
+
+def test_the_refusal_speaks_arabic_by_default(stage):
+    case, call = _decide(stage, "adopt", "proposal", 2, 10)
+    with translation.override("ar"), pytest.raises(errors.GuardFailed) as info:
+        call()
+    message = info.value.field_errors["votes_against"][0]
+    assert message.startswith("الأصوات المعارضة (10)") and "(2)" in message
