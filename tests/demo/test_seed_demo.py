@@ -25,7 +25,7 @@ from cases.models import Case
 from core import roles, text
 from demo import data as demo
 from organisation.models import Association, Collectivity, Committee, CouncilSession, Service
-from tests.factories import path_to
+from tests.factories import ensure_role_groups, path_to
 
 KINDS = ("petition", "proposal", "advisory_opinion", "children_recommendation")
 SECOND_PASSWORD = "autre-mot-de-passe"
@@ -48,8 +48,6 @@ class Seeded:
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         # A transactional test run earlier on this worker flushed the rows the migrations wrote.
-        from tests.factories import ensure_role_groups
-
         ensure_role_groups()
         first, second = io.StringIO(), io.StringIO()
         call_command("seed_demo", stdout=first)
@@ -234,6 +232,9 @@ def test_a_failing_case_is_named(db, monkeypatch):
         objectives="",
     )
     monkeypatch.setattr(demo, "CASES", (broken,))
+    # A transactional test run earlier on this worker may have flushed the role groups the
+    # migrations wrote; without them seed_demo stops before the case this test is about.
+    ensure_role_groups()
     before = _counts()
     with pytest.raises(CommandError) as excinfo:
         call_command("seed_demo", stdout=io.StringIO())
