@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import roles
 from core.errors import InvalidInput, TransitionNotAllowed
+from core.history import history_stamp
 from core.text import parse_day
 from organisation.models import Collectivity, CouncilSession
 from organisation.selectors import default_collectivity
@@ -46,7 +47,7 @@ def session_calendar_generate(*, collectivity: Collectivity, year: int) -> list[
                 kind=CouncilSession.Kind.ORDINARY,
                 date=_first_week_day(year, month, collectivity.weekend_days),
             )
-            session._change_reason = "session_calendar_generate"
+            history_stamp(session, user=None, reason="session_calendar_generate")
             session.save()
             created.append(session)
     return created
@@ -83,10 +84,9 @@ def session_create(
         collectivity=collectivity,
         date=day,
         kind=kind,
-        title_ar=(title_ar or "")[:200],
-        title_fr=(title_fr or "")[:200],
+        title_ar=(title_ar or "")[: CouncilSession._meta.get_field("title_ar").max_length],
+        title_fr=(title_fr or "")[: CouncilSession._meta.get_field("title_fr").max_length],
     )
-    session._history_user = actor
-    session._change_reason = "session_create"
+    history_stamp(session, user=actor, reason="session_create")
     session.save()
     return session

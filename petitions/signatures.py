@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from cases import lifecycle, register_cache
+from cases import lifecycle, services
 from cases import states as S
 from cases.models import Case
-from cases.services import history_stamp
 from core import text
 from core.errors import GuardFailed, InvalidInput, InvalidTransition, TransitionNotAllowed
+from core.history import history_stamp
 from organisation.models import Collectivity
 from petitions import personal_data as pd
 from petitions.actions import lock, record_action
@@ -247,11 +247,8 @@ def signatures_import(
         result.accepted = len(pending)
         result.signature_count = Signature.objects.filter(case=locked, valid=True).count()
         if pending and locked.state != S.DRAFT:
-            # The public case page shows the count (cases.page_cache): render it again now and once
-            # more on commit, as cases.services does after its writes.
-            collectivity_id = locked.collectivity_id
-            register_cache.invalidate(collectivity_id)
-            transaction.on_commit(lambda: register_cache.invalidate(collectivity_id))
+            # The public case page shows the count (cases.page_cache): render it again.
+            services.register_changed(locked)
     return result
 
 

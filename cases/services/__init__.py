@@ -29,8 +29,15 @@ from cases.services.codes import (
     tracking_code_normalize,
 )
 from cases.services.create import KINDS_BY_GROUP, case_create
-from cases.services.record import append_action, case_id_for, history_stamp, locked_for_action, public_case_in
+from cases.services.record import (
+    append_action,
+    case_id_for,
+    locked_for_action,
+    public_case_in,
+    register_changed,
+)
 from cases.services.transition import case_available_transitions, case_transition
+from core.history import history_stamp
 
 __all__ = [
     "ATTACHMENT_MAX_BYTES",
@@ -54,6 +61,7 @@ __all__ = [
     "history_stamp",
     "locked_for_action",
     "public_case_in",
+    "register_changed",
     "tracking_code_hash",
     "tracking_code_matches",
     "tracking_code_new",

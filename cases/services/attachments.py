@@ -13,8 +13,9 @@ from cases import lifecycle
 from cases import states as S
 from cases.files import CONTENT_TYPES, content_type_for
 from cases.models import Case, CaseAttachment
-from cases.services.record import actor_role, append_action, history_stamp, locked_for_action
+from cases.services.record import actor_role, append_action, locked_for_action
 from core.errors import InvalidInput, TransitionNotAllowed
+from core.history import history_stamp
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = frozenset(CONTENT_TYPES)

@@ -13,10 +13,11 @@ from cases import lifecycle
 from cases import states as S
 from cases.models import Case
 from cases.services.codes import reference_next, tracking_code_hash, tracking_code_new
-from cases.services.record import history_stamp, public_case_in
+from cases.services.record import public_case_in
 from cases.services.transition import run_transition
 from core import roles, text
 from core.errors import InvalidInput, TransitionNotAllowed
+from core.history import history_stamp
 from organisation.models import Association, Collectivity
 from organisation.selectors import default_collectivity
 

@@ -12,6 +12,7 @@ from audit.services import audit_entry_append
 from cases import register_cache
 from cases.models import Case
 from core.errors import NotFound
+from core.history import history_stamp
 from notifications.services import outbox_enqueue
 from organisation.models import Committee, CouncilSession, Service
 
@@ -84,16 +85,6 @@ def append_action(
         payload={"reference": case.reference, "action": name, "state": case.state, "entry": entry.seq},
     )
     return entry
-
-
-def history_stamp(obj, *, user, at=None, reason: str | None = None) -> None:
-    """What simple-history records with the next save() of `obj`: who, and, when given, when and
-    why. Every audited write stamps its rows so; the caller saves (with its own update_fields)."""
-    obj._history_user = user
-    if at is not None:
-        obj._history_date = at
-    if reason is not None:
-        obj._change_reason = reason
 
 
 def register_changed(case: Case) -> None:

@@ -22,13 +22,13 @@ from cases.services.record import (
     actor_label,
     append_action,
     case_id_for,
-    history_stamp,
     lock,
     lookups_for,
     register_changed,
 )
 from core import text
 from core.errors import ConcurrentUpdate, GuardFailed, TransitionNotAllowed
+from core.history import history_stamp
 from notifications.services import outbox_enqueue
 from organisation import selectors as org_selectors
 
