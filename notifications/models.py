@@ -11,6 +11,8 @@ class OutboxEvent(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Written by a back-dated import (a commune's past): its people were told at the time.
+        SKIPPED = "skipped", _("Not sent (past history)")
 
     event = models.CharField(_("event"), max_length=60)
     # Plain ids, not foreign keys: notifications does not depend on cases (docs/architecture.md,

@@ -76,6 +76,14 @@ def dispatch_paused():
         _dispatch_paused.reset(token)
 
 
+def outbox_skip(*, subject_ids, subject_type: str = "case", note: str = "") -> int:
+    """Mark the pending events of these subjects as never to be sent (a back-dated import: what
+    happened years ago was notified then, on paper). Returns how many were marked."""
+    return OutboxEvent.objects.filter(
+        subject_type=subject_type, subject_id__in=list(subject_ids), status=OutboxEvent.Status.PENDING
+    ).update(status=OutboxEvent.Status.SKIPPED, last_error=note[:500])
+
+
 def dispatch(event_id: int) -> None:
     """Hand an event to a worker, or deliver it here when no broker is configured.
 

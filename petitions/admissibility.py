@@ -22,6 +22,7 @@ from core.errors import GuardFailed, InvalidTransition, TransitionNotAllowed
 from organisation.models import Collectivity
 from petitions.actions import lock, record_action
 from petitions.models import AdmissibilityCheck, Signature
+from petitions.paper import is_paper_history
 
 ASSOCIATION_ATTACHMENTS = (
     CaseAttachment.Purpose.FINAL_RECEIPT,
@@ -72,7 +73,9 @@ def region_spread_shortfalls(case: Case, minimum: int) -> list[str]:
     return [p for p in collectivity.provinces if counts.get(p, 0) < need]
 
 
-def association_unmet(case: Case, at: datetime.datetime) -> dict[str, list[str]]:
+def association_unmet(
+    case: Case, at: datetime.datetime, *, documents_on_paper: bool = False
+) -> dict[str, list[str]]:
     """OL 113-14 art. 124 and Decree 2.16.403 art. 4, each unmet condition named."""
     errors: dict[str, list[str]] = {}
     association = case.association
@@ -96,6 +99,8 @@ def association_unmet(case: Case, at: datetime.datetime) -> dict[str, list[str]]
             _("The association must have at least %(n)d members.")
             % {"n": collectivity.association_min_members}
         ]
+    if documents_on_paper:
+        return errors
     present = set(
         case.attachments.filter(purpose__in=ASSOCIATION_ATTACHMENTS).values_list("purpose", flat=True)
     )
@@ -109,18 +114,25 @@ def association_unmet(case: Case, at: datetime.datetime) -> dict[str, list[str]]
 
 
 def guard_petition_submit(case: Case, at: datetime.datetime) -> dict[str, list[str]]:
-    """Every unmet filing condition of a petition (OL 113-14 art. 123-124), translated."""
+    """Every unmet filing condition of a petition (OL 113-14 art. 123-124), translated.
+
+    A past petition brought in with its paper history (petitions.paper) counts the signatures
+    verified then; its lists and documents stay in the commune's archive."""
+    paper = is_paper_history(case)
     if case.association_id:
-        return association_unmet(case, at)
+        return association_unmet(case, at, documents_on_paper=paper)
     errors: dict[str, list[str]] = {}
     minimum = case.collectivity.petition_min_signatures
-    count = Signature.objects.filter(case=case, valid=True).count()
+    if paper:
+        count = case.purged_signature_count or 0
+    else:
+        count = Signature.objects.filter(case=case, valid=True).count()
     if count < minimum:
         errors["signatures"] = [
             _("A citizens' petition needs at least %(min)d valid, distinct signatures; it has %(n)d.")
             % {"min": minimum, "n": count}
         ]
-    short = region_spread_shortfalls(case, minimum)
+    short = [] if paper else region_spread_shortfalls(case, minimum)
     if short:
         errors["signatures_spread"] = [
             _(

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "followup",
     "workflows",
     "letters",
+    "backfill",
     "demo",
     # Participation records (meetings, attendance counts, evaluations, the calendar)
     "participation",
