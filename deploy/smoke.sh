@@ -69,6 +69,8 @@ export CSRF_TRUSTED_ORIGINS="https://127.0.0.1:$PORT"
 export MITHAQ_SITE_URL="https://127.0.0.1:$PORT"
 export DATABASE_URL="postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${DB_NAME}"
 export DB_CONN_MAX_AGE=60 DB_CONN_HEALTH_CHECKS=true
+# The read replica's code path (core.dbrouting): a second connection to the same database.
+export DATABASE_REPLICA_URL="${SMOKE_REPLICA_URL:-$DATABASE_URL}"
 export CELERY_BROKER_URL="$REDIS_URL_SMOKE" CACHE_URL="$REDIS_URL_SMOKE"
 export EMAIL_URL=consolemail://
 export STATIC_ROOT="$WORK/static" MEDIA_ROOT="$WORK/media"

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from core.dbrouting import replica_reads
 from followup import opendata
 from organisation import selectors as org_selectors
 
@@ -12,4 +13,6 @@ def export_open_data() -> int:
     collectivity = org_selectors.collectivity_default()
     if collectivity is None:
         return 0
-    return len(opendata.export(collectivity, settings.MITHAQ_OPEN_DATA_DIR))
+    # The nightly files tolerate replication lag: read them from the replica if there is one.
+    with replica_reads():
+        return len(opendata.export(collectivity, settings.MITHAQ_OPEN_DATA_DIR))

@@ -4,6 +4,7 @@ import datetime
 
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from config.env import BASE_DIR, env
 
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication: anonymous reads of the public views go to the replica (core.dbrouting).
+    "core.dbrouting.ReplicaReadsMiddleware",
     # Last, as django-axes asks: it turns a flagged lockout into the answer (accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,6 +99,45 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactio
 # production defaults to 60 s with a health check, so a restarted PostgreSQL costs no 500.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
+# pgbouncer in transaction mode cannot keep a server-side cursor across transactions (README).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DB_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
+# A PostgreSQL streaming replica for the public reads (core.dbrouting, README: scaling out).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": DATABASES["default"]["CONN_HEALTH_CHECKS"],
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"],
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.dbrouting.ReplicaRouter"]
+MITHAQ_REPLICA_READS = env.bool("MITHAQ_REPLICA_READS", default=True)
+# The views an anonymous visitor reads (URL names): they tolerate a second of replication lag.
+MITHAQ_REPLICA_VIEWS = frozenset(
+    {
+        "public:home",
+        "public:register",
+        "public:case",
+        "petitions:list",
+        "followup:indicators",
+        "indicators-api",
+        "followup:open_data",
+        "audit:digests",
+        "audit-digests",
+        "participation:calendar",
+        "participation:calendar_ics",
+        "participation:meeting",
+        "api:committee-list",
+        "api:service-list",
+        "api:session-list",
+        "api:rules",
+        "api:case-list",
+        "api:case-detail",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -195,6 +237,21 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queues (README: scaling out): a worker started without -Q consumes them all; a bigger
+# installation runs workers per queue, on as many machines as needed (`-Q notifications`).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (
+    Queue("celery"),  # deadline checks and anything unrouted
+    Queue("notifications"),  # outbox delivery: many small, urgent tasks
+    Queue("reports"),  # audit digests and periodic reports
+    Queue("exports"),  # open-data files: long, low priority
+)
+CELERY_TASK_ROUTES = {
+    "notifications.*": {"queue": "notifications"},
+    "audit.*": {"queue": "reports"},
+    "followup.export_open_data": {"queue": "exports"},
+    "followup.*": {"queue": "reports"},
+}
 # One beat process runs these (README: production).
 CELERY_BEAT_SCHEDULE: dict = {
     "check-deadlines-daily": {

@@ -25,6 +25,12 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": env.bool("DB_CONN_HEALTH_CHECKS", default=True),
     },
 }
+if "replica" in DATABASES:
+    DATABASES["replica"] = {
+        **DATABASES["replica"],
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    }
 # Lockouts and rate limits must be shared by every worker: Redis (the same server as the broker,
 # its own database) unless CACHE_URL or REDIS_URL names another.
 CACHES = {

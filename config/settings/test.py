@@ -25,3 +25,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
 MITHAQ_AUDIT_SIGNING_KEY = DEV_AUDIT_SIGNING_KEY  # noqa: F405
 # Tests publish digests explicitly; an automatic one would cover the backdated entries they write.
 MITHAQ_AUDIT_AUTO_PUBLISH = False
+
+# On PostgreSQL the suite has a second connection to the same server as the read replica
+# (core.dbrouting): a test mirror of the default database. Routing to it is off (a test's rows sit
+# in its uncommitted transaction, invisible to a second connection); tests/core/test_dbrouting.py
+# turns it on with committed rows.
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+MITHAQ_REPLICA_READS = False
