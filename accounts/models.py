@@ -10,9 +10,10 @@ class User(AbstractUser):
     class Language(models.TextChoices):
         ARABIC = "ar", _("Arabic")
         FRENCH = "fr", _("French")
+        TAMAZIGHT = "zgh", _("Tamazight")
 
     language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, default=Language.ARABIC
+        _("language"), max_length=8, choices=Language.choices, default=Language.ARABIC
     )
     collectivity = models.ForeignKey(
         "organisation.Collectivity",

@@ -27,13 +27,18 @@ from letters.selectors import KINDS, letter_get, letter_visible
 
 logger = logging.getLogger(__name__)
 
+LETTER_LANGUAGES = ("ar", "fr")
+
 
 def _language(request) -> str | None:
     """?lang=ar|fr; without it, the page's language. None for anything else."""
     lang = request.GET.get("lang")
     if lang is None:
-        lang = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
-    return lang if lang in dict(settings.LANGUAGES) else None
+        # Letters are official paper, in the languages of the administration (ar, fr): a page read
+        # in Tamazight prints them in Arabic.
+        lang = translation.get_language() or settings.LANGUAGE_CODE
+        lang = lang if lang in LETTER_LANGUAGES else settings.LANGUAGE_CODE
+    return lang if lang in LETTER_LANGUAGES else None
 
 
 @never_cache
@@ -51,7 +56,7 @@ def letter_pdf(request, reference: str, kind: str):
     lang = _language(request)
     if lang is None:
         detail = _("Choose the language of the letter: %(choices)s.") % {
-            "choices": ", ".join(f"lang={code}" for code, _name in settings.LANGUAGES)
+            "choices": ", ".join(f"lang={code}" for code in LETTER_LANGUAGES)
         }
         return render(
             request,

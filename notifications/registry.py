@@ -66,7 +66,7 @@ class UnknownSubjectType(LookupError):
 
 _RESOLVERS: dict[str, SubjectResolver] = {}
 
-LANGUAGES = ("ar", "fr")
+LANGUAGES = ("ar", "fr", "zgh")  # zgh: untranslated text falls back to Arabic
 
 
 def normalize_language(language: str | None) -> str:

@@ -3,6 +3,7 @@
 import datetime
 
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -159,7 +160,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Arabic is the default and right-to-left; French is switchable.
 LANGUAGE_CODE = "ar"
-LANGUAGES = [("ar", _("Arabic")), ("fr", _("French"))]
+LANGUAGES = [("ar", _("Arabic")), ("fr", _("French")), ("zgh", _("Tamazight"))]
+# Standard Moroccan Tamazight (Tifinagh, left to right) is not among Django's languages: declared
+# here. Its catalogue covers the public pages; anything else falls back to Arabic (LANGUAGE_CODE).
+LANG_INFO["zgh"] = {"bidi": False, "code": "zgh", "name": "Tamazight", "name_local": "ⵜⴰⵎⴰⵣⵉⵖⵜ"}
+# The languages whose catalogue must be complete (manage.py messages_check); zgh grows with review.
+MITHAQ_COMPLETE_LANGUAGES = ("ar", "fr")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Africa/Casablanca"
