@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "notifications",
     "organisation",
     "cases",
+    "notices",
     "clocks",
     "petitions",
     "followup",
