@@ -45,3 +45,19 @@ def rejected_petition(world):
         )
 
     return make
+
+
+@pytest.fixture
+def client_as(db):
+    """An API client authenticated with a token, as a real client is."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _created = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
