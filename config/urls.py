@@ -34,7 +34,12 @@ urlpatterns = [
     path("", include((case_urls.public_patterns, "public"))),
     path("files/", include((case_urls.file_patterns, "files"))),
     path("", include((petition_urls.petition_patterns, "petitions"))),
-    path("staff/", include((case_urls.staff_patterns + petition_urls.staff_patterns + notice_urls.staff_patterns, "staff"))),
+    path(
+        "staff/",
+        include(
+            (case_urls.staff_patterns + petition_urls.staff_patterns + notice_urls.staff_patterns, "staff")
+        ),
+    ),
     path("cases/", include((case_urls.case_patterns + petition_urls.case_patterns, "cases"))),
 ]
 

@@ -31,7 +31,9 @@ class CaseNotificationsView(ApiView):
         if case is None or not case_selectors.case_visible_to(user=request.user, case=case):
             raise NotFound(_("No such case."))
         if not services.may_record(request.user, case):
-            raise TransitionNotAllowed(_("Only the desk, the bureau or the secretariat record notifications."))
+            raise TransitionNotAllowed(
+                _("Only the desk, the bureau or the secretariat record notifications.")
+            )
         if not isinstance(request.data, dict):
             raise InvalidInput(_("The request body must be a JSON object."))
         body = ser.NotificationRecordSerializer(data=request.data)

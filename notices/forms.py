@@ -28,4 +28,6 @@ class NotificationForm(forms.Form):
 
 
 class PostingForm(forms.Form):
-    posted_on = forms.DateField(label=_("Posted on the board on"), widget=forms.DateInput(attrs={"type": "date"}))
+    posted_on = forms.DateField(
+        label=_("Posted on the board on"), widget=forms.DateInput(attrs={"type": "date"})
+    )

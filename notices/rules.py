@@ -150,9 +150,7 @@ def rejection_awaiting_notice(case: Case) -> bool:
     """A petition declared inadmissible whose reasoned rejection nobody was notified of yet."""
     if case.kind != Case.Kind.PETITION or case.state != S.INADMISSIBLE or case.pk is None:
         return False
-    entry = (
-        TransitionEntry.objects.filter(case_id=case.pk, transition=REJECTION).order_by("-seq").first()
-    )
+    entry = TransitionEntry.objects.filter(case_id=case.pk, transition=REJECTION).order_by("-seq").first()
     if entry is None:
         return True  # the decision being recorded right now: nobody can have been told yet
     return not CaseNotification.objects.filter(case_id=case.pk, decision_entry=entry.seq).exists()

@@ -105,9 +105,7 @@ def notice_board(*, collectivity, year: int | None = None, limit: int = 200) -> 
     last_entry: dict[int, TransitionEntry] = {}
     for e in TransitionEntry.objects.filter(case_id__in=ids, transition__in=rules.POSTED).order_by("seq"):
         last_entry[e.case_id] = e
-    postings = {
-        (p.case_id, p.decision_entry): p for p in DecisionPosting.objects.filter(case_id__in=ids)
-    }
+    postings = {(p.case_id, p.decision_entry): p for p in DecisionPosting.objects.filter(case_id__in=ids)}
     today = timezone.localdate()
     rows = []
     for case in cases:
@@ -136,7 +134,9 @@ def board_postings_for_audit(*, collectivity_id, start: datetime.date, end: date
     # after the period's end cannot be due in it.
     qs = Case.objects.public().filter(
         rules.board_q(),
-        decided_at__lt=datetime.datetime.combine(end, datetime.time.min, tzinfo=timezone.get_current_timezone()),
+        decided_at__lt=datetime.datetime.combine(
+            end, datetime.time.min, tzinfo=timezone.get_current_timezone()
+        ),
         decided_at__gte=datetime.datetime.combine(
             start - datetime.timedelta(days=366), datetime.time.min, tzinfo=timezone.get_current_timezone()
         ),
@@ -172,7 +172,10 @@ def rejection_notices_for_audit(*, collectivity_id, start, end, today=None) -> l
     whether the notification came in time (art. 125 §4)."""
     entries = (
         TransitionEntry.objects.filter(
-            transition=rules.REJECTION, created_at__gte=start, created_at__lt=end, case__kind=Case.Kind.PETITION
+            transition=rules.REJECTION,
+            created_at__gte=start,
+            created_at__lt=end,
+            case__kind=Case.Kind.PETITION,
         )
         .select_related("case", "case__collectivity")
         .order_by("created_at", "id")

@@ -52,7 +52,9 @@ def case_notification_record(
     with transaction.atomic():
         case = lock(case_id_for(case))
         if not may_record(actor, case):
-            raise TransitionNotAllowed(_("Only the desk, the bureau or the secretariat record notifications."))
+            raise TransitionNotAllowed(
+                _("Only the desk, the bureau or the secretariat record notifications.")
+            )
         entry = rules.latest_decision_entry(case)
         errors: dict[str, list[str]] = {}
         if entry is None:
@@ -89,7 +91,9 @@ def case_notification_record(
             decided_at=entry.created_at,
             recipient_role=recipient_role,
             channel=channel,
-            registered_number=registered_number if channel == CaseNotification.Channel.REGISTERED_MAIL else "",
+            registered_number=registered_number
+            if channel == CaseNotification.Channel.REGISTERED_MAIL
+            else "",
             sent_at=sent_at,
             received_at=received_at,
             source=CaseNotification.Source.DESK,
@@ -146,8 +150,14 @@ def system_notification_record(
             recorded_at=timezone.now(),
         )
         _close_legal_clock(case)
-        append_action(case, name="notification_record", actor=None, role="", at=notice.recorded_at,
-                      public=_public(notice))
+        append_action(
+            case,
+            name="notification_record",
+            actor=None,
+            role="",
+            at=notice.recorded_at,
+            public=_public(notice),
+        )
     return notice
 
 
@@ -171,8 +181,9 @@ def system_notification_received(*, delivery_id: int, received_at: datetime.date
             return False
         notice.received_at = received_at
         notice.save(update_fields=["received_at"])
-        append_action(case, name="notification_received", actor=None, role="", at=received_at,
-                      public=_public(notice))
+        append_action(
+            case, name="notification_received", actor=None, role="", at=received_at, public=_public(notice)
+        )
     return True
 
 
@@ -215,7 +226,10 @@ def decision_posting_record(
             actor=actor,
             role=actor_role(actor),
             at=at,
-            public={"posted_on": posted_on.isoformat(), "due_on": posting.due_on.isoformat(),
-                    "late": posting.late},
+            public={
+                "posted_on": posted_on.isoformat(),
+                "due_on": posting.due_on.isoformat(),
+                "late": posting.late,
+            },
         )
     return posting

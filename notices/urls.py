@@ -14,5 +14,7 @@ staff_patterns = [
 ]
 # Joined to the `api` namespace under /api/v1/.
 api_patterns = [
-    path("cases/<str:reference>/notifications/", api.CaseNotificationsView.as_view(), name="case-notifications"),
+    path(
+        "cases/<str:reference>/notifications/", api.CaseNotificationsView.as_view(), name="case-notifications"
+    ),
 ]

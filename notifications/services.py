@@ -207,7 +207,9 @@ def _announce(kind: str, delivery: Delivery) -> None:
         try:
             fn(kind, delivery)
         except Exception:
-            logger.exception("delivery listener %s failed on delivery %s", getattr(fn, "__name__", fn), delivery.pk)
+            logger.exception(
+                "delivery listener %s failed on delivery %s", getattr(fn, "__name__", fn), delivery.pk
+            )
 
 
 def _mark_sent(event: OutboxEvent) -> None:
@@ -343,12 +345,16 @@ def outbox_retry(*, event_ids) -> int:
 
 def notification_mark_read(*, user, delivery_id: int) -> bool:
     """Mark one of the user's own in-app notifications read."""
-    unread = Delivery.objects.filter(pk=delivery_id, user=user, channel=Delivery.Channel.INAPP, read_at__isnull=True)
+    unread = Delivery.objects.filter(
+        pk=delivery_id, user=user, channel=Delivery.Channel.INAPP, read_at__isnull=True
+    )
     return bool(_mark_read(unread))
 
 
 def notification_mark_all_read(*, user) -> int:
-    return _mark_read(Delivery.objects.filter(user=user, channel=Delivery.Channel.INAPP, read_at__isnull=True))
+    return _mark_read(
+        Delivery.objects.filter(user=user, channel=Delivery.Channel.INAPP, read_at__isnull=True)
+    )
 
 
 def _mark_read(unread) -> int:

@@ -10,4 +10,8 @@ register = template.Library()
 
 @register.inclusion_tag("notices/public_panel.html")
 def case_notices(case):
-    return {"case": case, "clocks": selectors.notice_clock_items(case), "posting": selectors.posting_status(case)}
+    return {
+        "case": case,
+        "clocks": selectors.notice_clock_items(case),
+        "posting": selectors.posting_status(case),
+    }

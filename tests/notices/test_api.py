@@ -40,7 +40,8 @@ def test_the_desk_records_a_paper_notification(world, client_as, rejected_petiti
 
 
 @pytest.mark.parametrize(
-    "role", [roles.CITIZEN, roles.COMMITTEE, roles.SERVICE, roles.FOLLOWUP, roles.PRESIDENT, roles.ASSOCIATION]
+    "role",
+    [roles.CITIZEN, roles.COMMITTEE, roles.SERVICE, roles.FOLLOWUP, roles.PRESIDENT, roles.ASSOCIATION],
 )
 def test_others_are_refused(world, client_as, rejected_petition, role):
     case = rejected_petition(decided=80)

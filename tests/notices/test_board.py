@@ -95,7 +95,9 @@ def test_posting_refusals(world):
     assert "posted_on" in exc.value.field_errors
     with pytest.raises(GuardFailed):
         services.decision_posting_record(
-            actor=world[roles.SECRETARIAT], case=ruled.reference, posted_on=timezone.localdate() + datetime.timedelta(days=1)
+            actor=world[roles.SECRETARIAT],
+            case=ruled.reference,
+            posted_on=timezone.localdate() + datetime.timedelta(days=1),
         )
     undecided = world.case_in("reported")
     with pytest.raises(GuardFailed):

@@ -88,6 +88,8 @@ def test_delivery_retried_is_recorded_once(world, django_capture_on_commit_callb
     case = _declare_inadmissible(world, case, django_capture_on_commit_callbacks)
     from notices import system
 
-    for delivery in Delivery.objects.filter(user=case.submitter, outbox_event__payload__transition="declare_inadmissible"):
+    for delivery in Delivery.objects.filter(
+        user=case.submitter, outbox_event__payload__transition="declare_inadmissible"
+    ):
         system.on_delivery("sent", delivery)
     assert CaseNotification.objects.filter(case=case).count() == 2
