@@ -89,3 +89,16 @@ def test_acceptance_is_notified_only_when_the_collectivity_asks(world):
     case = Case.objects.select_related("collectivity").get(pk=case.pk)
     assert not rules.requires_notice(case, "refer_to_committee")
     assert rules.decision_entries(case) == []
+
+
+def test_an_unnotified_rejection_is_escalated_and_a_notified_one_is_not(world, rejected_petition):
+    from clocks.models import DeadlineNotice
+    from clocks.reminders import check_deadlines
+
+    silent = rejected_petition(decided=80)
+    notified = rejected_petition(decided=80)
+    _notify(world, notified, 85)
+    summary = check_deadlines(now=day(100))
+    assert summary.escalations >= 1
+    assert DeadlineNotice.objects.filter(case=silent, threshold="after:0").exists()
+    assert not DeadlineNotice.objects.filter(case=notified).exists()
