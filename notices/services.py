@@ -116,7 +116,7 @@ def case_notification_record(
 def _public(notice: CaseNotification) -> dict:
     """What the public history says of a notification: never the recipient's name."""
     return {
-        "decision": notice.decision,
+        "notified_decision": notice.decision,
         "recipient_role": notice.recipient_role,
         "channel": notice.channel,
         "sent_at": _iso(notice.sent_at),

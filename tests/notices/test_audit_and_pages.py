@@ -46,7 +46,10 @@ def test_response_time_audit_shows_decided_and_notified(world, client, rejected_
     assert rows[silent.reference]["notified_at"] is None
     assert rows[silent.reference]["status"] == "overdue"  # today is past 5 April 2026
     html = page.content.decode()
-    assert "notified after the legal limit" in html and "not notified, legal limit passed" in html
+    from notices.rules import STATUS_LABELS
+
+    with translation.override(page.context["LANGUAGE_CODE"]):
+        assert str(STATUS_LABELS["late"]) in html and str(STATUS_LABELS["overdue"]) in html
     api = client.get("/api/v1/audit/response-times/?from=2026-01-01&to=2026-12-31").json()
     by_ref = {row["reference"]: row for row in api["legal_notices"]}
     assert by_ref[late.reference]["decided_at"].startswith("2026-03-26")
@@ -109,3 +112,22 @@ def test_committee_member_cannot_record(world, client, rejected_petition):
     )
     assert response.status_code in (302, 403, 404)
     assert not CaseNotification.objects.exists()
+
+
+def test_public_history_names_the_notification_in_words(world, client, rejected_petition):
+    case = rejected_petition(decided=80)
+    _notify(world, case, 85)
+    from cases import selectors as case_selectors
+    from cases.templatetags.mithaq import carried
+
+    item = [
+        i
+        for i in case_selectors.case_timeline(case=case, private=False)
+        if i.transition == "notification_record"
+    ][0]
+    with translation.override("en"):
+        rows = dict(carried(item))
+    assert rows["Decision notified"] == "Declare inadmissible"
+    assert rows["Recipient"] == "Agent of the petitioners"
+    assert rows["How"] == "Registered mail"
+    assert "registered_number" not in item.public and "RR987654321MA" not in str(item.public)
