@@ -99,3 +99,17 @@ def register_personal_data_access(fn: Callable) -> None:
 def personal_data_accessed(user, attachment) -> None:
     for fn in list(_personal_data_readers):
         fn(user, attachment)
+
+
+# Fields a room above adds to the API's case detail (notices: `notifications`, `notified`):
+# fn(case, user) -> JSON-ready value. The serializer declares the fields and their schema.
+_case_detail_fields: dict[str, Callable] = {}
+
+
+def register_case_detail_field(name: str, fn: Callable) -> None:
+    _case_detail_fields[name] = fn
+
+
+def case_detail_field(name: str, case, user, default=None):
+    fn = _case_detail_fields.get(name)
+    return fn(case, user) if fn is not None else default

@@ -19,6 +19,9 @@ ACTION_LABELS = {
     "admissibility_check": gettext_lazy("Admissibility checklist"),
     "signatures_invalidated": gettext_lazy("Signatures invalidated"),
     "personal_data_purged": gettext_lazy("Personal data purged"),
+    "notification_record": gettext_lazy("Decision notified"),
+    "notification_received": gettext_lazy("Notification received"),
+    "board_posting": gettext_lazy("Decision posted on the notice board"),
 }
 # Labels of what actions and decisions carry beyond the transition fields.
 PAYLOAD_LABELS = {
@@ -39,6 +42,25 @@ PAYLOAD_LABELS = {
     "count": gettext_lazy("Number"),
     "signatures_removed": gettext_lazy("Signatures removed"),
     "valid_kept_as_count": gettext_lazy("Valid signatures kept as a count"),
+    "notified_decision": gettext_lazy("Decision notified"),
+    "recipient_role": gettext_lazy("Recipient"),
+    "channel": gettext_lazy("How"),
+    "sent_at": gettext_lazy("Sent on"),
+    "received_at": gettext_lazy("Received on"),
+    "posted_on": gettext_lazy("Posted on"),
+    "due_on": gettext_lazy("To be posted by"),
+    "late": gettext_lazy("Late"),
+}
+# Values of the notices' actions (notification_record, board_posting): the same words as the
+# choices of notices.models, which cases cannot import.
+NOTICE_VALUE_LABELS = {
+    "agent": gettext_lazy("Agent of the petitioners"),
+    "legal_representative": gettext_lazy("Legal representative of the association"),
+    "submitter": gettext_lazy("Submitter"),
+    "email": gettext_lazy("E-mail"),
+    "inapp": gettext_lazy("In the application"),
+    "hand": gettext_lazy("Hand delivery against signature"),
+    "registered_mail": gettext_lazy("Registered mail"),
 }
 CORRECTABLE_LABELS = {
     "deliberation_number": gettext_lazy("Deliberation number"),

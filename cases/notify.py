@@ -52,7 +52,8 @@ def acting_users(case: Case):
     active = User.objects.filter(is_active=True).filter(
         models.Q(collectivity__isnull=True) | models.Q(collectivity_id=case.collectivity_id)
     )
-    if case.state in (S.SUBMITTED, S.UNDER_REVIEW):
+    if case.state in (S.SUBMITTED, S.UNDER_REVIEW, S.INADMISSIBLE):
+        # After a rejection the bureau must still have it notified (OL 113-14 art. 125 §4).
         return active.filter(groups__name=roles.BUREAU)
     if case.state == S.IN_COMMITTEE and case.committee_id:
         return active.filter(groups__name=roles.COMMITTEE, committees=case.committee_id)

@@ -222,9 +222,11 @@ def case_decision(case: Case) -> dict | None:
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:
-    """Open and past the current deadline stored on the case at each transition (docs/domain.md §6)."""
+    """Open and past the current deadline stored on the case at each transition (docs/domain.md §6),
+    or a petition declared inadmissible whose rejection is still not notified past its legal limit
+    (OL 113-14 art. 125 §4: the clock stops at the notification; notices keeps `deadline_on` then)."""
     today = today or timezone.localdate()
-    return Q(state__in=list(S.OPEN_STATES), deadline_on__lt=today)
+    return Q(state__in=[*S.OPEN_STATES, S.INADMISSIBLE], deadline_on__lt=today)
 
 
 def days_in_state(case: Case, now: datetime.datetime | None = None) -> int:
@@ -257,7 +259,8 @@ def case_list_public_filtered(
 def case_is_overdue(case: Case, today: datetime.date | None = None) -> bool:
     """Past its current deadline while still open (docs/domain.md §6)."""
     today = today or timezone.localdate()
-    return case.state in S.OPEN_STATES and case.deadline_on is not None and case.deadline_on < today
+    overdue_states = (*S.OPEN_STATES, S.INADMISSIBLE)  # see overdue_q
+    return case.state in overdue_states and case.deadline_on is not None and case.deadline_on < today
 
 
 def case_linked_opinion_references(case: Case) -> list[str]:

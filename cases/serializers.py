@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases import files, lifecycle, selectors
+from cases import files, hooks, lifecycle, selectors
 from cases import states as S
 from cases.models import Case
 from core.errors import ErrorSerializer  # noqa: F401  (re-exported for the API's schema)
@@ -185,6 +185,30 @@ class DocumentSerializer(serializers.Serializer):
     url = serializers.CharField(help_text=_("Download link (GET /files/<id>/)."))
 
 
+class CaseNotificationSerializer(serializers.Serializer):
+    """A notification of a decision (OL 113-14 art. 125), recorded by the notices room."""
+
+    decision = serializers.CharField(help_text=_("The transition notified (declare_inadmissible, adopt...)."))
+    decided_at = serializers.DateTimeField()
+    recipient_role = serializers.CharField(help_text=_("agent, legal_representative or submitter"))
+    channel = serializers.CharField(help_text=_("email, inapp, hand or registered_mail"))
+    registered_number = serializers.CharField(help_text=_("For the desk's roles only; empty otherwise."))
+    sent_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    source = serializers.CharField(help_text=_("system or desk"))
+
+
+class NoticeClockSerializer(serializers.Serializer):
+    """A decision that must be notified: when it was decided, when notified, the legal limit."""
+
+    decision = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+    notified_at = serializers.DateTimeField(allow_null=True)
+    legal_deadline = serializers.DateField(allow_null=True)
+    status = serializers.CharField(help_text=_("pending, notified, on_time, late or overdue"))
+    late = serializers.BooleanField()
+
+
 class CaseDetailSerializer(CaseListSerializer):
     description = serializers.CharField()
     subject = serializers.CharField()
@@ -201,6 +225,23 @@ class CaseDetailSerializer(CaseListSerializer):
     linked_opinions = serializers.SerializerMethodField()
     signature_count = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
+    notifications = serializers.SerializerMethodField()
+    notified = serializers.SerializerMethodField()
+
+    @extend_schema_field(CaseNotificationSerializer(many=True))
+    def get_notifications(self, obj):
+        """The notifications of the case's decisions, for its staff, its submitter and the
+        follow-up team; empty for anyone else."""
+        request = self.context.get("request")
+        items = hooks.case_detail_field("notifications", obj, getattr(request, "user", None), default=[])
+        return CaseNotificationSerializer(items, many=True).data
+
+    @extend_schema_field(NoticeClockSerializer(many=True))
+    def get_notified(self, obj):
+        """For everyone: each decision that must be notified, decided and notified dates."""
+        request = self.context.get("request")
+        items = hooks.case_detail_field("notified", obj, getattr(request, "user", None), default=[])
+        return NoticeClockSerializer(items, many=True).data
 
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, obj):

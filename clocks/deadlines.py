@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import states as S
 from cases.models import Case
 from clocks.models import DeadlineRule, HolidayOverride
+from notices import rules as notice_rules
 from organisation.models import Collectivity
 
 CALENDAR = DeadlineRule.Unit.CALENDAR
@@ -180,9 +181,11 @@ def stage_deadline(
 
 
 def current_deadline(case: Case, *, rules=None, calendar=None) -> datetime.date | None:
-    """The stage's deadline, and for a petition before the bureau's ruling the legal one if sooner."""
+    """The stage's deadline, and for a petition before the bureau's ruling the legal one if sooner;
+    after a rejection, the legal one until the rejection is notified (OL 113-14 art. 125 §4: the
+    clock stops at the notification, not at the decision)."""
     if case.state not in S.OPEN_STATES:
-        return None
+        return notice_rules.pending_notice_deadline(case)
     stage = stage_deadline(case, rules=rules, calendar=calendar)
     legal = case.legal_deadline_on if case.state in LEGAL_STATES else None
     candidates = [d for d in (stage, legal) if d is not None]

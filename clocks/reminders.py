@@ -25,7 +25,11 @@ ACTING_ROLE = {
     S.ON_AGENDA: roles.SECRETARIAT,
     S.ADOPTED: roles.SERVICE,
     S.IN_IMPLEMENTATION: roles.SERVICE,
+    # A rejected petition whose rejection is not yet notified (OL 113-14 art. 125 §4).
+    S.INADMISSIBLE: roles.BUREAU,
 }
+# Closed states a deadline may still run in: the rejection's notification (notices.rules).
+NOTICE_STATES = (S.INADMISSIBLE,)
 
 
 @dataclass
@@ -65,7 +69,7 @@ def check_deadlines(*, now: datetime.datetime | None = None) -> Summary:
     horizon = today + datetime.timedelta(days=31)
     cases = (
         Case.objects.filter(
-            state__in=list(S.OPEN_STATES), deadline_on__isnull=False, deadline_on__lte=horizon
+            state__in=[*S.OPEN_STATES, *NOTICE_STATES], deadline_on__isnull=False, deadline_on__lte=horizon
         )
         .select_related("collectivity")
         .order_by("pk")

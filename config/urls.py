@@ -8,9 +8,10 @@ from accounts.views import LoginView
 from cases import api_urls as case_api_urls
 from cases import urls as case_urls
 from followup import api_urls as followup_api_urls
+from notices import urls as notice_urls
 from petitions import urls as petition_urls
 
-api_patterns = case_api_urls.urlpatterns + petition_urls.api_patterns
+api_patterns = case_api_urls.urlpatterns + petition_urls.api_patterns + notice_urls.api_patterns
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -29,10 +30,16 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("", include("letters.urls")),
+    path("", include((notice_urls.public_patterns, "notices"))),
     path("", include((case_urls.public_patterns, "public"))),
     path("files/", include((case_urls.file_patterns, "files"))),
     path("", include((petition_urls.petition_patterns, "petitions"))),
-    path("staff/", include((case_urls.staff_patterns + petition_urls.staff_patterns, "staff"))),
+    path(
+        "staff/",
+        include(
+            (case_urls.staff_patterns + petition_urls.staff_patterns + notice_urls.staff_patterns, "staff")
+        ),
+    ),
     path("cases/", include((case_urls.case_patterns + petition_urls.case_patterns, "cases"))),
 ]
 

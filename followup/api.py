@@ -16,6 +16,7 @@ from core.errors import ErrorSerializer, InvalidInput, TransitionNotAllowed
 from followup import query, reports
 from followup.indicators import compute_indicators
 from followup.response_times import response_times
+from notices import selectors as notice_selectors
 
 PARAMETERS = [
     OpenApiParameter(
@@ -113,5 +114,23 @@ class ResponseTimesView(APIView):
                     }
                     for f in report.funnel
                 ],
+                # OL 113-14 art. 125 §4: each rejection decided in the period, decided and notified.
+                "legal_notices": [
+                    {
+                        "reference": row["reference"],
+                        "decided_at": row["decided_at"],
+                        "notified_at": row["notified_at"],
+                        "legal_deadline": row["legal_deadline"],
+                        "status": row["status"],
+                        "late": row["late"],
+                    }
+                    for row in notice_selectors.rejection_notices_for_audit(
+                        collectivity_id=request.user.collectivity_id, start=start, end=end
+                    )
+                ],
+                # Art. 273: decisions whose posting was due in the period.
+                "postings": notice_selectors.board_postings_for_audit(
+                    collectivity_id=request.user.collectivity_id, start=d_start, end=d_end
+                ),
             }
         )

@@ -16,6 +16,7 @@ from cases.models import Case
 from followup import opendata, query, reports
 from followup.indicators import SUBMITTER_TYPES, compute_indicators
 from followup.response_times import GROUPS, response_times
+from notices import selectors as notice_selectors
 from organisation import selectors as org_selectors
 
 SUBMITTER_LABELS = {
@@ -260,6 +261,14 @@ def response_times_page(request):
             "groups": [(g, reports.GROUP_LABELS[g]) for g in GROUPS],
             "selected": {"from": d_start.isoformat(), "to": d_end.isoformat(), "group_by": group_by},
             "error": error,
+            # OL 113-14 art. 125 §4 and art. 273: both dates of each rejection (decided, notified),
+            # and the decisions' postings, late ones flagged.
+            "legal_notices": notice_selectors.rejection_notices_for_audit(
+                collectivity_id=collectivity_id, start=start, end=end
+            ),
+            "postings": notice_selectors.board_postings_for_audit(
+                collectivity_id=collectivity_id, start=d_start, end=d_end
+            ),
         },
         status=400 if error else 200,
     )

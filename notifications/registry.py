@@ -84,3 +84,17 @@ def resolver_for(subject_type: str) -> SubjectResolver:
         return _RESOLVERS[subject_type]
     except KeyError:
         raise UnknownSubjectType(subject_type) from None
+
+
+# Rooms above may learn that a message was delivered or read (notices records the notification of
+# a decision): fn(kind, delivery) with kind "sent" or "read", after the delivery's own transaction.
+_delivery_listeners: list = []
+
+
+def register_delivery_listener(fn) -> None:
+    if fn not in _delivery_listeners:
+        _delivery_listeners.append(fn)
+
+
+def delivery_listeners() -> list:
+    return list(_delivery_listeners)

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from notifications import channels
 from notifications.models import Delivery, Follower, OutboxEvent
-from notifications.registry import Recipient, normalize_language, resolver_for
+from notifications.registry import Recipient, delivery_listeners, normalize_language, resolver_for
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,19 @@ def _send_one(delivery_id: int) -> str:
         delivery.sent_at = timezone.now()
         delivery.last_error = ""
         delivery.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    _announce("sent", delivery)
     return ""
+
+
+def _announce(kind: str, delivery: Delivery) -> None:
+    """Tell the registered listeners; one that fails never undoes a sent or read message."""
+    for fn in delivery_listeners():
+        try:
+            fn(kind, delivery)
+        except Exception:
+            logger.exception(
+                "delivery listener %s failed on delivery %s", getattr(fn, "__name__", fn), delivery.pk
+            )
 
 
 def _mark_sent(event: OutboxEvent) -> None:
@@ -341,17 +353,26 @@ def outbox_retry(*, event_ids) -> int:
 
 def notification_mark_read(*, user, delivery_id: int) -> bool:
     """Mark one of the user's own in-app notifications read."""
-    return bool(
-        Delivery.objects.filter(
-            pk=delivery_id, user=user, channel=Delivery.Channel.INAPP, read_at__isnull=True
-        ).update(read_at=timezone.now())
+    unread = Delivery.objects.filter(
+        pk=delivery_id, user=user, channel=Delivery.Channel.INAPP, read_at__isnull=True
     )
+    return bool(_mark_read(unread))
 
 
 def notification_mark_all_read(*, user) -> int:
-    return Delivery.objects.filter(user=user, channel=Delivery.Channel.INAPP, read_at__isnull=True).update(
-        read_at=timezone.now()
+    return _mark_read(
+        Delivery.objects.filter(user=user, channel=Delivery.Channel.INAPP, read_at__isnull=True)
     )
+
+
+def _mark_read(unread) -> int:
+    now = timezone.now()
+    ids = list(unread.values_list("pk", flat=True))
+    count = Delivery.objects.filter(pk__in=ids, read_at__isnull=True).update(read_at=now)
+    if delivery_listeners():
+        for delivery in Delivery.objects.filter(pk__in=ids, read_at=now).select_related("outbox_event"):
+            _announce("read", delivery)
+    return count
 
 
 # Following a subject (double opt-in) --------------------------------------------------------

@@ -6,8 +6,8 @@ import datetime
 
 from django import template
 from django.db import DatabaseError
-from django.utils import formats, translation
-from django.utils.dateparse import parse_date
+from django.utils import formats, timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -149,8 +149,17 @@ def _show_extra(name: str, value, item) -> str:
         return str(_("yes")) if value else str(_("no"))
     if name == "decision":
         return S.state_label(str(value))
-    if name in ("planned_on", "reached_on"):
+    if name in ("planned_on", "reached_on", "posted_on", "due_on"):
         return _show_date(value)
+    if name == "notified_decision":
+        return labels.entry_label(str(value), "")
+    if name in ("recipient_role", "channel"):
+        return str(labels.NOTICE_VALUE_LABELS.get(value, value))
+    if name in ("sent_at", "received_at"):
+        moment = parse_datetime(str(value))
+        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else str(value)
+    if name == "late":
+        return str(_("yes")) if value else str(_("no"))
     if name == "purpose":
         return str(dict(CaseAttachment.Purpose.choices).get(value, value))
     if name == "percent":

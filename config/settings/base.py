@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "notifications",
     "organisation",
     "cases",
+    "notices",
     "clocks",
     "petitions",
     "followup",

@@ -1,0 +1,29 @@
+"""E-mail and in-app notifications of decisions, recorded by the system itself: the message of a
+notifiable decision, delivered to the case's addressee, is its notification; reading it in the
+application is its receipt. Registered with notifications.registry by NoticesConfig.ready()."""
+
+from __future__ import annotations
+
+from notices import rules, services
+
+TRANSITION_EVENT = "case.transition"
+
+
+def on_delivery(kind: str, delivery) -> None:
+    event = delivery.outbox_event
+    if event.subject_type != "case" or event.event != TRANSITION_EVENT or delivery.user_id is None:
+        return
+    payload = event.payload or {}
+    if payload.get("transition") not in rules.NOTIFIABLE or not isinstance(payload.get("entry"), int):
+        return
+    if kind == "sent" and delivery.sent_at is not None:
+        services.system_notification_record(
+            case_id=event.subject_id,
+            delivery_id=delivery.pk,
+            user_id=delivery.user_id,
+            channel=delivery.channel,
+            entry_seq=payload["entry"],
+            sent_at=delivery.sent_at,
+        )
+    elif kind == "read" and delivery.read_at is not None:
+        services.system_notification_received(delivery_id=delivery.pk, received_at=delivery.read_at)
