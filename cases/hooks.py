@@ -99,3 +99,20 @@ def register_personal_data_access(fn: Callable) -> None:
 def personal_data_accessed(user, attachment) -> None:
     for fn in list(_personal_data_readers):
         fn(user, attachment)
+
+
+_committee_due_dates: list[Callable] = []
+
+
+def register_committee_due_date(fn: Callable) -> None:
+    """fn(case, start) -> date | None: when a committee asked at `start` must report, by the
+    clocks' committee rule (clocks registers it; cases cannot import the clocks)."""
+    if fn not in _committee_due_dates:
+        _committee_due_dates.append(fn)
+
+
+def committee_due_date(case, start):
+    for fn in list(_committee_due_dates):
+        if (due := fn(case, start)) is not None:
+            return due
+    return None

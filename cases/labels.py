@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "admissibility_check": gettext_lazy("Admissibility checklist"),
     "signatures_invalidated": gettext_lazy("Signatures invalidated"),
     "personal_data_purged": gettext_lazy("Personal data purged"),
+    "committee_opinion_request": gettext_lazy("A committee asked for its opinion"),
+    "committee_opinion": gettext_lazy("Opinion of a committee"),
 }
 # Labels of what actions and decisions carry beyond the transition fields.
 PAYLOAD_LABELS = {
@@ -39,6 +41,9 @@ PAYLOAD_LABELS = {
     "count": gettext_lazy("Number"),
     "signatures_removed": gettext_lazy("Signatures removed"),
     "valid_kept_as_count": gettext_lazy("Valid signatures kept as a count"),
+    "committee": gettext_lazy("Committee"),
+    "due_on": gettext_lazy("Due on"),
+    "report": gettext_lazy("The committee's opinion"),
 }
 CORRECTABLE_LABELS = {
     "deliberation_number": gettext_lazy("Deliberation number"),

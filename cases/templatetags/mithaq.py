@@ -149,7 +149,7 @@ def _show_extra(name: str, value, item) -> str:
         return str(_("yes")) if value else str(_("no"))
     if name == "decision":
         return S.state_label(str(value))
-    if name in ("planned_on", "reached_on"):
+    if name in ("planned_on", "reached_on", "due_on"):
         return _show_date(value)
     if name == "purpose":
         return str(dict(CaseAttachment.Purpose.choices).get(value, value))
