@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import files
-from cases.models import Case, CaseAttachment
+from cases.models import Case, CaseAttachment, CommitteeReferral
 
 
 @admin.register(Case)
@@ -53,6 +53,26 @@ class CaseAttachmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("document"))
     def document(self, obj):
         return format_html('<a href="{}">{}</a>', files.download_url(obj), obj.name)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommitteeReferral)
+class CommitteeReferralAdmin(SimpleHistoryAdmin):
+    """Read only: a committee is asked and files its opinion through cases.services (audited)."""
+
+    list_display = ("case", "committee", "role", "requested_at", "due_on", "reported_at")
+    list_filter = ("role", "committee")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -4,7 +4,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from cases import api
+from cases import api, api_committees
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="token"),
@@ -19,6 +19,16 @@ urlpatterns = [
         "cases/<str:reference>/transitions/<str:name>/",
         api.CaseTransitionView.as_view(),
         name="case-transition",
+    ),
+    path(
+        "cases/<str:reference>/committees/",
+        api_committees.CaseCommitteeListView.as_view(),
+        name="case-committees",
+    ),
+    path(
+        "cases/<str:reference>/committees/<int:committee_id>/opinion/",
+        api_committees.CaseCommitteeOpinionView.as_view(),
+        name="case-committee-opinion",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

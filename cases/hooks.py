@@ -113,3 +113,20 @@ def register_case_detail_field(name: str, fn: Callable) -> None:
 def case_detail_field(name: str, case, user, default=None):
     fn = _case_detail_fields.get(name)
     return fn(case, user) if fn is not None else default
+
+
+_committee_due_dates: list[Callable] = []
+
+
+def register_committee_due_date(fn: Callable) -> None:
+    """fn(case, start) -> date | None: when a committee asked at `start` must report, by the
+    clocks' committee rule (clocks registers it; cases cannot import the clocks)."""
+    if fn not in _committee_due_dates:
+        _committee_due_dates.append(fn)
+
+
+def committee_due_date(case, start):
+    for fn in list(_committee_due_dates):
+        if (due := fn(case, start)) is not None:
+            return due
+    return None

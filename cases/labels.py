@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "notification_record": gettext_lazy("Decision notified"),
     "notification_received": gettext_lazy("Notification received"),
     "board_posting": gettext_lazy("Decision posted on the notice board"),
+    "committee_opinion_request": gettext_lazy("A committee asked for its opinion"),
+    "committee_opinion": gettext_lazy("Opinion of a committee"),
 }
 # Labels of what actions and decisions carry beyond the transition fields.
 PAYLOAD_LABELS = {
@@ -48,8 +50,10 @@ PAYLOAD_LABELS = {
     "sent_at": gettext_lazy("Sent on"),
     "received_at": gettext_lazy("Received on"),
     "posted_on": gettext_lazy("Posted on"),
-    "due_on": gettext_lazy("To be posted by"),
     "late": gettext_lazy("Late"),
+    "committee": gettext_lazy("Committee"),
+    "due_on": gettext_lazy("Due on"),
+    "report": gettext_lazy("The committee's opinion"),
 }
 # Values of the notices' actions (notification_record, board_posting): the same words as the
 # choices of notices.models, which cases cannot import.

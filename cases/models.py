@@ -462,6 +462,67 @@ class OpinionOutcome(models.Model):
         return f"{self.opinion_id} -> {self.decided_case_id}: {self.followed}"
 
 
+class CommitteeReferral(models.Model):
+    """One committee's work on a case (OL 113-14 art. 125 speaks of "the committees"): the lead
+    committee that files the report the council votes on (`Case.committee`, one row per referral
+    and per return after `defer`), or a further committee asked for its opinion. Each files its own
+    report; written only by cases.services (docs/domain.md §3.6)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead committee")
+        OPINION = "opinion", _("Committee asked for an opinion")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="committee_referrals"
+    )
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    report = models.TextField(_("committee report"), blank=True)
+    reported_at = models.DateTimeField(_("reported on"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee referral")
+        verbose_name_plural = _("committee referrals")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            # A committee is asked once at a time for its opinion on a case.
+            models.UniqueConstraint(
+                fields=["case", "committee"],
+                condition=models.Q(role="opinion", reported_at__isnull=True),
+                name="committee_referral_one_pending_opinion",
+            )
+        ]
+        indexes = [models.Index(fields=["committee", "role", "reported_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} -> {self.committee_id} ({self.role})"
+
+    @property
+    def pending(self) -> bool:
+        return self.reported_at is None
+
+
 def transition_graph_mismatches(model=Case, table=None) -> list[str]:
     """Where the django-fsm decorators above and the table of cases.lifecycle disagree: the graph is
     declared once for the state field and once for permissions and payloads; this keeps them one."""

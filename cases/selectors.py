@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import TransitionEntry
 from cases import labels, lifecycle, register_cache
 from cases import states as S
+from cases.committee_selectors import referred_cases_q
 from cases.models import Case
 from core import roles
 from organisation.models import CouncilSession
@@ -55,6 +56,8 @@ def case_list_for_staff(*, user, kind=None, state=None, committee=None, search=N
             scope |= ~Q(state=S.DRAFT) | Q(filed_by=user)
         if roles.COMMITTEE in groups:
             scope |= Q(committee__in=user.committees.all())
+            # A committee asked for its opinion sees the case too (docs/domain.md §3.6).
+            scope |= referred_cases_q(user)
         if roles.SERVICE in groups:
             scope |= Q(service__in=user.services.all())
             # A case adopted without a named service waits for any service to plan it.

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from cases.views import files, public, staff
+from cases.views import committees, files, public, staff
 
 public_patterns = [
     path("", public.home, name="home"),
@@ -29,6 +29,12 @@ staff_patterns = [
     ),
     path("cases/<str:reference>/correct/", staff.correct, name="correct"),
     path("cases/<str:reference>/link/", staff.link_opinion, name="link_opinion"),
+    path("cases/<str:reference>/committees/", committees.ask_opinion, name="committee_opinion_ask"),
+    path(
+        "cases/<str:reference>/committees/<int:committee_id>/opinion/",
+        committees.file_opinion,
+        name="committee_opinion_file",
+    ),
 ]
 
 case_patterns = [

@@ -12,3 +12,5 @@ class ClocksConfig(AppConfig):
         from clocks import deadlines
 
         hooks.register_transition_applier(deadlines.on_transition)
+        # Each committee's report, the lead's and the opinions', is due by the committee rule.
+        hooks.register_committee_due_date(deadlines.committee_due_on)

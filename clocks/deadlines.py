@@ -235,6 +235,18 @@ def recompute_open_cases(collectivity: Collectivity | None = None) -> int:
 # live in cases.selectors.
 
 
+def committee_due_on(case: Case, start: datetime.datetime) -> datetime.date | None:
+    """When a committee asked at `start` must report: the committee stage's rule (docs/domain.md
+    §3.6), for the lead committee and for each committee asked for an opinion alike."""
+    rule = rule_for(rules_for(case.collectivity), case.kind, S.IN_COMMITTEE)
+    if rule is None:
+        return None
+    day = _local(start)
+    if rule.unit == WORKING:
+        return WorkingCalendar.for_collectivity(case.collectivity).add_working_days(day, rule.days)
+    return day + datetime.timedelta(days=rule.days)
+
+
 def on_transition(case, name: str, values: dict, actor, at) -> None:
     """The transition applier clocks registers with cases.hooks."""
     clock_on_transition(case, name, at)

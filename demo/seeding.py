@@ -18,7 +18,7 @@ from django.db import transaction
 
 from cases import states as S
 from cases.models import Case
-from demo import organisation, people
+from demo import committees, organisation, people
 from demo.definitions import DEFAULT_PASSWORD, KIND_ORDER, Spec
 from demo.history import SeedContext, play
 from demo.loader import CASES, USERS
@@ -79,6 +79,8 @@ def seed_demo(
         if todo:
             log(f"Playing the histories of {len(todo)} demo case(s)...")
         codes = play(ctx, todo)
+        # Several committees (docs/domain.md §3.6): opinions of further committees on a few cases.
+        committees.committee_opinions(ctx, todo)
     example = next(
         (
             (ctx.cases[p.spec.key].reference, codes[p.spec.key])

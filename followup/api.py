@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from core.errors import ErrorSerializer, InvalidInput, TransitionNotAllowed
 from followup import query, reports
 from followup.indicators import compute_indicators
-from followup.response_times import response_times
+from followup.response_times import GroupStats, committee_work, response_times
 from notices import selectors as notice_selectors
 
 PARAMETERS = [
@@ -104,6 +104,17 @@ class ResponseTimesView(APIView):
                     }
                     for g in report.groups
                 ],
+                "committee_work": [
+                    {
+                        "committee": w.committee_id,
+                        "label": w.label,
+                        "lead": _stats(w.lead),
+                        "opinion": _stats(w.opinion),
+                    }
+                    for w in committee_work(
+                        start=start, end=end, collectivity_id=request.user.collectivity_id
+                    )
+                ],
                 "funnel": [
                     {
                         "step": f.step,
@@ -134,3 +145,15 @@ class ResponseTimesView(APIView):
                 ),
             }
         )
+
+
+def _stats(g: GroupStats) -> dict:
+    return {
+        "count": g.count,
+        "median_days": g.median_days,
+        "p90_days": g.p90_days,
+        "max_days": g.max_days,
+        "on_time_share": g.on_time_share,
+        "open_now": g.open_now,
+        "overdue_now": g.overdue_now,
+    }

@@ -337,3 +337,100 @@ def _funnel_steps(stats: dict[str, tuple[int, float | None]]) -> list[FunnelStep
 
 def _round(value) -> float | None:
     return None if value is None else round(float(value), 2)
+
+
+# Each committee's work (docs/domain.md §3.6): the lead committee's reports and the opinions asked
+# of further committees, from the referrals (asked on, due on, reported on).
+REFERRAL_ROLES = ("lead", "opinion")
+# While a committee's work can still come in: the lead's in committee, an opinion until the decision.
+REFERRAL_OPEN_STATES = {"lead": ("in_committee",), "opinion": ("in_committee", "reported", "on_agenda")}
+
+
+@dataclass
+class CommitteeWork:
+    committee_id: int
+    lead: GroupStats
+    opinion: GroupStats
+    label: str = ""
+
+
+def _referral_stays_sql() -> str:
+    referral = apps.get_model("cases", "CommitteeReferral")._meta.db_table
+    _entry, case = _tables()
+    d = _dialect()
+    days = d["days"].format(a="r.requested_at", b="r.reported_at")
+    on_time = d["on_time"].format(d="r.due_on", b="r.reported_at")
+    return f"""
+        SELECT r.committee_id AS g, {days} AS days, {on_time} AS on_time
+        FROM {referral} r JOIN {case} c ON c.id = r.case_id
+        WHERE r.role = %(role)s AND r.reported_at >= %(start)s AND r.reported_at < %(end)s
+    """
+
+
+def committee_work(
+    *, start: datetime.datetime, end: datetime.datetime, collectivity_id=None
+) -> list[CommitteeWork]:
+    """Per committee: the lead reports and the opinions filed in [start, end) (count, median, 90th
+    percentile and longest days from the request, share within the due date), and the work still
+    open and overdue now."""
+    stats: dict[tuple[str, int], GroupStats] = {}
+    base = _referral_stays_sql()
+    if collectivity_id is not None:
+        base += " AND c.collectivity_id = %(collectivity)s"
+    with transaction.atomic(), connection.cursor() as cursor:
+        for role in REFERRAL_ROLES:
+            params = {
+                "start": start,
+                "end": end,
+                "role": role,
+                "tz": timezone.get_current_timezone_name(),
+                "collectivity": collectivity_id,
+            }
+            cursor.execute(_percentile_sql(base), params)
+            for g, n, median, p90, max_days, on_time, measured in cursor.fetchall():
+                stats[(role, g)] = GroupStats(
+                    key=g,
+                    count=int(n),
+                    median_days=_round(median),
+                    p90_days=_round(p90),
+                    max_days=_round(max_days),
+                    on_time=int(on_time or 0),
+                    measured=int(measured or 0),
+                )
+        _referrals_open_now(cursor, stats, collectivity_id)
+    committees = sorted({g for _role, g in stats})
+    # Names in the reader's language (one query).
+    model = apps.get_model("organisation", "Committee")
+    names = {o.pk: o.name for o in model.objects.filter(pk__in=committees)}
+    return [
+        CommitteeWork(
+            committee_id=g,
+            lead=stats.get(("lead", g)) or GroupStats(g, 0, None, None, None, 0, 0),
+            opinion=stats.get(("opinion", g)) or GroupStats(g, 0, None, None, None, 0, 0),
+            label=names.get(g, ""),
+        )
+        for g in committees
+    ]
+
+
+def _referrals_open_now(cursor, stats: dict, collectivity_id) -> None:
+    referral = apps.get_model("cases", "CommitteeReferral")._meta.db_table
+    _entry, case = _tables()
+    for role in REFERRAL_ROLES:
+        states = REFERRAL_OPEN_STATES[role]
+        placeholders = ", ".join(["%s"] * len(states))
+        sql = f"""
+            SELECT r.committee_id, COUNT(*), SUM(CASE WHEN r.due_on < %s THEN 1 ELSE 0 END)
+            FROM {referral} r JOIN {case} c ON c.id = r.case_id
+            WHERE r.role = %s AND r.reported_at IS NULL AND c.state IN ({placeholders})
+        """
+        params: list = [timezone.localdate(), role, *states]
+        if collectivity_id is not None:
+            sql += " AND c.collectivity_id = %s"
+            params.append(collectivity_id)
+        sql += " GROUP BY r.committee_id"
+        cursor.execute(sql, params)
+        for g, n, overdue in cursor.fetchall():
+            group = stats.setdefault((role, g), GroupStats(g, 0, None, None, None, 0, 0))
+            group.open_now = int(n)
+            group.overdue_now = int(overdue or 0)

@@ -15,7 +15,7 @@ from cases import states as S
 from cases.models import Case
 from followup import opendata, query, reports
 from followup.indicators import SUBMITTER_TYPES, compute_indicators
-from followup.response_times import GROUPS, response_times
+from followup.response_times import GROUPS, committee_work, response_times
 from notices import selectors as notice_selectors
 from organisation import selectors as org_selectors
 
@@ -259,6 +259,8 @@ def response_times_page(request):
             "funnel_rows": funnel_rows,
             "chart": chart,
             "groups": [(g, reports.GROUP_LABELS[g]) for g in GROUPS],
+            # Each committee's work, the lead reports and the opinions asked of it (docs/domain.md §3.6).
+            "committee_work": committee_work(start=start, end=end, collectivity_id=collectivity_id),
             "selected": {"from": d_start.isoformat(), "to": d_end.isoformat(), "group_by": group_by},
             "error": error,
             # OL 113-14 art. 125 §4 and art. 273: both dates of each rejection (decided, notified),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from cases import selectors
+from cases import committee_selectors, selectors
 from cases.forms import transition_panels
 from core import roles
 from core.errors import DomainError, add_to_form
@@ -117,11 +117,15 @@ def session_detail(request, pk: int):
     _session_user(request)
     session = _session_or_404(request, pk)
     items = list(selectors.session_agenda(session=session))
+    # Opinions asked of further committees and not filed: the council is warned, not blocked
+    # (docs/domain.md §3.6).
+    pending = committee_selectors.pending_opinions_by_case(case.pk for case in items)
     rows = [
         {
             "case": case,
             "mandatory": case.kind == "petition",
             "panels": transition_panels(user=request.user, case=case, url_name="staff:transition"),
+            "pending_opinions": pending.get(case.pk, []),
         }
         for case in items
     ]
@@ -140,7 +144,13 @@ def session_detail(request, pk: int):
     return render(
         request,
         "workflows/sessions/detail.html",
-        {"session": session, "rows": rows, "candidates": candidates, "next": request.get_full_path()},
+        {
+            "session": session,
+            "rows": rows,
+            "candidates": candidates,
+            "next": request.get_full_path(),
+            "pending_opinion_items": sum(1 for row in rows if row["pending_opinions"]),
+        },
     )
 
 

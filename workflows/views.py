@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import lifecycle
+from cases import committee_selectors, lifecycle
 from cases.models import Case
 from cases.register_cache import CountedPaginator
 from core import roles
@@ -96,8 +97,19 @@ def inbox(request):
             ],
             "committees": committees,
             "selected": {"kind": kind, "step": step, "committee": committee},
+            # Opinions asked of the user's committees are work beside the desk's one task per case
+            # (docs/domain.md §3.6): listed apart, with their due dates.
+            "opinion_requests": _opinion_rows(request.user),
         },
     )
+
+
+def _opinion_rows(user) -> list[dict]:
+    today = timezone.localdate()
+    return [
+        {"referral": r, "case": r.case, "overdue": committee_selectors.opinion_is_overdue(r, today)}
+        for r in committee_selectors.pending_opinions_for(user)[:100]
+    ]
 
 
 @login_required

@@ -28,6 +28,10 @@ from cases.services.codes import (
     tracking_code_new,
     tracking_code_normalize,
 )
+from cases.services.committees import (
+    case_file_committee_opinion,
+    case_request_committee_opinion,
+)
 from cases.services.create import KINDS_BY_GROUP, case_create
 from cases.services.record import (
     append_action,
@@ -53,6 +57,8 @@ __all__ = [
     "case_id_for",
     "case_correct",
     "case_create",
+    "case_file_committee_opinion",
+    "case_request_committee_opinion",
     "case_link_opinion",
     "case_milestone_add",
     "case_milestone_reach",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cases import files, page_cache, selectors, services
+from cases import committee_selectors, files, page_cache, selectors, services
 from cases import states as S
 from cases.forms import CaseFilingForm, CaseFilterForm, TrackForm, TransitionForm, transition_panels
 from cases.register_cache import CountedPaginator
@@ -72,6 +72,8 @@ def _public_case_context(case) -> dict:
         "documents": documents,
         "linked_cases": selectors.case_linked_cases_public(case),
         "days_in_state": selectors.days_in_state(case),
+        # The opinions of the further committees are public, like the lead committee's report.
+        "committee_opinions": committee_selectors.case_opinions_given(case),
     }
 
 
