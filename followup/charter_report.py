@@ -23,6 +23,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -678,7 +679,7 @@ def to_xlsx(figures: dict, *, lang: str) -> bytes:
             sheet.append([key, value])
         used = {"figures"}
         for title, head, rows in _sections(figures, lang):
-            name = str(title)[:31]
+            name = re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31].strip()
             while name in used:
                 name = name[:29] + str(len(used))
             used.add(name)

@@ -213,7 +213,8 @@ def report_pdf(request, pk: int, lang: str):
     report = _published(pk)
     response = HttpResponse(report.pdf(lang), content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'inline; filename="charter-report-{report.date_from.isoformat()}-{report.date_to.isoformat()}-{lang}.pdf"'
+        f'inline; filename="charter-report-{report.date_from.isoformat()}-'
+        f'{report.date_to.isoformat()}-{lang}.pdf"'
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
