@@ -254,6 +254,6 @@ def test_the_action_plan_is_seeded_from_the_charter(seeded, db):
     assert "مجلس الطفل" in axes[3].title_ar and "Conseil de l'enfant" in axes[3].title_fr
     assert ActionActivity.objects.filter(axis__collectivity=demnate).count() == 9
     indicators = ActionIndicator.objects.filter(axis__collectivity=demnate)
-    assert indicators.count() == 15
+    assert indicators.count() == 17  # 2 + 3 + 2 + 3 + (2 + the two of charter 7.3) + 3
     assert all(i.title_ar and i.title_fr for i in indicators)
     assert indicators.exclude(binding="").count() >= 9
