@@ -42,7 +42,8 @@ from organisation.models import Committee, Service
 FORMAT = "mithaq-charter-report/1"
 FORMATS = ("html", "csv", "xlsx", "pdf", "json")
 # The PDF and the HTML list at most this many rows per list; the JSON, CSV and XLSX carry them all.
-PRINTED_ROWS = 200
+PRINTED_ROWS = 100
+LISTS = ("decisions", "overdue", "adopted_cases")
 TITLE_MAX = 200
 # Headline figures compared with the previous period: (label, path in the indicators, is a rate).
 CHANGE_KEYS = (
@@ -81,8 +82,12 @@ def _iso(value) -> str | None:
     return value.isoformat()
 
 
-def build_figures(collectivity, date_from: datetime.date, date_to: datetime.date, *, commentary=None) -> dict:
-    """Everything the report shows, as plain JSON-ready data (a fixed number of queries)."""
+def build_figures(
+    collectivity, date_from: datetime.date, date_to: datetime.date, *, commentary=None, limit=None
+) -> dict:
+    """Everything the report shows, as plain JSON-ready data (a fixed number of queries). With a
+    `limit` (the PDF and the HTML, which print PRINTED_ROWS rows), each list keeps its first
+    `limit` rows, cut in SQL, and `totals` still counts them all."""
     indicators = compute_indicators(collectivity, date_from, date_to)
     prev_from, prev_to = previous_period(date_from, date_to)
     previous = compute_indicators(collectivity, prev_from, prev_to)
@@ -92,6 +97,20 @@ def build_figures(collectivity, date_from: datetime.date, date_to: datetime.date
         change = None if now is None or before is None else round(now - before, 4)
         changes.append({"key": key, "current": now, "previous": before, "change": change, "rate": is_rate})
     start, end = period_bounds(date_from, date_to)
+    querysets = {
+        "decisions": _decisions_qs(collectivity, start, end),
+        "overdue": _overdue_qs(collectivity),
+        "adopted_cases": _adopted_qs(collectivity, start, end),
+    }
+    rows = {"decisions": _decision_row, "overdue": _overdue_row(), "adopted_cases": _adopted_row}
+    lists, totals = {}, {}
+    for name, qs in querysets.items():
+        if limit is None:
+            lists[name] = [rows[name](r) for r in qs.iterator(chunk_size=5000)]
+            totals[name] = len(lists[name])
+        else:
+            lists[name] = [rows[name](r) for r in qs[:limit]]
+            totals[name] = len(lists[name]) if len(lists[name]) < limit else qs.order_by().count()
     committees = {c.pk: (c.name_ar, c.name_fr) for c in Committee.objects.filter(collectivity=collectivity)}
     services = {s.pk: (s.name_ar, s.name_fr) for s in Service.objects.filter(collectivity=collectivity)}
     return {
@@ -110,9 +129,8 @@ def build_figures(collectivity, date_from: datetime.date, date_to: datetime.date
             group: _response_rows(collectivity, start, end, group, committees, services)
             for group in ("stage", "committee", "service")
         },
-        "decisions": _decisions(collectivity, start, end),
-        "overdue": _overdue(collectivity),
-        "adopted_cases": _adopted(collectivity, start, end),
+        **lists,
+        "totals": totals,
         "action_plan": action_plan.matrix(collectivity, date_from, date_to, figures=indicators),
         "committees": {str(pk): {"name_ar": ar, "name_fr": fr} for pk, (ar, fr) in committees.items()},
         "services": {str(pk): {"name_ar": ar, "name_fr": fr} for pk, (ar, fr) in services.items()},
@@ -147,8 +165,8 @@ def _public(collectivity):
     return base_cases(collectivity).order_by()
 
 
-def _decisions(collectivity, start, end) -> list[dict]:
-    rows = (
+def _decisions_qs(collectivity, start, end):
+    return (
         _public(collectivity)
         .filter(state__in=S.DECIDED_STATES, decided_at__gte=start, decided_at__lt=end)
         .order_by("decided_at", "id")
@@ -163,33 +181,37 @@ def _decisions(collectivity, start, end) -> list[dict]:
             "decision_justification",
         )
     )
-    return [
-        {
-            "reference": ref,
-            "kind": kind,
-            "title": title[:TITLE_MAX],
-            "decision": S.REJECTED if state == S.REJECTED else S.ADOPTED,
-            "decided_on": _iso(decided),
-            "by_president": by_president,
-            "committee": committee,
-            "justification": justification,
-        }
-        for ref, kind, title, state, decided, by_president, committee, justification in rows.iterator(
-            chunk_size=5000
-        )
-    ]
 
 
-def _overdue(collectivity) -> list[dict]:
-    today = timezone.localdate()
-    rows = (
+def _decision_row(row) -> dict:
+    ref, kind, title, state, decided, by_president, committee, justification = row
+    return {
+        "reference": ref,
+        "kind": kind,
+        "title": title[:TITLE_MAX],
+        "decision": S.REJECTED if state == S.REJECTED else S.ADOPTED,
+        "decided_on": _iso(decided),
+        "by_president": by_president,
+        "committee": committee,
+        "justification": justification,
+    }
+
+
+def _overdue_qs(collectivity):
+    return (
         _public(collectivity)
-        .filter(state__in=S.OPEN_STATES, deadline_on__lt=today)
+        .filter(state__in=S.OPEN_STATES, deadline_on__lt=timezone.localdate())
         .order_by("deadline_on", "id")
         .values_list("reference", "kind", "title", "state", "deadline_on", "committee_id", "service_id")
     )
-    return [
-        {
+
+
+def _overdue_row():
+    today = timezone.localdate()
+
+    def row(values) -> dict:
+        ref, kind, title, state, deadline, committee, service = values
+        return {
             "reference": ref,
             "kind": kind,
             "title": title[:TITLE_MAX],
@@ -199,15 +221,15 @@ def _overdue(collectivity) -> list[dict]:
             "committee": committee,
             "service": service,
         }
-        for ref, kind, title, state, deadline, committee, service in rows.iterator(chunk_size=5000)
-    ]
+
+    return row
 
 
-def _adopted(collectivity, start, end) -> list[dict]:
+def _adopted_qs(collectivity, start, end):
     """Every adopted case decided in the period, and every adopted case still being carried out."""
     in_period = Q(decided_at__gte=start, decided_at__lt=end)
     still_open = Q(state__in=(S.ADOPTED, S.IN_IMPLEMENTATION))
-    rows = (
+    return (
         _public(collectivity)
         .filter(Q(state__in=ADOPTED_STATES) & (in_period | still_open))
         .order_by("decided_at", "id")
@@ -223,22 +245,21 @@ def _adopted(collectivity, start, end) -> list[dict]:
             "closed_at",
         )
     )
-    return [
-        {
-            "reference": ref,
-            "kind": kind,
-            "title": title[:TITLE_MAX],
-            "state": state,
-            "decided_on": _iso(decided),
-            "service": service,
-            "planned_end": _iso(planned),
-            "progress_percent": progress,
-            "closed_on": _iso(closed) if state in (S.IMPLEMENTED, S.NOT_IMPLEMENTED) else None,
-        }
-        for ref, kind, title, state, decided, service, planned, progress, closed in rows.iterator(
-            chunk_size=5000
-        )
-    ]
+
+
+def _adopted_row(values) -> dict:
+    ref, kind, title, state, decided, service, planned, progress, closed = values
+    return {
+        "reference": ref,
+        "kind": kind,
+        "title": title[:TITLE_MAX],
+        "state": state,
+        "decided_on": _iso(decided),
+        "service": service,
+        "planned_end": _iso(planned),
+        "progress_percent": progress,
+        "closed_on": _iso(closed) if state in (S.IMPLEMENTED, S.NOT_IMPLEMENTED) else None,
+    }
 
 
 # Rendering ------------------------------------------------------------------------------------------
@@ -532,9 +553,15 @@ def _charts(figures: dict) -> dict:
 
 
 def context(figures: dict, *, lang: str, report=None, for_pdf: bool = False) -> dict:
-    rows = _table_rows(figures, lang)
-    limited = {k: rows[k][:PRINTED_ROWS] for k in ("decisions", "overdue", "adopted")}
-    more = {k: max(0, len(rows[k]) - PRINTED_ROWS) for k in ("decisions", "overdue", "adopted")}
+    # Only the printed rows are formatted: the lists may hold tens of thousands.
+    printed = {**figures, **{name: figures[name][:PRINTED_ROWS] for name in LISTS}}
+    rows = _table_rows(printed, lang)
+    totals = figures.get("totals") or {name: len(figures[name]) for name in LISTS}
+    limited = {"decisions": rows["decisions"], "overdue": rows["overdue"], "adopted": rows["adopted"]}
+    more = {
+        short: max(0, totals[name] - len(printed[name]))
+        for short, name in (("decisions", "decisions"), ("overdue", "overdue"), ("adopted", "adopted_cases"))
+    }
     name = (
         figures["collectivity"]["name_fr" if lang == "fr" else "name_ar"]
         or figures["collectivity"]["name_ar"]
@@ -560,6 +587,7 @@ def context(figures: dict, *, lang: str, report=None, for_pdf: bool = False) -> 
         "fonts_css": core_pdf.font_face_css() if for_pdf else "",
         "font_family": core_pdf.FONT_FAMILY,
         "printed_rows": PRINTED_ROWS,
+        "totals": totals,
     }
 
 
@@ -696,6 +724,11 @@ def to_xlsx(figures: dict, *, lang: str) -> bytes:
         buffer = io.BytesIO()
         book.save(buffer)
     return buffer.getvalue()
+
+
+def limit_for(fmt: str) -> int | None:
+    """How many rows per list a format needs: the printed ones for HTML and PDF, all for the rest."""
+    return PRINTED_ROWS if fmt in ("html", "pdf") else None
 
 
 def render(figures: dict, fmt: str, *, lang: str, report=None) -> bytes:

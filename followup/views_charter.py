@@ -171,7 +171,11 @@ def staff_report_preview(request, pk: int):
     if report.is_published:
         return redirect("followup:report_pdf", pk=report.pk, lang=_lang(request))
     figures = charter_report.build_figures(
-        report.collectivity, report.date_from, report.date_to, commentary=report_services.commentary(report)
+        report.collectivity,
+        report.date_from,
+        report.date_to,
+        commentary=report_services.commentary(report),
+        limit=charter_report.limit_for(fmt),
     )
     try:
         data = charter_report.render(figures, fmt, lang=_lang(request), report=report)

@@ -236,3 +236,13 @@ def test_staff_pages_build_and_publish(commune, world, client):
 def test_staff_pages_refuse_other_roles(world, client):
     client.force_login(world[roles.BUREAU])
     assert client.get(reverse("followup:staff_reports")).status_code == 403
+
+
+def test_printed_formats_cut_the_lists_in_sql_and_keep_the_totals(commune, world):
+    full = build_figures(world.collectivity, FROM, TO)
+    cut = build_figures(world.collectivity, FROM, TO, limit=2)
+    for name in ("decisions", "overdue", "adopted_cases"):
+        assert cut["totals"][name] == full["totals"][name] == len(full[name])
+        assert cut[name] == full[name][:2]
+    html = charter_report.to_html(cut, lang="fr")
+    assert "4 decisions" in html or "4 décisions" in html

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError("No such collectivity.")
         started = time.perf_counter()
-        figures = charter_report.build_figures(found, d_from, d_to)
+        figures = charter_report.build_figures(found, d_from, d_to, limit=charter_report.limit_for(fmt))
         built = time.perf_counter()
         try:
             data = charter_report.render(figures, fmt, lang=lang)
