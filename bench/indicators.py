@@ -5,7 +5,10 @@ over every state and two years, with decisions, justifications, closing dates, c
 committee stay in the audit chain each, as cases.services writes them. It prints the product's time
 for compute_indicators (the whole API answer) against a hand-written SQL floor for the headline
 figures (filed, decided, adopted, rejected, implemented, explained, overdue and the median days
-to a decision, in the period and as of today) on the same connection.
+to a decision, in the period and as of today) on the same connection; then the periodic charter
+report (followup.charter_report): its figures (indicators twice, for the period and the one before,
+response times by stage, committee and service, the lists of decisions, overdue and adopted cases,
+the action plan) and its PDF in Arabic (aim: under 10 s for the whole PDF).
 
   BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/mithaq_bench_ind (dropped and recreated)
   BENCH_IND_CASES     default 200000 (aim: indicators under 2 s)
@@ -167,6 +170,7 @@ def main() -> dict:
     assert figures["today"]["overdue_now"] == row[9]
     product_s = best(lambda: compute_indicators(c, d_from, d_to))
     floor_s = best(floor)
+    report = _report(c, d_from, d_to)
     return {
         "cases": N,
         "generate_seconds": round(generated, 1),
@@ -174,6 +178,33 @@ def main() -> dict:
         "headline_floor_seconds": round(floor_s, 3),
         "ratio": round(product_s / floor_s, 1) if floor_s else None,
         "target_seconds": 2.0,
+        **report,
+    }
+
+
+def _report(c, d_from, d_to) -> dict:
+    """The charter report's figures and its PDF (what publishing prints twice, ar and fr)."""
+    from django.conf import settings
+
+    from followup import action_plan, charter_report
+
+    action_plan.seed(c, settings.BASE_DIR / "demo" / "data" / "action_plan.json")
+    t0 = time.perf_counter()
+    figures = charter_report.build_figures(c, d_from, d_to, limit=charter_report.limit_for("pdf"))
+    figures_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    pdf = charter_report.to_pdf(figures, lang="ar")
+    pdf_s = time.perf_counter() - t1
+    return {
+        "report_figures_seconds": round(figures_s, 2),
+        "report_pdf_render_seconds": round(pdf_s, 2),
+        "report_total_seconds": round(figures_s + pdf_s, 2),
+        "report_decisions": figures["totals"]["decisions"],
+        "report_overdue": figures["totals"]["overdue"],
+        "report_adopted_cases": figures["totals"]["adopted_cases"],
+        "report_rows_printed_per_list": charter_report.PRINTED_ROWS,
+        "report_pdf_bytes": len(pdf),
+        "report_target_seconds": 10.0,
     }
 
 

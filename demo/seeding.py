@@ -21,8 +21,9 @@ from cases.models import Case
 from demo import committees, organisation, people
 from demo.definitions import DEFAULT_PASSWORD, KIND_ORDER, Spec
 from demo.history import SeedContext, play
-from demo.loader import CASES, USERS
+from demo.loader import CASES, DATA_DIR, USERS
 from demo.planner import Planner, history_end
+from followup import action_plan
 from notifications import services as notification_services
 from organisation.models import Collectivity
 
@@ -67,6 +68,8 @@ def seed_demo(
         )
         ctx.users = people.users(commune, password)
         people.memberships(commune, ctx.users, ctx.committees, ctx.services, ctx.associations)
+        # The action plan's tracking matrix from the charter (charter 7.2; never overwrites edits).
+        action_plan.seed(commune, DATA_DIR / "action_plan.json")
 
         existing = {(c.kind, c.title): c for c in Case.objects.filter(collectivity=commune)}
         todo = []

@@ -28,6 +28,7 @@ from cases.models import Case
 from followup.sql import DaysBetween, LeftOnTime, median, median_by, rate
 from notifications.models import Follower
 from organisation.models import Association, Committee
+from participation.selectors import participation_figures
 from petitions.models import Signature
 
 ADOPTED_STATES = (S.ADOPTED, S.IN_IMPLEMENTATION, S.IMPLEMENTED, S.NOT_IMPLEMENTED)
@@ -123,7 +124,7 @@ def compute_indicators(
         "on_time_rate": _on_time(collectivity, start, end, kind, committee),
         "funnel": _funnel(cases.filter(in_period["filed"])),
         "committees": _league(collectivity, cases, start, end, kind, committee),
-        **_participation(collectivity, cases, start, end),
+        **_participation(collectivity, cases, start, end, date_from, date_to),
     }
 
 
@@ -335,10 +336,12 @@ def _league(collectivity, cases, start, end, kind, committee) -> list[dict]:
     return rows
 
 
-def _participation(collectivity, cases, start, end) -> dict:
-    """The figures of docs/domain.md §8 that come from records other than cases. Participation
-    meetings, trainings, evaluation cards and council membership are not recorded yet: their
-    figures are null (unknown), never zero."""
+def _participation(collectivity, cases, start, end, date_from, date_to) -> dict:
+    """The figures of docs/domain.md §8 that come from records other than cases: the meetings held
+    in the period and their attendance counts and evaluation cards (participation.selectors), the
+    associations' adherence, the opinions' outcomes, the digital figures. A share over no
+    participants, or an average over no card, is null (unknown), never zero; council membership is
+    not recorded yet, so its figures are null."""
     assoc = Association.objects.filter(collectivity=collectivity).aggregate(
         registered=Count("id"),
         signed=Count("id", filter=Q(charter_signed_on__isnull=False)),
@@ -382,17 +385,7 @@ def _participation(collectivity, cases, start, end) -> dict:
         }
 
     return {
-        "participation": {
-            "recorded": False,
-            "participants": None,
-            "women_share": None,
-            "youth_share": None,
-            "vulnerable_share": None,
-            "meetings_held": None,
-            "trainings_held": None,
-            "training_attendees": None,
-            "satisfaction": None,
-        },
+        "participation": _meetings(collectivity, date_from, date_to),
         "adherence": {
             "associations_registered": assoc["registered"],
             "associations_signed": assoc["signed"],
@@ -410,6 +403,29 @@ def _participation(collectivity, cases, start, end) -> dict:
             "online_signatures_total": signatures["total"],
             "case_followers": followers,
         },
+    }
+
+
+def _meetings(collectivity, date_from, date_to) -> dict:
+    """participation.selectors.participation_figures, in the indicators' names (three queries)."""
+    p = participation_figures(collectivity, date_from, date_to)
+    return {
+        "recorded": p["meetings_held"] > 0,
+        "meetings_held": p["meetings_held"],
+        "meetings_by_kind": p["meetings_by_kind"],
+        "trainings_held": p["trainings_held"],
+        "participants": p["participants"],
+        "women": p["women"],
+        "women_share": p["women_share"],
+        "youth": p["youth"],
+        "youth_share": p["youth_share"],
+        "vulnerable_share": p["vulnerable_share"],
+        "training_attendees": p["training_attendees"],
+        "by_participant_type": p["by_participant_type"],
+        "evaluation_cards": p["evaluation_cards"],
+        "satisfaction": p["satisfaction_average"],
+        "clarity": p["clarity_average"],
+        "come_again_share": p["come_again_share"],
     }
 
 

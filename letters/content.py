@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases import labels, lifecycle, predicates, selectors
 from cases import states as S
-from letters import pdf
+from core import pdf
 from letters.selectors import (
     ACCEPTANCE,
     DECISION,

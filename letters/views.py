@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET
 from cases import selectors
 from cases import states as S
 from cases.views.public import TRACKED_SESSION_KEY
+from core.pdf import PdfRenderingError, html_to_pdf
 from letters import content
-from letters.pdf import LetterRenderingError, html_to_pdf
 from letters.selectors import KINDS, letter_get, letter_visible
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def letter_pdf(request, reference: str, kind: str):
         html = render_to_string(letter.template, context)
     try:
         pdf = html_to_pdf(html)
-    except LetterRenderingError:
+    except PdfRenderingError:
         logger.exception("letters: PDF rendering unavailable")
         detail = _("Letters cannot be printed on this server for now. The commune has been told.")
         return render(

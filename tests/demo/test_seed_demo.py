@@ -243,3 +243,17 @@ def test_a_failing_case_is_named(db, monkeypatch):
     # All or nothing: the failed run left nothing behind.
     assert _counts() == before
     assert not Case.objects.filter(title="عريضة بدون أسباب").exists()
+
+
+def test_the_action_plan_is_seeded_from_the_charter(seeded, db):
+    from followup.models import ActionActivity, ActionAxis, ActionIndicator
+
+    demnate = Collectivity.objects.get(slug="demnate")
+    axes = list(ActionAxis.objects.filter(collectivity=demnate).order_by("number"))
+    assert [a.number for a in axes] == [1, 2, 3, 4, 5, 6]  # seeded once, not twice
+    assert "مجلس الطفل" in axes[3].title_ar and "Conseil de l'enfant" in axes[3].title_fr
+    assert ActionActivity.objects.filter(axis__collectivity=demnate).count() == 9
+    indicators = ActionIndicator.objects.filter(axis__collectivity=demnate)
+    assert indicators.count() == 17  # 2 + 3 + 2 + 3 + (2 + the two of charter 7.3) + 3
+    assert all(i.title_ar and i.title_fr for i in indicators)
+    assert indicators.exclude(binding="").count() >= 9

@@ -166,8 +166,9 @@ def test_other_figures(figures):
         "online_signatures_total": 0,
         "case_followers": 1,
     }
-    # Not recorded yet: unknown, not zero.
-    assert figures["participation"]["recorded"] is False and figures["participation"]["participants"] is None
+    # No meeting recorded: none held, shares unknown (null), never zero.
+    assert figures["participation"]["recorded"] is False and figures["participation"]["participants"] == 0
+    assert figures["participation"]["women_share"] is None
 
 
 def test_filters(commune, world):

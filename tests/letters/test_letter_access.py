@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from letters.pdf import fonts_only_fetcher
+from core.pdf import fonts_only_fetcher
 from letters.selectors import letter_visible
 from tests.factories import UserFactory
 from tests.letters.conftest import letter_url

@@ -1,6 +1,7 @@
-"""HTML to PDF with WeasyPrint (Pango and HarfBuzz shape the Arabic), offline.
+"""HTML to PDF with WeasyPrint (Pango and HarfBuzz shape the Arabic), offline: the letters
+(letters/) and the periodic charter report (followup/) both print through here.
 
-The only resources a letter may load are the project's own fonts (static/fonts/amiri, SIL Open
+The only resources a document may load are the project's own fonts (static/fonts/amiri, SIL Open
 Font License): the fetcher refuses every other URL, so rendering never touches the network and a
 user's text cannot make the server fetch anything.
 """
@@ -19,7 +20,7 @@ FONT_FILES = {
 FONT_FAMILY = "Amiri"
 
 
-class LetterRenderingError(RuntimeError):
+class PdfRenderingError(RuntimeError):
     """WeasyPrint or its system libraries (Pango, HarfBuzz) are missing (README: letters)."""
 
 
@@ -29,7 +30,7 @@ def _font_paths() -> dict[tuple[str, str], Path]:
     for key, name in FONT_FILES.items():
         found = finders.find(name)
         if not found:
-            raise LetterRenderingError(f"Font {name} not found in the static files.")
+            raise PdfRenderingError(f"Font {name} not found in the static files.")
         paths[key] = Path(found).resolve()
     return paths
 
@@ -55,7 +56,7 @@ def _fetcher_class():
     class FontsOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             if url not in allowed:
-                raise ValueError("Letters load only the project's fonts.")
+                raise ValueError("PDF documents load only the project's fonts.")
             return super().fetch(url, headers)
 
     return FontsOnlyFetcher
@@ -68,9 +69,9 @@ def fonts_only_fetcher():
 
 def html_to_pdf(html: str) -> bytes:
     # Imported here, not at module top: the rest of Mithaq starts even where the Pango libraries
-    # are missing, and only the letters answer with the error.
+    # are missing, and only the PDF documents answer with the error.
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # not installed, or cffi could not load libpango / libharfbuzz
-        raise LetterRenderingError(str(exc)) from exc
+        raise PdfRenderingError(str(exc)) from exc
     return HTML(string=html, base_url=None, url_fetcher=fonts_only_fetcher()).write_pdf()
