@@ -416,6 +416,7 @@ def collectivity_rules(collectivity) -> dict:
                     "required": f.required if f.required_from is None else False,
                     "required_from": sorted(f.required_from) if f.required_from is not None else None,
                     "public": f.public,
+                    "kinds": sorted(f.kinds) if f.kinds is not None else None,
                     "choices": [{"value": k, "label": str(v)} for k, v in f.choices.items()]
                     if f.choices
                     else None,

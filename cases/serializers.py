@@ -278,6 +278,7 @@ def available_transition_data(spec: lifecycle.TransitionSpec, case: Case) -> dic
                 else None,
             }
             for f in spec.fields
+            if f.applies_to(case.kind)
         ],
     }
 
