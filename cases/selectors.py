@@ -78,6 +78,13 @@ def case_list_for_submitter(*, user) -> QuerySet[Case]:
     q = Q(submitter=user)
     if roles.ASSOCIATION in user.group_names():
         q |= Q(association__in=user.associations.all())
+    if roles.EQUALITY_COMMISSION in user.group_names():
+        # OL 113-14 art. 120: the Commission works as one body; every member sees all of its
+        # opinions, drafts included (acting on one stays with the member who filed it).
+        commission = Q(kind=Case.Kind.ADVISORY_OPINION, submitter__groups__name=roles.EQUALITY_COMMISSION)
+        if user.collectivity_id:
+            commission &= Q(collectivity_id=user.collectivity_id)
+        q |= Q(pk__in=Case.objects.filter(commission).values("pk"))
     return Case.objects.filter(q).select_related("collectivity", "committee").order_by("-created_at", "-id")
 
 

@@ -403,7 +403,11 @@ class Partnership(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     amount = models.DecimalField(
-        _("amount (MAD)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("amount (MAD)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     history = HistoricalRecords()

@@ -28,14 +28,24 @@ OPINION_KIND = "advisory_opinion"
 SUMMARY_EVENT = "children.summary"
 SUMMARY_SUBJECT = "children_summary"
 MEMBER_FIELDS = ("full_name", "gender", "association", "role", "user", "mandate_start", "mandate_end")
-CHILD_FIELDS = ("first_name", "age_band", "gender", "school_or_neighbourhood", "guardian_consent_on", "joined_on", "left_on")
+CHILD_FIELDS = (
+    "first_name",
+    "age_band",
+    "gender",
+    "school_or_neighbourhood",
+    "guardian_consent_on",
+    "joined_on",
+    "left_on",
+)
 
 
 def _validated(obj, exclude=()) -> None:
     try:
         obj.full_clean(exclude=list(exclude))
     except ValidationError as exc:
-        raise InvalidInput(field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from None
+        raise InvalidInput(
+            field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        ) from None
 
 
 def _set(obj, data: Mapping, allowed: tuple[str, ...]) -> None:
@@ -60,7 +70,9 @@ def commission_member_save(
             obj = CommissionMember(collectivity=collectivity)
         else:
             pk = member.pk if isinstance(member, CommissionMember) else member
-            obj = CommissionMember.objects.select_for_update().filter(pk=pk, collectivity=collectivity).first()
+            obj = (
+                CommissionMember.objects.select_for_update().filter(pk=pk, collectivity=collectivity).first()
+            )
             if obj is None:
                 raise NotFound(_("No such member."))
         _set(obj, data, MEMBER_FIELDS)
@@ -146,7 +158,9 @@ def opinion_request_answer(
             raise GuardFailed(field_errors={"opinion": [_("This request is already answered.")]})
         found = public_case_in(locked.collectivity, opinion)
         if found is None or found.kind != OPINION_KIND:
-            raise GuardFailed(field_errors={"opinion": [_("Give the reference of a filed advisory opinion.")]})
+            raise GuardFailed(
+                field_errors={"opinion": [_("Give the reference of a filed advisory opinion.")]}
+            )
         if OpinionRequest.objects.filter(opinion=found).exists():
             raise GuardFailed(field_errors={"opinion": [_("This opinion already answers another request.")]})
         locked.opinion = found
@@ -193,7 +207,9 @@ def child_summary_on_decision(case, name: str, values: dict, actor, at) -> None:
     text = (values.get("child_summary") or "").strip()
     limit = case.collectivity.children_summary_max_chars
     if not text:
-        raise GuardFailed(field_errors={"child_summary": [_("Tell the children what happened to their recommendation.")]})
+        raise GuardFailed(
+            field_errors={"child_summary": [_("Tell the children what happened to their recommendation.")]}
+        )
     if len(text) > limit:
         raise GuardFailed(
             field_errors={
@@ -245,6 +261,8 @@ def decision_rating_add(*, actor, case: Case, score, comment: str = "", at=None)
         raise InvalidInput(field_errors={"comment": [_("At most %(n)d characters.") % {"n": limit}]})
     try:
         with transaction.atomic():
-            return DecisionRating.objects.create(case=case, rated_by=actor, score=value, comment=comment, rated_at=at)
+            return DecisionRating.objects.create(
+                case=case, rated_by=actor, score=value, comment=comment, rated_at=at
+            )
     except IntegrityError:
         raise GuardFailed(field_errors={"score": [_("You already rated this decision.")]}) from None

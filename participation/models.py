@@ -265,7 +265,9 @@ class CommissionMember(models.Model):
         blank=True,
         related_name="commission_members",
     )
-    role = models.CharField(_("role in the Commission"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(
+        _("role in the Commission"), max_length=10, choices=Role.choices, default=Role.MEMBER
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -442,7 +444,9 @@ class DecisionRating(models.Model):
         verbose_name_plural = _("ratings after a decision")
         constraints = [
             models.UniqueConstraint(fields=["case", "rated_by"], name="decision_rating_once"),
-            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="decision_rating_1_5"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="decision_rating_1_5"
+            ),
         ]
 
     def __str__(self) -> str:

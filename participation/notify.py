@@ -21,8 +21,10 @@ class ChildrenSummaryNotifications:
         case = self._case(subject_id)
         if case is None:
             return []
-        users = get_user_model().objects.filter(is_active=True, groups__name=roles.CHILDREN_COUNCIL).filter(
-            Q(collectivity__isnull=True) | Q(collectivity_id=case.collectivity_id)
+        users = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=roles.CHILDREN_COUNCIL)
+            .filter(Q(collectivity__isnull=True) | Q(collectivity_id=case.collectivity_id))
         )
         if case.submitter_id:
             users = users | get_user_model().objects.filter(pk=case.submitter_id, is_active=True)

@@ -121,7 +121,9 @@ def is_commission_secretary(user, collectivity=None) -> bool:
     if not _active(user):
         return False
     today = timezone.localdate()
-    qs = CommissionMember.objects.filter(user=user, role=CommissionMember.Role.SECRETARY, mandate_start__lte=today)
+    qs = CommissionMember.objects.filter(
+        user=user, role=CommissionMember.Role.SECRETARY, mandate_start__lte=today
+    )
     qs = qs.filter(Q(mandate_end__isnull=True) | Q(mandate_end__gte=today))
     if collectivity is not None:
         qs = qs.filter(collectivity=collectivity)
