@@ -310,18 +310,15 @@ def children_figures(
     }
 
 
-def _rating_group(rows, key: str) -> list[dict]:
-    out = []
-    for row in rows:
-        n = row["n"]
-        out.append(
-            {
-                key: row[key],
-                "ratings": n,
-                "average": round(row["total"] / n, 2) if n >= RATING_MIN_GROUP else None,
-            }
-        )
-    return out
+def _rating_group(rows, key: str, out_key: str) -> list[dict]:
+    return [
+        {
+            out_key: row[key],
+            "ratings": row["n"],
+            "average": round(row["total"] / row["n"], 2) if row["n"] >= RATING_MIN_GROUP else None,
+        }
+        for row in rows
+    ]
 
 
 def satisfaction_after_decision(
@@ -343,11 +340,8 @@ def satisfaction_after_decision(
     return {
         "ratings": n,
         "average": round(total["total"] / n, 2) if n >= RATING_MIN_GROUP else None,
-        "by_kind": [{**r, "kind": r.pop("case__kind")} for r in _rating_group(by_kind, "case__kind")],
-        "by_committee": [
-            {**r, "committee": r.pop("case__committee")}
-            for r in _rating_group(by_committee, "case__committee")
-        ],
+        "by_kind": _rating_group(by_kind, "case__kind", "kind"),
+        "by_committee": _rating_group(by_committee, "case__committee", "committee"),
     }
 
 
