@@ -171,3 +171,14 @@ def may_answer_opinion_request(user, collectivity=None) -> bool:
     if not _active(user) or not _same_collectivity(user, collectivity):
         return False
     return user.is_superuser or bool(user.group_names() & {roles.EQUALITY_COMMISSION, roles.BUREAU})
+
+
+def can_read_registry(user) -> bool:
+    """Pending and refused registrations: the bureau, the follow-up team, granted administrators."""
+    if not _active(user):
+        return False
+    return (
+        user.is_superuser
+        or user.has_perm("organisation.manage_associations")
+        or bool(user.group_names() & {roles.BUREAU, roles.FOLLOWUP, roles.PRESIDENT})
+    )

@@ -436,3 +436,33 @@ def calendar_items(*, collectivity: Collectivity | None, since: datetime.date):
         meetings = meetings.filter(collectivity=collectivity)
         sessions = sessions.filter(collectivity=collectivity)
     return list(meetings.order_by("starts_at", "id")), list(sessions.order_by("date", "id"))
+
+
+# Associations' public pages --------------------------------------------------------------------
+
+
+def association_public_get(*, pk: int) -> Association | None:
+    return (
+        Association.objects.prefetch_related("partnerships")
+        .filter(pk=pk, status=Association.Status.REGISTERED)
+        .first()
+    )
+
+
+def association_public_cases(association: Association):
+    """The association's filed cases, public fields only (drafts are private)."""
+    return (
+        Case.objects.public()
+        .filter(association=association)
+        .only("reference", "kind", "title", "state", "submitted_at")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def association_list_public(*, collectivity: Collectivity | None):
+    qs = Association.objects.filter(status=Association.Status.REGISTERED).annotate(
+        n_cases=Count("cases", filter=~Q(cases__state=S.DRAFT), distinct=True)
+    )
+    if collectivity is not None:
+        qs = qs.filter(collectivity=collectivity)
+    return qs.order_by("name_ar", "id")
