@@ -128,7 +128,8 @@ def test_no_private_name_on_any_public_page_or_api_answer(client, site):
             continue
         response = client.get(path)
         assert response.status_code < 500, path
-        body = response.content.decode("utf-8", errors="replace")
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode("utf-8", errors="replace")
         for name in FORBIDDEN:
             assert name not in body, f"{name!r} is shown on {path}"
         scanned.append(path)
