@@ -90,10 +90,11 @@ FALSE = {"", "0", "no", "n", "false", "non", "لا"}
 def can_manage_associations(user, collectivity: Collectivity | None = None) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or user.has_perm(MANAGE_PERMISSION):
+    if user.is_superuser:
         return True
     same = user.collectivity_id is None or collectivity is None or user.collectivity_id == collectivity.pk
-    return roles.BUREAU in user.group_names() and same
+    # The bureau's group holds the permission (accounts migration 0004); either way, only at home.
+    return (user.has_perm(MANAGE_PERMISSION) or roles.BUREAU in user.group_names()) and same
 
 
 def _check(actor, collectivity) -> None:

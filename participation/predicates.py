@@ -111,9 +111,11 @@ def _same_collectivity(user, collectivity) -> bool:
 def can_manage_children_council(user, collectivity=None) -> bool:
     if not _active(user):
         return False
-    if user.is_superuser or user.has_perm(MANAGE_CHILDREN):
+    if user.is_superuser:
         return True
-    return roles.CHILDREN_COUNCIL in user.group_names() and _same_collectivity(user, collectivity)
+    # The role group holds the permission (accounts migration 0004); either way, only at home.
+    granted = user.has_perm(MANAGE_CHILDREN) or roles.CHILDREN_COUNCIL in user.group_names()
+    return granted and _same_collectivity(user, collectivity)
 
 
 def is_commission_secretary(user, collectivity=None) -> bool:
@@ -133,7 +135,9 @@ def is_commission_secretary(user, collectivity=None) -> bool:
 def can_manage_commission_members(user, collectivity=None) -> bool:
     if not _active(user):
         return False
-    if user.is_superuser or user.has_perm(MANAGE_COMMISSION):
+    if user.is_superuser:
+        return True
+    if user.has_perm(MANAGE_COMMISSION) and _same_collectivity(user, collectivity):
         return True
     return (
         roles.EQUALITY_COMMISSION in user.group_names()

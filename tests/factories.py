@@ -149,10 +149,12 @@ def ensure_role_groups() -> None:
     if (
         Group.objects.filter(name__in=roles.ROLE_GROUPS).count() == len(roles.ROLE_GROUPS)
         and Group.objects.get(name=roles.BUREAU).permissions.exists()
+        and Group.objects.get(name=roles.CHILDREN_COUNCIL).permissions.exists()
     ):
         return
     importlib.import_module("accounts.migrations.0003_role_groups").create_groups(apps, None)
     importlib.import_module("workflows.migrations.0002_grant_desk_permissions").grant(apps, None)
+    importlib.import_module("accounts.migrations.0004_body_permissions").grant(apps, None)
 
 
 class World:

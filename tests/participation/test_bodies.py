@@ -200,3 +200,28 @@ def test_rating_only_by_the_submitter_once_decided(world):
     bodies.decision_rating_add(actor=decided.submitter, case=decided, score=2, comment="Slow")
     with pytest.raises(GuardFailed):
         bodies.decision_rating_add(actor=decided.submitter, case=decided, score=5)
+
+
+def test_role_groups_hold_the_bodies_permissions(world):
+    from django.contrib.auth.models import Group
+
+    assert (
+        Group.objects.get(name=roles.CHILDREN_COUNCIL)
+        .permissions.filter(codename="manage_children_council")
+        .exists()
+    )
+    assert Group.objects.get(name=roles.BUREAU).permissions.filter(codename="manage_associations").exists()
+    assert Group.objects.get(name=roles.FOLLOWUP).permissions.filter(codename="view_childmember").exists()
+    assert predicates.can_manage_children_council(world[roles.CHILDREN_COUNCIL], world.collectivity)
+    assert not predicates.can_manage_children_council(world[roles.FOLLOWUP], world.collectivity)
+
+
+def test_facilitator_of_another_collectivity_is_refused(world):
+    from tests.factories import CollectivityFactory
+
+    elsewhere = CollectivityFactory(slug="azilal", code="AZL", name_fr="Commune d'Azilal")
+    facilitator = UserFactory(username="facilitator_b", groups=[roles.CHILDREN_COUNCIL])
+    facilitator.collectivity = elsewhere
+    facilitator.save()
+    with pytest.raises(TransitionNotAllowed):
+        bodies.child_member_save(actor=facilitator, collectivity=world.collectivity, data={})
