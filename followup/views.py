@@ -17,6 +17,7 @@ from followup import opendata, query, reports
 from followup.indicators import SUBMITTER_TYPES, compute_indicators
 from followup.response_times import GROUPS, response_times
 from organisation import selectors as org_selectors
+from participation import selectors as participation_selectors
 
 SUBMITTER_LABELS = {
     "citizen": gettext_lazy("Citizens"),
@@ -260,6 +261,10 @@ def response_times_page(request):
             "groups": [(g, reports.GROUP_LABELS[g]) for g in GROUPS],
             "selected": {"from": d_start.isoformat(), "to": d_end.isoformat(), "group_by": group_by},
             "error": error,
+            # OL 113-14 art. 120: opinions asked of the Equality Commission and not given in time.
+            "late_opinion_requests": participation_selectors.late_opinion_requests(
+                collectivity=request.user.collectivity if collectivity_id else None
+            ),
         },
         status=400 if error else 200,
     )

@@ -225,3 +225,12 @@ def test_facilitator_of_another_collectivity_is_refused(world):
     facilitator.save()
     with pytest.raises(TransitionNotAllowed):
         bodies.child_member_save(actor=facilitator, collectivity=world.collectivity, data={})
+
+
+def test_late_request_in_the_followup_audit(world, client):
+    late = _request(world, title="The late budget opinion")
+    OpinionRequest.objects.filter(pk=late.pk).update(due_on=TODAY - datetime.timedelta(days=3))
+    _request(world, title="Not yet due")
+    client.force_login(world[roles.FOLLOWUP])
+    body = client.get("/staff/audit/").content.decode()
+    assert "The late budget opinion" in body and "Not yet due" not in body
