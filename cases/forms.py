@@ -95,6 +95,8 @@ class TransitionForm(forms.Form):
         self.case = case
         self.fields["expected_state"].initial = case.state
         for spec_field in spec.fields:
+            if not spec_field.applies_to(case.kind):
+                continue
             self.fields[spec_field.name] = _field_for(
                 spec_field, case, required=spec_field.is_required(case.state)
             )

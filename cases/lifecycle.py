@@ -66,6 +66,8 @@ class FieldSpec:
     required_from: frozenset[str] | None = None
     choices: Mapping | None = None
     public: bool = True
+    # When set, the field is carried only by cases of these kinds (others never see it).
+    kinds: frozenset[str] | None = None
 
     @property
     def max_length(self) -> int:
@@ -76,6 +78,9 @@ class FieldSpec:
         except FieldDoesNotExist:
             return LONG_TEXT_MAX
         return getattr(column, "max_length", None) or LONG_TEXT_MAX
+
+    def applies_to(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
 
     def is_required(self, source: str) -> bool:
         if self.required_from is not None:
@@ -123,6 +128,15 @@ def _justification(required=True, public=True, label=None, required_from=None) -
         public=public,
     )
 
+
+# docs/domain.md §3.4: a decision on a children's recommendation tells the children, in plain words,
+# what happened to it; participation checks the collectivity's maximum length and sends it on.
+_child_summary = FieldSpec(
+    "child_summary",
+    "text",
+    gettext_lazy("What happened to your recommendation (for the children, in plain words)"),
+    kinds=frozenset({"children_recommendation"}),
+)
 
 _votes = (
     FieldSpec(
@@ -247,6 +261,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             (
                 *_votes,
                 _justification(),
+                _child_summary,
                 FieldSpec("service", "service", gettext_lazy("Responsible service"), required=False),
             ),
             decision=True,
@@ -267,6 +282,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
                     "reason_code", "choice", gettext_lazy("Reason"), required=False, choices=REJECTION_REASONS
                 ),
                 _justification(),
+                _child_summary,
             ),
             decision=True,
             button_style="danger",
@@ -395,7 +411,7 @@ def clean_payload(spec: TransitionSpec, case, data: Mapping | None, *, lookups) 
     cleaned = Cleaned()
     min_letters = case.collectivity.justification_min_chars
     for f in spec.fields:
-        if f.type == "file":
+        if f.type == "file" or not f.applies_to(case.kind):
             continue  # uploads travel beside the payload (cases.services: `files`)
         raw = data.get(f.name)
         if isinstance(raw, str):

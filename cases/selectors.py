@@ -81,6 +81,13 @@ def case_list_for_submitter(*, user) -> QuerySet[Case]:
     q = Q(submitter=user)
     if roles.ASSOCIATION in user.group_names():
         q |= Q(association__in=user.associations.all())
+    if roles.EQUALITY_COMMISSION in user.group_names():
+        # OL 113-14 art. 120: the Commission works as one body; every member sees all of its
+        # opinions, drafts included (acting on one stays with the member who filed it).
+        commission = Q(kind=Case.Kind.ADVISORY_OPINION, submitter__groups__name=roles.EQUALITY_COMMISSION)
+        if user.collectivity_id:
+            commission &= Q(collectivity_id=user.collectivity_id)
+        q |= Q(pk__in=Case.objects.filter(commission).values("pk"))
     return Case.objects.filter(q).select_related("collectivity", "committee").order_by("-created_at", "-id")
 
 
@@ -422,6 +429,7 @@ def collectivity_rules(collectivity) -> dict:
                     "required": f.required if f.required_from is None else False,
                     "required_from": sorted(f.required_from) if f.required_from is not None else None,
                     "public": f.public,
+                    "kinds": sorted(f.kinds) if f.kinds is not None else None,
                     "choices": [{"value": k, "label": str(v)} for k, v in f.choices.items()]
                     if f.choices
                     else None,

@@ -319,6 +319,7 @@ def available_transition_data(spec: lifecycle.TransitionSpec, case: Case) -> dic
                 else None,
             }
             for f in spec.fields
+            if f.applies_to(case.kind)
         ],
     }
 

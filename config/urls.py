@@ -9,6 +9,7 @@ from cases import api_urls as case_api_urls
 from cases import urls as case_urls
 from followup import api_urls as followup_api_urls
 from notices import urls as notice_urls
+from participation import api_urls as participation_api_urls
 from petitions import urls as petition_urls
 
 api_patterns = case_api_urls.urlpatterns + petition_urls.api_patterns + notice_urls.api_patterns
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/v1/audit/", include("audit.api_urls")),
     path("api/v1/", include(followup_api_urls.urlpatterns)),
     path("api/v1/", include((api_patterns, "api"))),
+    path("api/v1/", include((participation_api_urls.urlpatterns, "participation_api"))),
     path("", include("followup.urls")),
     path("", include("audit.urls")),
     path("", include("participation.urls")),

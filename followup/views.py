@@ -18,6 +18,7 @@ from followup.indicators import SUBMITTER_TYPES, compute_indicators
 from followup.response_times import GROUPS, committee_work, response_times
 from notices import selectors as notice_selectors
 from organisation import selectors as org_selectors
+from participation import selectors as participation_selectors
 
 SUBMITTER_LABELS = {
     "citizen": gettext_lazy("Citizens"),
@@ -270,6 +271,10 @@ def response_times_page(request):
             ),
             "postings": notice_selectors.board_postings_for_audit(
                 collectivity_id=collectivity_id, start=d_start, end=d_end
+            ),
+            # OL 113-14 art. 120: opinions asked of the Equality Commission and not given in time.
+            "late_opinion_requests": participation_selectors.late_opinion_requests(
+                collectivity=request.user.collectivity if collectivity_id else None
             ),
         },
         status=400 if error else 200,

@@ -101,6 +101,12 @@ class Collectivity(models.Model):
     # OL 111-14 art. 120: a region's petition needs at least 5 % of the required signatures from
     # each of its prefectures and provinces.
     provinces = models.JSONField(_("prefectures and provinces (regions)"), default=list, blank=True)
+    # docs/domain.md §3.4: the child-friendly summary of a decision on a children's recommendation.
+    children_summary_max_chars = models.PositiveSmallIntegerField(
+        _("child-friendly summary of a decision (maximum characters)"),
+        default=400,
+        validators=[MinValueValidator(40)],
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -297,7 +303,16 @@ class CouncilSession(models.Model):
 
 
 class Association(models.Model):
-    """A registered association (Dahir of 1958) of the collectivity's registry."""
+    """A registered association (Dahir of 1958) of the collectivity's registry.
+
+    Rows come from the registry's import, from staff, or from an association's own registration,
+    which the bureau validates (`status`). Only validated associations count for the charter's
+    adherence figures (charter 7.3: 30 % sign, 20 % of the signatories promote it)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the bureau's validation")
+        REGISTERED = "registered", _("Registered")
+        REFUSED = "refused", _("Refused")
 
     collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.PROTECT)
     name_ar = models.CharField(_("name (Arabic)"), max_length=250, validators=[validate_no_bidi_controls])
@@ -305,12 +320,40 @@ class Association(models.Model):
         _("name (French)"), max_length=250, blank=True, validators=[validate_no_bidi_controls]
     )
     founded_on = models.DateField(_("legal founding date"))
+    registered_on = models.DateField(_("registered in the commune's registry on"), null=True, blank=True)
     seat_in_collectivity = models.BooleanField(_("seat in the collectivity"), default=True)
     branch_in_collectivity = models.BooleanField(_("branch in the collectivity"), default=False)
-    domain = models.CharField(_("domain of activity"), max_length=200, blank=True)
+    seat_address = models.CharField(_("seat (address)"), max_length=250, blank=True)
+    domain = models.CharField(_("field of action"), max_length=200, blank=True)
     members_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
+    # A private person's name: shown to the commune's staff only, never on a public page or answer.
+    representative_name = models.CharField(_("representative (name)"), max_length=200, blank=True)
     charter_signed_on = models.DateField(_("charter signed on"), null=True, blank=True)
+    charter_document = models.FileField(
+        _("signed charter (document)"), upload_to="associations/charter/%Y/", blank=True
+    )
     charter_promoter = models.BooleanField(_("promotes the charter"), default=False)
+    status = models.CharField(
+        _("registry status"), max_length=12, choices=Status.choices, default=Status.REGISTERED, db_index=True
+    )
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registration asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("validated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="associations"
     )
@@ -328,6 +371,7 @@ class Association(models.Model):
         verbose_name = _("association")
         verbose_name_plural = _("associations")
         ordering = ["name_ar"]
+        permissions = [("manage_associations", "Manages the registry of associations")]
 
     def __str__(self) -> str:
         return self.name
@@ -337,5 +381,45 @@ class Association(models.Model):
         return localized(self.name_ar, self.name_fr)
 
     def clean(self) -> None:
-        if self.founded_on and self.founded_on > timezone.localdate():
-            raise ValidationError({"founded_on": _("The founding date cannot be in the future.")})
+        errors = {}
+        today = timezone.localdate()
+        if self.founded_on and self.founded_on > today:
+            errors["founded_on"] = _("The founding date cannot be in the future.")
+        if self.charter_signed_on and self.charter_signed_on > today:
+            errors["charter_signed_on"] = _("The charter cannot be signed in the future.")
+        if self.charter_promoter and not self.charter_signed_on:
+            errors["charter_promoter"] = _("Only an association that signed the charter can promote it.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Partnership(models.Model):
+    """A partnership between the commune and an association (action plan, axis 5)."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="partnerships"
+    )
+    title = models.CharField(_("title"), max_length=250, validators=[validate_no_bidi_controls])
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount (MAD)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["-starts_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A partnership cannot end before it starts.")})

@@ -239,3 +239,215 @@ class MeetingDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The charter's bodies (charter 7.3, action plan axes 3 and 4) ---------------------------------
+
+
+class CommissionMember(models.Model):
+    """A member of the Equality Commission (OL 113-14 art. 120: the Commission for equality, equal
+    opportunities and gender, made of local associations' and civil society's figures). Its members
+    are a body's members: their names are kept, shown to the commune's staff and the Commission."""
+
+    class Role(models.TextChoices):
+        PRESIDENT = "president", _("Chair of the Commission")
+        SECRETARY = "secretary", _("Secretary of the Commission")
+        MEMBER = "member", _("Member")
+
+    collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.PROTECT)
+    full_name = models.CharField(_("full name"), max_length=200)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    association = models.ForeignKey(
+        "organisation.Association",
+        verbose_name=_("association"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commission_members",
+    )
+    role = models.CharField(
+        _("role in the Commission"), max_length=10, choices=Role.choices, default=Role.MEMBER
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commission_memberships",
+    )
+    mandate_start = models.DateField(_("mandate starts on"))
+    mandate_end = models.DateField(_("mandate ends on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Equality Commission member")
+        verbose_name_plural = _("Equality Commission members")
+        ordering = ["collectivity", "full_name", "id"]
+        permissions = [("manage_commission_members", "Manages the Equality Commission's members")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        if self.mandate_end and self.mandate_start and self.mandate_end < self.mandate_start:
+            raise ValidationError({"mandate_end": _("A mandate cannot end before it starts.")})
+
+
+class OpinionRequest(models.Model):
+    """The president, the bureau or a committee asks the Equality Commission for an opinion on a
+    case or a topic (OL 113-14 art. 120), by a due date; the answer is an advisory_opinion case."""
+
+    class Requester(models.TextChoices):
+        PRESIDENT = "president", _("Council president")
+        BUREAU = "bureau", _("Council bureau")
+        COMMITTEE = "committee", _("Standing committee")
+
+    class Topic(models.TextChoices):
+        CASE = "case", _("A case")
+        ACTION_PROGRAMME = "action_programme", _("The commune's action programme")
+        BUDGET = "budget", _("The budget")
+        OTHER = "other", _("Another topic")
+
+    collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.PROTECT)
+    requester = models.CharField(_("asked by"), max_length=10, choices=Requester.choices)
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("asking committee"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case concerned"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opinion_requests",
+    )
+    title = models.CharField(_("title"), max_length=250)
+    question = models.TextField(_("question put to the Commission"))
+    due_on = models.DateField(_("opinion due on"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    opinion = models.OneToOneField(
+        Case,
+        verbose_name=_("the Commission's opinion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answered_request",
+    )
+    answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opinion request")
+        verbose_name_plural = _("opinion requests")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_late(self, today=None) -> bool:
+        """Unanswered past its due date, or answered after it."""
+        today = today or timezone.localdate()
+        if self.answered_at is None:
+            return self.due_on < today
+        return timezone.localdate(self.answered_at) > self.due_on
+
+
+class ChildMember(models.Model):
+    """A member of the Children's Council (docs/domain.md §3.4). Members are minors: a first name
+    only, never a full name; the guardian's consent is recorded by the facilitator."""
+
+    class AgeBand(models.TextChoices):
+        UNDER_12 = "8_11", _("8 to 11")
+        EARLY_TEEN = "12_14", _("12 to 14")
+        TEEN = "15_17", _("15 to 17")
+
+    collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.PROTECT)
+    first_name = models.CharField(_("first name"), max_length=60)
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    school_or_neighbourhood = models.CharField(_("school or neighbourhood"), max_length=200)
+    guardian_consent_on = models.DateField(_("guardian's consent given on"))
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Children's Council member")
+        verbose_name_plural = _("Children's Council members")
+        ordering = ["collectivity", "first_name", "id"]
+        permissions = [("manage_children_council", "Manages the Children's Council")]
+
+    def __str__(self) -> str:
+        return self.first_name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            errors["left_on"] = _("A member cannot leave before joining.")
+        if self.guardian_consent_on and self.joined_on and self.guardian_consent_on > self.joined_on:
+            errors["guardian_consent_on"] = _("The guardian's consent must come before the child joins.")
+        if self.first_name and len(self.first_name.split()) > 2:
+            errors["first_name"] = _("Write the first name only, never the child's full name.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ChildSummary(models.Model):
+    """'What happened to your recommendation': the plain-words summary a decision on a children's
+    recommendation carries (docs/domain.md §3.4), shown first on its public page."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("recommendation"), on_delete=models.CASCADE, related_name="child_summary"
+    )
+    text = models.TextField(_("what happened to your recommendation"))
+    transition = models.CharField(_("decision"), max_length=20)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("child-friendly summary")
+        verbose_name_plural = _("child-friendly summaries")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class DecisionRating(models.Model):
+    """The submitter's rating of how the case was handled, once it is decided (charter 7.3:
+    satisfaction surveys). Only aggregates ever leave participation.selectors."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="decision_ratings"
+    )
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("rating (1 to 5)"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    rated_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating after a decision")
+        verbose_name_plural = _("ratings after a decision")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "rated_by"], name="decision_rating_once"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="decision_rating_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.score}"

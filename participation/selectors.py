@@ -9,17 +9,23 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from organisation.models import Collectivity, CouncilSession
+from cases import states as S
+from cases.models import Case
+from organisation.models import Association, Collectivity, CouncilSession
 from participation.models import (
     AgeBand,
     AttendanceCount,
+    ChildMember,
+    CommissionMember,
+    DecisionRating,
     Disability,
     EvaluationTally,
     Gender,
     Meeting,
+    OpinionRequest,
     ParticipantType,
 )
 from participation.services import ANSWERS
@@ -119,7 +125,26 @@ def _answers() -> dict:
 def participation_figures(
     collectivity: Collectivity, date_from: datetime.date, date_to: datetime.date, *, now=None
 ) -> dict:
-    """Participation in [date_from, date_to) for the indicators (charter 7.3): three queries."""
+    """Participation in [date_from, date_to) for the indicators (charter 7.3, docs/domain.md §8).
+
+    Shares are fractions (0.25 is 25 %) rounded to four places, None when there is nothing to divide.
+
+    Meetings: `meetings_held`, `meetings_by_kind`, `trainings_held`, `participants`, `women`, `men`,
+    `women_share`, `youth`, `youth_share`, `disability`, `vulnerable_share`, `training_attendees`,
+    `by_participant_type`, `evaluation_cards`, `satisfaction_average`, `clarity_average`,
+    `come_again_share`.
+
+    The charter's bodies (the flat keys are the headline figures; each block holds the detail):
+    - `commission_women_share` (women / members of the Equality Commission whose mandate runs on
+      the period's last day) and `equality_commission` (`commission_figures`);
+    - `adherence_share` (registered associations that signed the charter / registered associations,
+      target 0.30), `promoter_share` (signatories that promote it / signatories, target 0.20) and
+      `adherence` (`adherence_figures`);
+    - `children_implementation_rate` (the council's recommendations implemented / taken into
+      account) and `children_council` (`children_figures`);
+    - `satisfaction_after_decision_average` (1 to 5) and `satisfaction_after_decision`
+      (`satisfaction_after_decision`: per kind and committee, never per person).
+    """
     held = meetings_held(collectivity=collectivity, date_from=date_from, date_to=date_to, now=now)
     by_kind = {k: 0 for k in Meeting.Kind.values}
     for row in held.values("kind").annotate(n=Count("id")).order_by():
@@ -147,7 +172,188 @@ def participation_figures(
             "come_again_share": evaluation.come_again_share,
         }
     )
+    commission = commission_figures(collectivity, date_from, date_to)
+    adherence = adherence_figures(collectivity, date_to)
+    children = children_figures(collectivity, date_from, date_to, now=now)
+    satisfaction = satisfaction_after_decision(collectivity, date_from, date_to)
+    figures.update(
+        {
+            "commission_women_share": commission["women_share"],
+            "equality_commission": commission,
+            "adherence_share": adherence["adherence_share"],
+            "promoter_share": adherence["promoter_share"],
+            "adherence": adherence,
+            "children_implementation_rate": children["implementation_rate"],
+            "children_council": children,
+            "satisfaction_after_decision_average": satisfaction["average"],
+            "satisfaction_after_decision": satisfaction,
+        }
+    )
     return figures
+
+
+# The charter's bodies ------------------------------------------------------------------------
+
+ADHERENCE_TARGET = 0.30  # charter 7.3: 30 % of local associations sign in the first year
+PROMOTER_TARGET = 0.20  # charter 7.3: 20 % of the signatories promote the charter
+# A group of ratings smaller than this shows its count, not its average (it could be one person's).
+RATING_MIN_GROUP = 3
+TAKEN_STATES = (S.ADOPTED, S.IN_IMPLEMENTATION, S.IMPLEMENTED, S.NOT_IMPLEMENTED)
+
+
+def _running_on(day: datetime.date, start: str, end: str) -> Q:
+    return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day}))
+
+
+def commission_members_on(collectivity: Collectivity, day: datetime.date):
+    return CommissionMember.objects.filter(collectivity=collectivity).filter(
+        _running_on(day, "mandate_start", "mandate_end")
+    )
+
+
+def commission_figures(collectivity: Collectivity, date_from: datetime.date, date_to: datetime.date) -> dict:
+    """Members on the period's last day (women's share: action plan axis 3) and opinion requests."""
+    last_day = date_to - datetime.timedelta(days=1)
+    members = commission_members_on(collectivity, last_day).aggregate(
+        members=Count("id"), women=Count("id", filter=Q(gender=Gender.FEMALE))
+    )
+    start, end = _bounds(date_from, date_to)
+    requests = OpinionRequest.objects.filter(collectivity=collectivity)
+    counts = requests.aggregate(
+        requested=Count("id", filter=Q(requested_at__gte=start, requested_at__lt=end)),
+        answered=Count("id", filter=Q(answered_at__gte=start, answered_at__lt=end)),
+        open=Count("id", filter=Q(opinion__isnull=True)),
+        late=Count("id", filter=Q(opinion__isnull=True, due_on__lt=min(date_to, timezone.localdate()))),
+    )
+    opinions = Case.objects.public().filter(collectivity=collectivity, kind="advisory_opinion")
+    return {
+        "members": members["members"],
+        "women": members["women"],
+        "women_share": _share(members["women"], members["members"]),
+        "requests_in_period": counts["requested"],
+        "requests_answered_in_period": counts["answered"],
+        "requests_open": counts["open"],
+        "requests_late": counts["late"],
+        "opinions_filed_in_period": opinions.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
+    }
+
+
+def adherence_figures(collectivity: Collectivity, date_to: datetime.date | None = None) -> dict:
+    """Charter adherence (charter 7.3) among the registry's validated associations, as of date_to."""
+    qs = Association.objects.filter(collectivity=collectivity, status=Association.Status.REGISTERED)
+    signed = Q(charter_signed_on__isnull=False)
+    if date_to is not None:
+        signed &= Q(charter_signed_on__lt=date_to)
+    row = qs.aggregate(
+        registered=Count("id"),
+        signed=Count("id", filter=signed),
+        promoters=Count("id", filter=signed & Q(charter_promoter=True)),
+    )
+    adherence = _share(row["signed"], row["registered"])
+    promoters = _share(row["promoters"], row["signed"])
+    return {
+        "associations_registered": row["registered"],
+        "associations_signed": row["signed"],
+        "promoters": row["promoters"],
+        "adherence_share": adherence,
+        "adherence_target": ADHERENCE_TARGET,
+        "adherence_target_met": adherence is not None and adherence >= ADHERENCE_TARGET,
+        "promoter_share": promoters,
+        "promoter_target": PROMOTER_TARGET,
+        "promoter_target_met": promoters is not None and promoters >= PROMOTER_TARGET,
+    }
+
+
+def children_members_on(collectivity: Collectivity, day: datetime.date):
+    return ChildMember.objects.filter(collectivity=collectivity).filter(
+        _running_on(day, "joined_on", "left_on")
+    )
+
+
+def children_figures(
+    collectivity: Collectivity, date_from: datetime.date, date_to: datetime.date, *, now=None
+) -> dict:
+    """Action plan axis 4: children on the council (by gender), sessions held, and the degree of
+    implementation of the council's recommendations (implemented / taken into account, all filed
+    so far; not_implemented counts against it)."""
+    last_day = date_to - datetime.timedelta(days=1)
+    members = children_members_on(collectivity, last_day).aggregate(
+        members=Count("id"),
+        girls=Count("id", filter=Q(gender=Gender.FEMALE)),
+        boys=Count("id", filter=Q(gender=Gender.MALE)),
+    )
+    sessions = (
+        meetings_held(collectivity=collectivity, date_from=date_from, date_to=date_to, now=now)
+        .filter(kind=Meeting.Kind.CHILDREN_COUNCIL_SESSION)
+        .count()
+    )
+    recs = (
+        Case.objects.public()
+        .filter(collectivity=collectivity, kind="children_recommendation")
+        .aggregate(
+            filed=Count("id"),
+            taken=Count("id", filter=Q(state__in=TAKEN_STATES)),
+            not_taken=Count("id", filter=Q(state=S.REJECTED)),
+            implemented=Count("id", filter=Q(state=S.IMPLEMENTED)),
+        )
+    )
+    return {
+        "members": members["members"],
+        "girls": members["girls"],
+        "boys": members["boys"],
+        "sessions_held": sessions,
+        "recommendations_filed": recs["filed"],
+        "recommendations_taken_into_account": recs["taken"],
+        "recommendations_not_taken_into_account": recs["not_taken"],
+        "recommendations_implemented": recs["implemented"],
+        "implementation_rate": _share(recs["implemented"], recs["taken"]),
+    }
+
+
+def _rating_group(rows, key: str, out_key: str) -> list[dict]:
+    return [
+        {
+            out_key: row[key],
+            "ratings": row["n"],
+            "average": round(row["total"] / row["n"], 2) if row["n"] >= RATING_MIN_GROUP else None,
+        }
+        for row in rows
+    ]
+
+
+def satisfaction_after_decision(
+    collectivity: Collectivity, date_from: datetime.date, date_to: datetime.date
+) -> dict:
+    """Ratings given in [from, to): overall, per kind and per committee; a group of fewer than
+    RATING_MIN_GROUP ratings shows no average (never per person)."""
+    start, end = _bounds(date_from, date_to)
+    qs = DecisionRating.objects.filter(case__collectivity=collectivity, rated_at__gte=start, rated_at__lt=end)
+    total = qs.aggregate(n=Count("id"), total=Sum("score", default=0))
+    by_kind = qs.values("case__kind").annotate(n=Count("id"), total=Sum("score")).order_by("case__kind")
+    by_committee = (
+        qs.filter(case__committee__isnull=False)
+        .values("case__committee")
+        .annotate(n=Count("id"), total=Sum("score"))
+        .order_by("case__committee")
+    )
+    n = total["n"]
+    return {
+        "ratings": n,
+        "average": round(total["total"] / n, 2) if n >= RATING_MIN_GROUP else None,
+        "by_kind": _rating_group(by_kind, "case__kind", "kind"),
+        "by_committee": _rating_group(by_committee, "case__committee", "committee"),
+    }
+
+
+def late_opinion_requests(*, collectivity: Collectivity | None, today: datetime.date | None = None):
+    """Requests past their due date and still unanswered, or answered late (the follow-up audit)."""
+    today = today or timezone.localdate()
+    qs = OpinionRequest.objects.select_related("committee", "case", "opinion").filter(
+        Q(opinion__isnull=True, due_on__lt=today) | Q(answered_at__date__gt=F("due_on"))
+    )
+    if collectivity is not None:
+        qs = qs.filter(collectivity=collectivity)
+    return qs.order_by("due_on", "id")
 
 
 def meeting_attendance(meeting: Meeting) -> dict:
@@ -230,3 +436,33 @@ def calendar_items(*, collectivity: Collectivity | None, since: datetime.date):
         meetings = meetings.filter(collectivity=collectivity)
         sessions = sessions.filter(collectivity=collectivity)
     return list(meetings.order_by("starts_at", "id")), list(sessions.order_by("date", "id"))
+
+
+# Associations' public pages --------------------------------------------------------------------
+
+
+def association_public_get(*, pk: int) -> Association | None:
+    return (
+        Association.objects.prefetch_related("partnerships")
+        .filter(pk=pk, status=Association.Status.REGISTERED)
+        .first()
+    )
+
+
+def association_public_cases(association: Association):
+    """The association's filed cases, public fields only (drafts are private)."""
+    return (
+        Case.objects.public()
+        .filter(association=association)
+        .only("reference", "kind", "title", "state", "submitted_at")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def association_list_public(*, collectivity: Collectivity | None):
+    qs = Association.objects.filter(status=Association.Status.REGISTERED).annotate(
+        n_cases=Count("cases", filter=~Q(cases__state=S.DRAFT), distinct=True)
+    )
+    if collectivity is not None:
+        qs = qs.filter(collectivity=collectivity)
+    return qs.order_by("name_ar", "id")

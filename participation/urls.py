@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from participation import views, views_public
+from participation import views, views_bodies, views_public
 
 app_name = "participation"
 
@@ -12,6 +12,18 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/", views_public.meeting_page, name="meeting"),
     path("meetings/evaluate/<str:token>/", views_public.evaluate, name="evaluate"),
     path("meetings/files/<int:document_id>/", views.document_download, name="document"),
+    path("associations/", views_bodies.association_list, name="associations"),
+    path("associations/<int:association_id>/", views_bodies.association_page, name="association"),
+    path("associations/register/", views_bodies.association_register, name="association_register"),
+    path("my/<str:reference>/rate/", views_bodies.rate_decision, name="rate"),
+    path("staff/bodies/commission/", views_bodies.commission, name="staff_commission"),
+    path("staff/bodies/children/", views_bodies.children, name="staff_children"),
+    path("staff/bodies/associations/", views_bodies.association_registry, name="staff_associations"),
+    path(
+        "staff/bodies/associations/<int:association_id>/<str:action>/",
+        views_bodies.association_action,
+        name="staff_association_action",
+    ),
     path("staff/meetings/", views.meeting_list, name="staff_meetings"),
     path("staff/meetings/new/", views.meeting_new, name="staff_meeting_new"),
     path("staff/meetings/<int:meeting_id>/", views.meeting_detail, name="staff_meeting"),

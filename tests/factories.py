@@ -13,6 +13,7 @@ from core import roles
 from organisation.models import Association, Collectivity, Committee, CouncilSession, Service
 
 JUSTIFICATION = "The council explains this decision in plain words for every citizen to read."
+CHILD_SUMMARY = "The council liked your idea and will build the playground next spring."
 
 
 class CollectivityFactory(factory.django.DjangoModelFactory):
@@ -148,10 +149,12 @@ def ensure_role_groups() -> None:
     if (
         Group.objects.filter(name__in=roles.ROLE_GROUPS).count() == len(roles.ROLE_GROUPS)
         and Group.objects.get(name=roles.BUREAU).permissions.exists()
+        and Group.objects.get(name=roles.CHILDREN_COUNCIL).permissions.exists()
     ):
         return
     importlib.import_module("accounts.migrations.0003_role_groups").create_groups(apps, None)
     importlib.import_module("workflows.migrations.0002_grant_desk_permissions").grant(apps, None)
+    importlib.import_module("accounts.migrations.0004_body_permissions").grant(apps, None)
 
 
 class World:
@@ -222,13 +225,19 @@ class World:
                 "recommendation": "adopt",
             },
             "schedule": {"session": self.session.pk},
-            "adopt": {**votes, "justification": JUSTIFICATION, "service": self.service.pk},
+            "adopt": {
+                **votes,
+                "justification": JUSTIFICATION,
+                "service": self.service.pk,
+                "child_summary": CHILD_SUMMARY,
+            },
             "reject": {
                 **votes,
                 "votes_for": 3,
                 "votes_against": 15,
                 "reason_code": "budget",
                 "justification": JUSTIFICATION,
+                "child_summary": CHILD_SUMMARY,
             },
             "defer": {"justification": JUSTIFICATION},
             "plan_implementation": {"planned_end": "2099-12-31", "budget_line": "B-12"},

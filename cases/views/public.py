@@ -16,7 +16,14 @@ from django.views.decorators.http import require_http_methods
 
 from cases import committee_selectors, files, page_cache, selectors, services
 from cases import states as S
-from cases.forms import CaseFilingForm, CaseFilterForm, TrackForm, TransitionForm, transition_panels
+from cases.forms import (
+    CaseFilingForm,
+    CaseFilterForm,
+    LinkOpinionForm,
+    TrackForm,
+    TransitionForm,
+    transition_panels,
+)
 from cases.register_cache import CountedPaginator
 from core import ratelimit, roles
 from core.errors import DomainError, add_to_form
@@ -182,6 +189,14 @@ def render_my_cases(request, *, bound: TransitionForm | None = None, status: int
             "panels": transition_panels(
                 user=request.user, case=case, url_name="cases:transition", bound=bound
             ),
+            # The body that filed an opinion links it to the case it is about (case_link_opinion).
+            "link_form": LinkOpinionForm()
+            if case.is_opinion
+            and case.submitter_id == request.user.pk
+            and case.related_case_id is None
+            and case.decided_at is None
+            and case.state not in S.CLOSED_STATES
+            else None,
         }
         for case in page.object_list
     ]

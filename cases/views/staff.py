@@ -299,15 +299,39 @@ def correct(request, reference: str):
     )
 
 
-@staff_required
+@login_required
 @require_POST
 def link_opinion(request, reference: str):
-    return _action(
-        request,
-        reference,
-        LinkOpinionForm,
-        lambda case, form: services.case_link_opinion(
-            actor=request.user, opinion=case, target=form.cleaned_data["related_case"].strip()
-        ),
-        _("The opinion is linked: the decision on that case must say whether it was followed."),
-    )
+    """Link an opinion to the case it is about. Not staff-only: the Equality Commission and the
+    Children's Council's facilitator link their own opinions (cases.services.case_link_opinion
+    decides); they are sent back to "My cases", staff to the case page."""
+    user = request.user
+    if is_staff_user(user):
+        return _action(
+            request,
+            reference,
+            LinkOpinionForm,
+            lambda case, form: services.case_link_opinion(
+                actor=user, opinion=case, target=form.cleaned_data["related_case"].strip()
+            ),
+            _("The opinion is linked: the decision on that case must say whether it was followed."),
+        )
+    case = selectors.case_list_for_submitter(user=user).filter(reference=reference).first()
+    if case is None:
+        raise Http404
+    form = LinkOpinionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_link_opinion(
+                actor=user, opinion=case, target=form.cleaned_data["related_case"].strip()
+            )
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(
+                request,
+                _("The opinion is linked: the decision on that case must say whether it was followed."),
+            )
+    else:
+        messages.error(request, " ".join(str(m) for msgs in form.errors.values() for m in msgs))
+    return redirect(reverse("public:my_cases") + f"#case-{case.reference}")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_role_groups'),
+        ('accounts', '0004_body_permissions'),
     ]
 
     operations = [
