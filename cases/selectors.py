@@ -43,7 +43,23 @@ def case_list_public(
     return qs.order_by("-submitted_at", "-id")
 
 
-def case_list_for_staff(*, user, kind=None, state=None, committee=None, search=None) -> QuerySet[Case]:
+# The staff list's sort keys (README: staff pages): most stuck first by default.
+STAFF_SORTS = {
+    "days": ("state_entered_at", "id"),  # longest in its state first
+    "-days": ("-state_entered_at", "-id"),
+    "filed": ("submitted_at", "id"),
+    "-filed": ("-submitted_at", "-id"),
+    "deadline": ("deadline_on", "id"),
+    "-deadline": ("-deadline_on", "-id"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+}
+STAFF_DEFAULT_SORT = "days"
+
+
+def case_list_for_staff(
+    *, user, kind=None, state=None, committee=None, search=None, overdue=None, sort=None
+) -> QuerySet[Case]:
     """Cases a staff user may see: everything of the collectivity for the bureau, secretariat,
     president, follow-up and desk; a committee member only their committees' cases; a service
     only the cases it implements (docs/domain.md §1)."""
@@ -70,7 +86,9 @@ def case_list_for_staff(*, user, kind=None, state=None, committee=None, search=N
         qs = qs.filter(committee_id=committee)
     if search:
         qs = qs.filter(Q(reference__icontains=search) | Q(title__icontains=search))
-    return qs.order_by("-state_entered_at", "-id")
+    if overdue:
+        qs = qs.filter(overdue_q())
+    return qs.order_by(*STAFF_SORTS.get(sort or STAFF_DEFAULT_SORT, STAFF_SORTS[STAFF_DEFAULT_SORT]))
 
 
 def case_list_for_submitter(*, user) -> QuerySet[Case]:

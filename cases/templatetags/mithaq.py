@@ -6,7 +6,7 @@ import datetime
 
 from django import template
 from django.db import DatabaseError
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -66,6 +66,15 @@ def role_label(role: str) -> str:
 @register.filter
 def days_in_state(case: Case) -> int:
     return selectors.days_in_state(case)
+
+
+@register.filter
+def late_days(case: Case) -> int:
+    """Days past the case's current deadline while open (0 when not late): the figure the public
+    tracking page gives as "overdue by N days" (docs/domain.md §6)."""
+    if not selectors.case_is_overdue(case):
+        return 0
+    return (timezone.localdate() - case.deadline_on).days
 
 
 @register.filter

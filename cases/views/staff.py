@@ -75,10 +75,41 @@ def case_list(request):
         request.GET or None,
         committees=org_selectors.committee_list(collectivity=collectivity),
         with_draft=True,
+        with_overdue=True,
     )
-    cases = selectors.case_list_for_staff(user=user, **form.filters())
+    sort = request.GET.get("sort")
+    if sort not in selectors.STAFF_SORTS:
+        sort = selectors.STAFF_DEFAULT_SORT
+    cases = selectors.case_list_for_staff(user=user, sort=sort, **form.filters())
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "staff/case_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "staff/case_list.html",
+        {"form": form, "page": page, "sort": sort, "sort_links": _sort_links(request, sort)},
+    )
+
+
+def _sort_links(request, current: str) -> dict:
+    """A link per sortable column: the other direction when it is the current sort, else its
+    natural first direction (days and deadline: most stuck or soonest first)."""
+    links = {}
+    for column in ("days", "filed", "deadline", "reference"):
+        if current == column:
+            target = "-" + column
+        elif current == "-" + column:
+            target = column
+        else:
+            target = {"filed": "-filed"}.get(column, column)
+        query = request.GET.copy()
+        query["sort"] = target
+        query.pop("page", None)
+        descending = current.startswith("-") != (column == "days")  # "days": the most days first
+        links[column] = {
+            "url": "?" + query.urlencode(),
+            "active": current.lstrip("-") == column,
+            "aria_sort": "descending" if descending else "ascending",
+        }
+    return links
 
 
 def render_case(request, case, *, bound: TransitionForm | None = None, status: int = 200):

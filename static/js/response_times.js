@@ -3,7 +3,7 @@
   var data = JSON.parse(document.getElementById("chart-data").textContent);
   if (typeof Chart === "undefined") { return; }
   var rtl = document.documentElement.dir === "rtl";
-  var common = { responsive: true, locale: document.documentElement.lang, plugins: { legend: { rtl: rtl } } };
+  var common = { responsive: true, maintainAspectRatio: false, locale: document.documentElement.lang, plugins: { legend: { rtl: rtl } } };
   new Chart(document.getElementById("chart-times"), {
     type: "bar",
     data: {
