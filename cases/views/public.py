@@ -111,7 +111,8 @@ def track(request):
         "minutes": minutes,
         # Each number with its noun through ngettext (Arabic has six plural forms).
         "text": _(
-            "To protect tracking codes, at most %(attempts)s are allowed every %(minutes)s from one connection."
+            "To protect tracking codes, at most %(attempts)s are allowed every %(minutes)s "
+            "from one connection."
         )
         % {
             "attempts": ngettext("%(n)d attempt", "%(n)d attempts", TRACK_ATTEMPTS) % {"n": TRACK_ATTEMPTS},
