@@ -242,13 +242,20 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, then the site speaks the language the user chose in their profile."""
+    """Django's login, then the site speaks the language chosen on the login page, else the one
+    the user saved in their profile."""
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # A language chosen on this device (the switch of the login page sets the cookie) is kept;
+        # without a choice, the language saved in the profile.
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in dict(settings.LANGUAGES):
+            translation.activate(chosen)
+            return response
         language = getattr(form.get_user(), "language", None)
         if language in dict(settings.LANGUAGES):
             translation.activate(language)

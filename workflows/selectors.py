@@ -129,7 +129,14 @@ def _with_case(qs: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def inbox(user, *, kind: str | None = None, committee: int | None = None, step: str | None = None):
+def inbox(
+    user,
+    *,
+    kind: str | None = None,
+    committee: int | None = None,
+    step: str | None = None,
+    overdue: bool = False,
+):
     """The active tasks of the user's groups, overdue first, then oldest first."""
     now = timezone.now()
     qs = _active_base(user)
@@ -141,11 +148,22 @@ def inbox(user, *, kind: str | None = None, committee: int | None = None, step: 
         )
     if step:
         qs = qs.filter(flow_task__endswith=f".{step}")
+    overdue_only = overdue
     overdue = ExpressionWrapper(
         _overdue_q(now, prefix="process__case__") | _stage_overdue_q(prefix="process__case__"),
         output_field=BooleanField(),
     )
-    return _with_case(qs).annotate(is_overdue=overdue).order_by("-is_overdue", "created", "id")
+    qs = _with_case(qs).annotate(is_overdue=overdue)
+    if overdue_only:
+        qs = qs.filter(is_overdue=True)
+    return qs.order_by("-is_overdue", "created", "id")
+
+
+def inbox_late_count(user) -> int:
+    """How many of the user's active tasks are on a case past its deadline (one query)."""
+    now = timezone.now()
+    late = _overdue_q(now, prefix="process__case__") | _stage_overdue_q(prefix="process__case__")
+    return _active_base(user).filter(late).count()
 
 
 def _row_case(task: Task) -> Case | None:

@@ -59,12 +59,25 @@ def staff_required(view):
 
 @login_required
 def home(request):
-    """Where login lands: staff go to their list, filers to their cases."""
-    if is_staff_user(request.user):
-        return redirect("staff:cases")
-    if request.user.group_names() & roles.FILING_GROUPS:
-        return redirect("public:my_cases")
-    return redirect("public:home")
+    """Where login lands. Staff: the staff home, per role what waits (the inbox, one click away),
+    what is late and what is due this week (README: staff home). Filers go to their cases."""
+    user = request.user
+    if not is_staff_user(user):
+        if user.group_names() & roles.FILING_GROUPS:
+            return redirect("public:my_cases")
+        return redirect("public:home")
+    lists = selectors.staff_home_lists(user=user)
+    role_names = sorted(str(roles.ROLE_LABELS[g]) for g in user.group_names() if g in roles.ROLE_LABELS)
+    return render(
+        request,
+        "staff/home.html",
+        {
+            **lists,
+            "roles": role_names,
+            "sections": hooks.staff_home_sections(request),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @staff_required
@@ -122,6 +135,9 @@ def render_case(request, case, *, bound: TransitionForm | None = None, status: i
     user = request.user
     in_implementation = case.state == S.IN_IMPLEMENTATION
     can_progress = in_implementation and lifecycle.P.is_service_of_case(user, case)
+    if in_implementation and (case.progress_percent or 0) < 100:
+        # Work under way: confirming the implementation is the last thing to do, not the first.
+        panels.sort(key=lambda panel: panel.spec.name == "complete")
     show_submitter = bool(lifecycle.P.may_see_submitter_identity(user, case))
     documents = files.documents_for(user=user, case=case)
     timeline = selectors.case_timeline(case=case, private=True, show_submitter=show_submitter)

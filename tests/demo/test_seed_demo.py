@@ -243,3 +243,13 @@ def test_a_failing_case_is_named(db, monkeypatch):
     # All or nothing: the failed run left nothing behind.
     assert _counts() == before
     assert not Case.objects.filter(title="عريضة بدون أسباب").exists()
+
+
+def test_a_petition_is_open_for_signing(seeded, db, client):
+    # Issue 13: the demo's /petitions/ is not empty; the list links to the signing page.
+    from petitions.selectors import petitions_collecting
+
+    open_for_signing = list(petitions_collecting())
+    assert open_for_signing
+    html = client.get("/petitions/").content.decode()
+    assert open_for_signing[0].reference in html
