@@ -51,7 +51,7 @@ def _lateify(case: Case, days: int) -> None:
         )
 
 
-# 1. Staff pages on a phone: table boxes hold their content and are reachable by keyboard ---------
+# 1. Staff pages on a phone: table boxes hold their content and are reachable by keyboard ----------
 
 
 def test_table_wrap_is_a_positioned_scroll_box():
@@ -74,7 +74,7 @@ def test_inbox_rows_are_cards_on_a_phone(client, world):
     assert "table.cards td[data-label]::before" in CSS
 
 
-# 2. Inboxes show lateness like the public tracking page ---------------------------------------------
+# 2. Inboxes show lateness like the public tracking page -------------------------------------------
 
 
 def test_committee_inbox_shows_the_deadline_and_how_late(client, world):
@@ -101,7 +101,7 @@ def test_inbox_late_filter_drops_tasks_on_time(client, world):
     assert on_time.reference not in client.get(reverse("workflows:inbox") + "?overdue=1").content.decode()
 
 
-# 4. Filing: what the person wants, and a petition is not a dead end ---------------------------------
+# 4. Filing: what the person wants, and a petition is not a dead end -------------------------------
 
 
 def test_filing_first_screen_explains_each_kind(client, world):
@@ -144,7 +144,7 @@ def test_sending_a_petition_without_signatures_says_to_save_it_as_a_draft(client
     assert not Case.objects.filter(title="Lights in Derb Jdid").exists()
 
 
-# 5. Tracking code wording: the receipt does not print it, and the tracking page agrees ---------------
+# 5. Tracking code wording: the receipt does not print it, and the tracking page agrees ------------
 
 
 def test_tracking_page_does_not_promise_the_code_on_the_receipt(client, db):
@@ -156,7 +156,7 @@ def test_tracking_page_does_not_promise_the_code_on_the_receipt(client, db):
     assert "receipt does not print it" in help_text
 
 
-# 6. Notification pages use the stylesheet's classes ---------------------------------------------------
+# 6. Notification pages use the stylesheet's classes -----------------------------------------------
 
 
 def _classes(html: str) -> set[str]:
@@ -176,7 +176,7 @@ def test_notification_templates_use_existing_classes(template):
         assert re.search(r"\." + re.escape(name) + r"\b", CSS), f"{template}: .{name} is not in mithaq.css"
 
 
-# 7. The disabled "Sign" button looks disabled and the form says why first ---------------------------
+# 7. The disabled "Sign" button looks disabled and the form says why first -------------------------
 
 
 def test_unverified_user_sees_why_before_the_form(client, world):
@@ -195,7 +195,7 @@ def test_unverified_user_sees_why_before_the_form(client, world):
     assert ".button:disabled" in CSS
 
 
-# 8. Charts have a sized box; the tables scroll by keyboard --------------------------------------------
+# 8. Charts have a sized box; the tables scroll by keyboard ----------------------------------------
 
 
 def test_response_times_charts_are_sized(client, world):
@@ -210,7 +210,7 @@ def test_response_times_charts_are_sized(client, world):
     assert html.count('class="table-wrap" tabindex="0"') == 2
 
 
-# 9. The public register on a phone -------------------------------------------------------------------
+# 9. The public register on a phone ----------------------------------------------------------------
 
 
 def test_register_filters_fold_and_rows_become_cards(client, world):
@@ -222,7 +222,7 @@ def test_register_filters_fold_and_rows_become_cards(client, world):
     assert '<details class="filters-box" open>' in filtered
 
 
-# 10. Plural forms and the Arabic comma -----------------------------------------------------------------
+# 10. Plural forms and the Arabic comma ------------------------------------------------------------
 
 
 def test_tracking_limits_use_arabic_plural_forms(client, db):
@@ -242,7 +242,7 @@ def test_receipt_date_has_no_latin_comma_in_arabic(client, world):
     assert not re.search(r"\d{4}, \d{2}:\d{2}", html)
 
 
-# 11. The staff list: most stuck first, sortable, filterable by overdue -------------------------------
+# 11. The staff list: most stuck first, sortable, filterable by overdue ----------------------------
 
 
 def test_staff_list_puts_the_most_stuck_first_and_sorts(client, world):
@@ -263,7 +263,7 @@ def test_staff_list_puts_the_most_stuck_first_and_sorts(client, world):
     assert 'aria-sort="descending"' in html and 'class="sort"' in html
 
 
-# 12. The service's case page -----------------------------------------------------------------------------
+# 12. The service's case page ----------------------------------------------------------------------
 
 
 def test_service_page_at_zero_percent_does_not_lead_with_completion(client, world):
@@ -276,7 +276,7 @@ def test_service_page_at_zero_percent_does_not_lead_with_completion(client, worl
     assert 'class="button button--primary">Take' not in html
 
 
-# 13. Login keeps the language chosen on the login page --------------------------------------------------
+# 13. Login keeps the language chosen on the login page --------------------------------------------
 
 
 def test_login_keeps_the_language_chosen_on_the_login_page(client, world):
@@ -292,7 +292,7 @@ def test_login_keeps_the_language_chosen_on_the_login_page(client, world):
     assert 'dir="ltr"' in client.get(reverse("public:register")).content.decode()
 
 
-# 14. The printable agenda ------------------------------------------------------------------------------------
+# 14. The printable agenda -------------------------------------------------------------------------
 
 
 def test_printable_agenda_has_landmark_viewport_and_columns(client, world):
@@ -310,7 +310,7 @@ def test_printable_agenda_has_landmark_viewport_and_columns(client, world):
         assert f">{column}</th>" in html
 
 
-# 15. Audit words, short hashes, the demo's petitions, aria-describedby, focus ring -----------------------
+# 15. Audit words, short hashes, the demo's petitions, aria-describedby, focus ring ----------------
 
 
 def test_digests_page_keeps_the_command_for_staff_in_a_details_block(client, db):
@@ -353,7 +353,7 @@ def test_focus_ring_contrast_is_at_least_3_to_1():
     assert _contrast(header.group(1), "#0d5c4d") >= 3
 
 
-# 16. French elision --------------------------------------------------------------------------------------------
+# 16. French elision -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
