@@ -11,6 +11,7 @@ from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -118,7 +119,11 @@ def verify_email(request):
         else:
             messages.success(
                 request,
-                _("We sent a new link to %(email)s. It is valid for %(days)s days.")
+                ngettext(
+                    "We sent a new link to %(email)s. It is valid for %(days)s day.",
+                    "We sent a new link to %(email)s. It is valid for %(days)s days.",
+                    tokens.MAX_AGE.days,
+                )
                 % {"email": request.user.email, "days": tokens.MAX_AGE.days},
             )
         return redirect("accounts:verify_email")

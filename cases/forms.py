@@ -8,6 +8,7 @@ from django import forms
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases import lifecycle, selectors
 from cases import states as S
@@ -30,9 +31,11 @@ def _field_for(spec_field: lifecycle.FieldSpec, case: Case, *, required: bool) -
     kind = spec_field.type
     if kind in ("justification", "text"):
         if kind == "justification":
-            help_text = _("At least %(n)d letters; spaces and punctuation do not count.") % {
-                "n": case.collectivity.justification_min_chars
-            }
+            help_text = ngettext(
+                "At least %(n)d letter; spaces and punctuation do not count.",
+                "At least %(n)d letters; spaces and punctuation do not count.",
+                case.collectivity.justification_min_chars,
+            ) % {"n": case.collectivity.justification_min_chars}
             if spec_field.public:
                 help_text = _("%(rule)s It is published with the decision.") % {"rule": help_text}
         else:
