@@ -11,6 +11,7 @@ from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -118,7 +119,11 @@ def verify_email(request):
         else:
             messages.success(
                 request,
-                _("We sent a new link to %(email)s. It is valid for %(days)s days.")
+                ngettext(
+                    "We sent a new link to %(email)s. It is valid for %(days)s day.",
+                    "We sent a new link to %(email)s. It is valid for %(days)s days.",
+                    tokens.MAX_AGE.days,
+                )
                 % {"email": request.user.email, "days": tokens.MAX_AGE.days},
             )
         return redirect("accounts:verify_email")
@@ -242,13 +247,20 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, then the site speaks the language the user chose in their profile."""
+    """Django's login, then the site speaks the language chosen on the login page, else the one
+    the user saved in their profile."""
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # A language chosen on this device (the switch of the login page sets the cookie) is kept;
+        # without a choice, the language saved in the profile.
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in dict(settings.LANGUAGES):
+            translation.activate(chosen)
+            return response
         language = getattr(form.get_user(), "language", None)
         if language in dict(settings.LANGUAGES):
             translation.activate(language)

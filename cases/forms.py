@@ -8,6 +8,7 @@ from django import forms
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases import lifecycle, selectors
 from cases import states as S
@@ -30,9 +31,11 @@ def _field_for(spec_field: lifecycle.FieldSpec, case: Case, *, required: bool) -
     kind = spec_field.type
     if kind in ("justification", "text"):
         if kind == "justification":
-            help_text = _("At least %(n)d letters; spaces and punctuation do not count.") % {
-                "n": case.collectivity.justification_min_chars
-            }
+            help_text = ngettext(
+                "At least %(n)d letter; spaces and punctuation do not count.",
+                "At least %(n)d letters; spaces and punctuation do not count.",
+                case.collectivity.justification_min_chars,
+            ) % {"n": case.collectivity.justification_min_chars}
             if spec_field.public:
                 help_text = _("%(rule)s It is published with the decision.") % {"rule": help_text}
         else:
@@ -179,6 +182,47 @@ class TransitionForm(forms.Form):
 # Filing -------------------------------------------------------------------------------------
 
 
+# Each kind in plain words, with one example: the filing page's first screen (README: filing).
+KIND_EXPLANATIONS = {
+    Case.Kind.PROPOSAL: (
+        _("Propose an idea"),
+        _(
+            "You ask the council to put a point on its agenda. No signatures are needed: "
+            "the bureau studies it at once."
+        ),
+        _("Example: plant trees along the road to the school."),
+    ),
+    Case.Kind.PETITION: (
+        _("Start a petition with signatures"),
+        _(
+            "A written demand backed by the signatures of residents (organic law 113-14, articles "
+            "121-125). It starts as a draft: you open signing from “My cases”, collect the signatures, "
+            "then file it."
+        ),
+        _("Example: 150 residents ask for a bus stop near the health centre."),
+    ),
+    Case.Kind.ADVISORY_OPINION: (
+        _("Give an advisory opinion"),
+        _("The opinion of a consultative body on a petition or proposal already filed."),
+        _("Example: the equality commission's opinion on a proposal for a women's centre."),
+    ),
+    Case.Kind.CHILDREN_RECOMMENDATION: (
+        _("Pass on a Children's Council recommendation"),
+        _("A recommendation the Children's Council adopted, for the council to study."),
+        _("Example: more lighting on the way to the primary school."),
+    ),
+}
+
+
+def kind_explanations(kinds) -> list[dict]:
+    """The kinds a filer may choose, each with its words and example (the first screen)."""
+    out = []
+    for value, label in kinds:
+        title, text, example = KIND_EXPLANATIONS.get(value, (label, "", ""))
+        out.append({"value": value, "label": label, "title": title, "text": text, "example": example})
+    return out
+
+
 def kinds_for(user) -> list[tuple[str, str]]:
     allowed = set().union(*(KINDS_BY_GROUP.get(g, set()) for g in user.group_names()))
     return [(value, label) for value, label in Case.Kind.choices if value in allowed]
@@ -211,7 +255,10 @@ class CaseFilingForm(forms.Form):
     draft = forms.BooleanField(
         label=_("Save as a draft (file it later from “My cases”)"),
         required=False,
-        help_text=_("A petition stays a draft while it collects signatures."),
+        help_text=_(
+            "A petition stays a draft while it collects signatures: after saving, open signing from "
+            "“My cases”, then file it there once it has enough signatures."
+        ),
     )
 
     def __init__(self, *args, user, collectivity=None, **kwargs):
@@ -220,6 +267,11 @@ class CaseFilingForm(forms.Form):
         groups = user.group_names()
         kinds = kinds_for(user)
         self.fields["kind"].choices = kinds if len(kinds) == 1 else [EMPTY_CHOICE, *kinds]
+        if any(k == Case.Kind.PETITION for k, _label in kinds):
+            self.fields["kind"].help_text = _(
+                "A proposal asks the council to study an idea, with no signatures. A petition needs "
+                "the signatures of residents: save it as a draft, then open signing from “My cases”."
+            )
         is_intake = roles.INTAKE in groups
 
         if roles.ASSOCIATION in groups or is_intake:
@@ -302,7 +354,10 @@ class TrackForm(forms.Form):
         label=_("Tracking code"),
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"}),
-        help_text=_("The code shown once when the case was filed, or printed on the receipt."),
+        help_text=_(
+            "The code shown once on the screen when the case was filed. The receipt does not print it: "
+            "write it down on the receipt yourself."
+        ),
     )
 
     def clean_reference(self) -> str:
@@ -328,9 +383,11 @@ class CaseFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     committee = forms.ModelChoiceField(label=_("Committee"), queryset=None, required=False, empty_label="—")
 
-    def __init__(self, *args, committees, with_draft: bool = False, years=None, **kwargs):
+    def __init__(self, *args, committees, with_draft: bool = False, years=None, with_overdue=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = _kind_choices()
+        if with_overdue:
+            self.fields["overdue"] = forms.BooleanField(label=_("Overdue only"), required=False)
         self.fields["state"].choices = _state_choices(with_draft=with_draft)
         self.fields["committee"].queryset = committees
         self.fields["q"].widget.attrs.update({"type": "search"})
@@ -357,6 +414,8 @@ class CaseFilterForm(forms.Form):
         }
         if "year" in self.fields:
             out["year"] = data.get("year") or None
+        if "overdue" in self.fields:
+            out["overdue"] = bool(data.get("overdue")) or None
         return out
 
 

@@ -53,6 +53,20 @@ def case_page_panels(request, case) -> list[dict]:
     return [panel for fn in _case_page_panels if (panel := fn(request, case))]
 
 
+_staff_home_sections: list[Callable] = []
+
+
+def register_staff_home_section(fn: Callable) -> None:
+    """A section another app adds to the staff home (/staff/): fn(request) -> {"template", ...} or
+    None (the desk adds what waits in the user's inbox)."""
+    if fn not in _staff_home_sections:
+        _staff_home_sections.append(fn)
+
+
+def staff_home_sections(request) -> list[dict]:
+    return [section for fn in _staff_home_sections if (section := fn(request))]
+
+
 # Rooms above cases plug their rules into a transition here (docs/architecture.md, hooks): clocks
 # restarts the stage clock, petitions records the unmet conditions of an inadmissible petition.
 _appliers: list[Callable] = []

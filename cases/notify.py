@@ -201,7 +201,7 @@ class CaseNotifications:
             "to_label": to_label,
             "is_receipt": is_receipt,
             # The tracking code is stored hashed only: the receipt says where to use it, not what it is.
-            "filed_on": date_format(timezone.localtime(case.submitted_at), "j F Y H:i")
+            "filed_on": date_format(timezone.localtime(case.submitted_at), "DATETIME_FORMAT")
             if case.submitted_at
             else "",
             "next_step": next_step,
@@ -213,7 +213,7 @@ class CaseNotifications:
 
         state_label = S.state_label(payload.get("state", case.state), case.kind)
         try:
-            deadline = date_format(datetime.date.fromisoformat(payload.get("deadline", "")), "j F Y")
+            deadline = date_format(datetime.date.fromisoformat(payload.get("deadline", "")), "DATE_FORMAT")
         except ValueError:
             deadline = payload.get("deadline", "")
         if event == "deadline.reminder":

@@ -8,6 +8,7 @@ import datetime
 
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.text import has_content, has_invalid_characters, letter_count
 
@@ -28,7 +29,12 @@ def _text(f, raw, *, lookups, min_letters: int):
         raise ValueError(_("The text contains invalid characters."))
     if len(raw) > f.max_length:
         raise ValueError(
-            _("%(field)s is too long (at most %(n)d characters).") % {"field": f.label, "n": f.max_length}
+            ngettext(
+                "%(field)s is too long (at most %(n)d character).",
+                "%(field)s is too long (at most %(n)d characters).",
+                f.max_length,
+            )
+            % {"field": f.label, "n": f.max_length}
         )
     if f.type == "justification" and letter_count(raw) < min_letters:
         raise ValueError(

@@ -44,7 +44,23 @@ def case_list_public(
     return qs.order_by("-submitted_at", "-id")
 
 
-def case_list_for_staff(*, user, kind=None, state=None, committee=None, search=None) -> QuerySet[Case]:
+# The staff list's sort keys (README: staff pages): most stuck first by default.
+STAFF_SORTS = {
+    "days": ("state_entered_at", "id"),  # longest in its state first
+    "-days": ("-state_entered_at", "-id"),
+    "filed": ("submitted_at", "id"),
+    "-filed": ("-submitted_at", "-id"),
+    "deadline": ("deadline_on", "id"),
+    "-deadline": ("-deadline_on", "-id"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+}
+STAFF_DEFAULT_SORT = "days"
+
+
+def case_list_for_staff(
+    *, user, kind=None, state=None, committee=None, search=None, overdue=None, sort=None
+) -> QuerySet[Case]:
     """Cases a staff user may see: everything of the collectivity for the bureau, secretariat,
     president, follow-up and desk; a committee member only their committees' cases; a service
     only the cases it implements (docs/domain.md §1)."""
@@ -73,7 +89,45 @@ def case_list_for_staff(*, user, kind=None, state=None, committee=None, search=N
         qs = qs.filter(committee_id=committee)
     if search:
         qs = qs.filter(Q(reference__icontains=search) | Q(title__icontains=search))
-    return qs.order_by("-state_entered_at", "-id")
+    if overdue:
+        qs = qs.filter(overdue_q())
+    return qs.order_by(*STAFF_SORTS.get(sort or STAFF_DEFAULT_SORT, STAFF_SORTS[STAFF_DEFAULT_SORT]))
+
+
+# The states in which each role has the next move (docs/domain.md §1, §4): the staff home's "late"
+# and "due this week" lists show those; the president and the follow-up team watch every open case.
+ROLE_STATES = {
+    roles.INTAKE: frozenset({S.SUBMITTED, S.AWAITING_INFORMATION}),
+    roles.BUREAU: frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION}),
+    roles.COMMITTEE: frozenset({S.IN_COMMITTEE}),
+    roles.SECRETARIAT: frozenset({S.REPORTED, S.ON_AGENDA}),
+    roles.SERVICE: frozenset({S.ADOPTED, S.IN_IMPLEMENTATION}),
+    roles.PRESIDENT: S.OPEN_STATES,
+    roles.FOLLOWUP: S.OPEN_STATES,
+}
+STAFF_HOME_ROWS = 5
+
+
+def staff_home_lists(*, user, today: datetime.date | None = None, rows: int = STAFF_HOME_ROWS) -> dict:
+    """What is late and what is due this week among the cases where the user's roles have the next
+    move: a count and the first `rows` of each, in four queries whatever the number of cases."""
+    today = today or timezone.localdate()
+    groups = user.group_names()
+    states = set(S.OPEN_STATES) if user.is_superuser else set()
+    for group in groups:
+        states |= ROLE_STATES.get(group, set())
+    base = case_list_for_staff(user=user).filter(state__in=sorted(states)).exclude(deadline_on=None)
+    late = base.filter(deadline_on__lt=today).order_by("deadline_on", "id")
+    week_end = today + datetime.timedelta(days=7)
+    due = base.filter(deadline_on__gte=today, deadline_on__lte=week_end).order_by("deadline_on", "id")
+    return {
+        "states": states,
+        "late": list(late[:rows]),
+        "late_count": late.count(),
+        "due": list(due[:rows]),
+        "due_count": due.count(),
+        "week_end": week_end,
+    }
 
 
 def case_list_for_submitter(*, user) -> QuerySet[Case]:

@@ -71,3 +71,15 @@ def parse_day(value) -> datetime.date | None:
         return parse_date(value.strip())
     except ValueError:
         return None
+
+
+# French elision: "de" before a vowel or a mute h becomes "d'" ("Session ordinaire d'octobre").
+_FR_ELIDING = tuple("aeiouyhàâäéèêëîïôöùûüœæ")
+
+
+def fr_de(word: str) -> str:
+    """French "de" + `word`, elided before a vowel or a mute h: "de mai", "d'octobre", "d'avril"."""
+    word = (word or "").strip()
+    if word[:1].lower() in _FR_ELIDING:
+        return f"d'{word}"
+    return f"de {word}"

@@ -76,6 +76,11 @@ def play(ctx: SeedContext, plans: list[PlannedCase]) -> dict[str, str]:
         case = ctx.cases[plan.spec.key]
         if case.state != plan.spec.state:
             raise SeedError(f"demo case [{plan.spec.key}] ended in {case.state}, expected {plan.spec.state}")
+        # A citizens' petition still in draft is open for online signing, so /petitions/ shows one.
+        if case.kind == Case.Kind.PETITION and case.state == S.DRAFT and not case.association_id:
+            ctx.cases[plan.spec.key] = signatures.petition_signing_set(
+                actor=ctx.users[plan.spec.by], case=case, open_=True
+            )
     return codes
 
 

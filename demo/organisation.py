@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from core.text import fr_de
 from demo.definitions import SessionDef
 from demo.loader import ASSOCIATIONS, COLLECTIVITY, COMMITTEES, MONTHS_AR, MONTHS_FR, SERVICES, SESSIONS
 from organisation.models import Association, Collectivity, Committee, CouncilSession, Service
@@ -34,7 +35,8 @@ def session_calendar(months=ORDINARY_MONTHS, years=ORDINARY_YEARS) -> list[Sessi
                     start,
                     start + datetime.timedelta(days=SITTING_DAYS - 1),
                     ordinary["title_ar"].format(month=MONTHS_AR.get(month, month), year=year),
-                    ordinary["title_fr"].format(month=MONTHS_FR.get(month, month), year=year),
+                    # French elision: "d'octobre", "de mai" (core.text.fr_de).
+                    ordinary["title_fr"].format(de_month=fr_de(MONTHS_FR.get(month, str(month))), year=year),
                 )
             )
     out += [

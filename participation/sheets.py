@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -249,7 +250,12 @@ def read_sheet(*, content: bytes, filename: str) -> SheetCounts:
     if reasons:
         shown = reasons[:MAX_REASONS]
         raise InvalidInput(
-            _("Nothing was imported: %(count)s row(s) are not valid.") % {"count": len(reasons)},
+            ngettext(
+                "Nothing was imported: %(count)s row is not valid.",
+                "Nothing was imported: %(count)s rows are not valid.",
+                len(reasons),
+            )
+            % {"count": len(reasons)},
             field_errors={"file": shown},
         )
     if not result.participants:

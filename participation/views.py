@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from cases.files import content_disposition, safe_filename, served_content_type
@@ -203,7 +204,13 @@ def attendance_import(request, meeting_id: int):
         add_to_form(form, exc)
         return _render_detail(request, meeting, status=_status(exc), import_form=form)
     messages.success(
-        request, _("%(count)s participants counted; the sheet itself was not kept.") % {"count": counted}
+        request,
+        ngettext(
+            "%(count)s participant counted; the sheet itself was not kept.",
+            "%(count)s participants counted; the sheet itself was not kept.",
+            counted,
+        )
+        % {"count": counted},
     )
     return redirect("participation:staff_meeting", meeting_id=meeting.pk)
 

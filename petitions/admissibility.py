@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases import lifecycle
 from cases import states as S
@@ -85,7 +85,12 @@ def association_unmet(
     # "more than 3 years": founded exactly 3 years before the filing day is not enough.
     if not association.founded_on + relativedelta(years=years) < filing_day:
         errors["association_age"] = [
-            _("The association must have been founded more than %(n)d years before filing.") % {"n": years}
+            ngettext(
+                "The association must have been founded more than %(n)d year before filing.",
+                "The association must have been founded more than %(n)d years before filing.",
+                years,
+            )
+            % {"n": years}
         ]
     if not (association.seat_in_collectivity or association.branch_in_collectivity):
         errors["association_seat"] = [
@@ -96,7 +101,11 @@ def association_unmet(
         and (association.members_count or 0) < collectivity.association_min_members
     ):
         errors["association_members"] = [
-            _("The association must have at least %(n)d members.")
+            ngettext(
+                "The association must have at least %(n)d member.",
+                "The association must have at least %(n)d members.",
+                collectivity.association_min_members,
+            )
             % {"n": collectivity.association_min_members}
         ]
     if documents_on_paper:

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from cases import lifecycle, services
@@ -213,7 +213,10 @@ def signatures_import(
     if rows is None:
         raise InvalidInput(_("Send a list of signatures."))
     if len(rows) > MAX_ROWS:
-        raise InvalidInput(_("At most %(n)d signatures at once.") % {"n": MAX_ROWS})
+        raise InvalidInput(
+            ngettext("At most %(n)d signature at once.", "At most %(n)d signatures at once.", MAX_ROWS)
+            % {"n": MAX_ROWS}
+        )
     if channel not in Signature.Channel.values:
         raise InvalidInput(field_errors={"channel": [_("Unknown channel.")]})
     result = ImportResult()

@@ -7,8 +7,13 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Workflows")
 
     def ready(self):
-        from cases.hooks import register_case_page_panel, register_transition_listener
+        from cases.hooks import (
+            register_case_page_panel,
+            register_staff_home_section,
+            register_transition_listener,
+        )
         from workflows import desk, views
 
         register_transition_listener(desk.desk_after_transition)
         register_case_page_panel(views.case_desk_panel)
+        register_staff_home_section(views.staff_home_desk)

@@ -83,6 +83,17 @@ def _overdue_q(now: datetime.datetime, prefix: str = "") -> Q:
     )
 
 
+def _stage_overdue_q(prefix: str = "") -> Q:
+    """Open and past the current deadline stored on the case (cases.selectors.overdue_q, the figure
+    the public tracking page shows: docs/domain.md §6), read through the task's case."""
+    return Q(
+        **{
+            f"{prefix}state__in": list(S.OPEN_STATES),
+            f"{prefix}deadline_on__lt": timezone.localdate(),
+        }
+    )
+
+
 @dataclass
 class InboxRow:
     task: Task
@@ -92,6 +103,7 @@ class InboxRow:
     waiting_days: int
     due: datetime.date | None
     overdue: bool
+    late_days: int
     taken_by_me: bool
     taken_by_other: bool
 
@@ -105,6 +117,7 @@ _CASE_COLUMNS = (
     "state",
     "submitted_at",
     "legal_deadline_on",
+    "deadline_on",
     "collectivity_id",
 )
 
@@ -116,7 +129,14 @@ def _with_case(qs: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def inbox(user, *, kind: str | None = None, committee: int | None = None, step: str | None = None):
+def inbox(
+    user,
+    *,
+    kind: str | None = None,
+    committee: int | None = None,
+    step: str | None = None,
+    overdue: bool = False,
+):
     """The active tasks of the user's groups, overdue first, then oldest first."""
     now = timezone.now()
     qs = _active_base(user)
@@ -128,8 +148,22 @@ def inbox(user, *, kind: str | None = None, committee: int | None = None, step: 
         )
     if step:
         qs = qs.filter(flow_task__endswith=f".{step}")
-    overdue = ExpressionWrapper(_overdue_q(now, prefix="process__case__"), output_field=BooleanField())
-    return _with_case(qs).annotate(is_overdue=overdue).order_by("-is_overdue", "created", "id")
+    overdue_only = overdue
+    overdue = ExpressionWrapper(
+        _overdue_q(now, prefix="process__case__") | _stage_overdue_q(prefix="process__case__"),
+        output_field=BooleanField(),
+    )
+    qs = _with_case(qs).annotate(is_overdue=overdue)
+    if overdue_only:
+        qs = qs.filter(is_overdue=True)
+    return qs.order_by("-is_overdue", "created", "id")
+
+
+def inbox_late_count(user) -> int:
+    """How many of the user's active tasks are on a case past its deadline (one query)."""
+    now = timezone.now()
+    late = _overdue_q(now, prefix="process__case__") | _stage_overdue_q(prefix="process__case__")
+    return _active_base(user).filter(late).count()
 
 
 def _row_case(task: Task) -> Case | None:
@@ -145,17 +179,23 @@ def _row_case(task: Task) -> Case | None:
 def inbox_rows(tasks) -> list[InboxRow]:
     """Materialise one page of tasks with their cases: the page's own query, whatever its size."""
     now = timezone.now()
+    today = timezone.localdate()
     rows = []
     for task in tasks:
         case = _row_case(task)
         if case is None:
             continue
         step = task.flow_task.name if task.flow_task else ""
-        due = (
+        # The current deadline (the stage's, or the petition's legal one if sooner: docs/domain.md
+        # §6), the one the public tracking page shows; the legal deadline when none is stored.
+        legal = (
             case.legal_deadline
             if case.state in (S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION)
             else None
         )
+        candidates = [d for d in (case.deadline_on if case.state in S.OPEN_STATES else None, legal) if d]
+        due = min(candidates) if candidates else None
+        late_days = (today - due).days if due and due < today else 0
         rows.append(
             InboxRow(
                 task=task,
@@ -164,7 +204,8 @@ def inbox_rows(tasks) -> list[InboxRow]:
                 step_label=str(STEPS[step][3]) if step in STEPS else step,
                 waiting_days=max(0, (now - task.created).days),
                 due=due,
-                overdue=bool(getattr(task, "is_overdue", False)),
+                overdue=bool(getattr(task, "is_overdue", False)) or late_days > 0,
+                late_days=late_days,
                 taken_by_me=task.owner_id == getattr(task, "_viewer_id", None),
                 taken_by_other=False,
             )

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.chain import decision_of
 from cases import labels, lifecycle
@@ -94,7 +95,14 @@ def case_milestone_add(*, actor, case: Case | str | int, title: str, planned_on,
         errors: dict[str, list[str]] = {}
         title_max = Milestone._meta.get_field("title").max_length
         if not isinstance(title, str) or not text.letter_count(title) or len(title) > title_max:
-            errors["title"] = [_("Name the milestone (at most %(n)d characters).") % {"n": title_max}]
+            errors["title"] = [
+                ngettext(
+                    "Name the milestone (at most %(n)d character).",
+                    "Name the milestone (at most %(n)d characters).",
+                    title_max,
+                )
+                % {"n": title_max}
+            ]
         elif text.has_bidi_controls(title):
             errors["title"] = [str(text.BIDI_CONTROLS_MESSAGE)]
         date = parse_day(planned_on)
@@ -157,7 +165,11 @@ def case_correct(*, actor, case: Case | str | int, changes: Mapping, justificati
         min_letters = locked.collectivity.justification_min_chars
         if not isinstance(justification, str) or text.letter_count(justification) < min_letters:
             errors["justification"] = [
-                _("Explain the correction in at least %(n)d letters (spaces and punctuation do not count).")
+                ngettext(
+                    "Explain the correction in at least %(n)d letter (spaces and punctuation do not count).",
+                    "Explain the correction in at least %(n)d letters (spaces and punctuation do not count).",
+                    min_letters,
+                )
                 % {"n": min_letters}
             ]
         if not isinstance(changes, Mapping) or not changes:
@@ -218,12 +230,21 @@ def _corrected_value(field: str, kind: str, raw, min_letters: int):
     value = raw.strip()
     if kind == "justification" and text.letter_count(value) < min_letters:
         raise ValueError(
-            _("The justification must explain the decision in at least %(n)d letters.") % {"n": min_letters}
+            ngettext(
+                "The justification must explain the decision in at least %(n)d letter.",
+                "The justification must explain the decision in at least %(n)d letters.",
+                min_letters,
+            )
+            % {"n": min_letters}
         )
     limit = Case._meta.get_field(field).max_length
     if limit is not None and len(value) > limit:
         raise ValueError(
-            _("%(field)s is too long (at most %(n)d characters).")
+            ngettext(
+                "%(field)s is too long (at most %(n)d character).",
+                "%(field)s is too long (at most %(n)d characters).",
+                limit,
+            )
             % {"field": labels.CORRECTABLE_LABELS.get(field, field), "n": limit}
         )
     return value

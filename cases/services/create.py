@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases import lifecycle
 from cases import states as S
@@ -141,7 +142,9 @@ def _clean_texts(values: dict, errors: dict[str, list[str]]) -> dict[str, str]:
         if text.has_invalid_characters(value):
             errors.setdefault(name, []).append(_("The text contains invalid characters."))
         if len(value) > limit:
-            errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": limit})
+            errors.setdefault(name, []).append(
+                ngettext("At most %(n)d character.", "At most %(n)d characters.", limit) % {"n": limit}
+            )
         clean[name] = value
     for name in ("title", "submitter_name"):
         if text.has_bidi_controls(clean.get(name)):

@@ -69,6 +69,15 @@ def days_in_state(case: Case) -> int:
 
 
 @register.filter
+def late_days(case: Case) -> int:
+    """Days past the case's current deadline while open (0 when not late): the figure the public
+    tracking page gives as "overdue by N days" (docs/domain.md §6)."""
+    if not selectors.case_is_overdue(case):
+        return 0
+    return (timezone.localdate() - case.deadline_on).days
+
+
+@register.filter
 def reason_labels(code: str, state: str = "") -> str:
     """The structured reason(s) of a decision, as labels."""
     if not code:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -22,8 +23,11 @@ from cases.forms import (
     LinkOpinionForm,
     TrackForm,
     TransitionForm,
+    kind_explanations,
+    kinds_for,
     transition_panels,
 )
+from cases.models import Case
 from cases.register_cache import CountedPaginator
 from core import ratelimit, roles
 from core.errors import DomainError, add_to_form
@@ -104,7 +108,20 @@ def _tracking_attempt_allowed(request) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
-    limits = {"attempts": TRACK_ATTEMPTS, "minutes": TRACK_WINDOW_SECONDS // 60}
+    minutes = TRACK_WINDOW_SECONDS // 60
+    limits = {
+        "attempts": TRACK_ATTEMPTS,
+        "minutes": minutes,
+        # Each number with its noun through ngettext (Arabic has six plural forms).
+        "text": _(
+            "To protect tracking codes, at most %(attempts)s are allowed every %(minutes)s "
+            "from one connection."
+        )
+        % {
+            "attempts": ngettext("%(n)d attempt", "%(n)d attempts", TRACK_ATTEMPTS) % {"n": TRACK_ATTEMPTS},
+            "minutes": ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes},
+        },
+    }
     if request.method != "POST":
         return render(request, "public/track.html", {"form": TrackForm(), "limits": limits})
     form = TrackForm(request.POST)
@@ -112,7 +129,11 @@ def track(request):
         form.is_valid()
         form.add_error(
             None,
-            _("Too many attempts from your connection. Wait %(minutes)d minutes and try again.")
+            ngettext(
+                "Too many attempts from your connection. Wait %(minutes)d minute and try again.",
+                "Too many attempts from your connection. Wait %(minutes)d minutes and try again.",
+                limits["minutes"],
+            )
             % {"minutes": limits["minutes"]},
         )
         return render(request, "public/track.html", {"form": form, "limits": limits}, status=429)
@@ -147,7 +168,13 @@ def file_case(request):
         raise PermissionDenied
     user = request.user
     collectivity = user.collectivity if user.collectivity_id else portal_collectivity(request)
-    form = CaseFilingForm(request.POST or None, user=user, collectivity=collectivity)
+    kinds = kinds_for(user)
+    chosen = request.GET.get("kind")
+    initial = {}
+    if chosen in {k for k, _label in kinds}:
+        # The first screen's choice: the form opens on that kind; a petition starts as a draft.
+        initial = {"kind": chosen, "draft": chosen == Case.Kind.PETITION}
+    form = CaseFilingForm(request.POST or None, user=user, collectivity=collectivity, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -157,11 +184,31 @@ def file_case(request):
             except DomainError as exc:
                 add_to_form(form, exc)
                 status = exc.http_status
+                if form.cleaned_data.get("kind") == Case.Kind.PETITION and not form.cleaned_data.get("draft"):
+                    # Not a dead end: a petition collects its signatures as a draft first.
+                    form.add_error(
+                        "draft",
+                        _(
+                            "To collect the signatures, tick this box: the petition is saved as a "
+                            "draft, and you open signing from “My cases”."
+                        ),
+                    )
             else:
                 # The code is never stored in clear: it crosses the session once and is popped.
                 request.session[FILED_SESSION_KEY] = {"reference": case.reference, "tracking_code": code}
                 return redirect("public:file_done")
-    return render(request, "public/file.html", {"form": form}, status=status)
+    return render(
+        request,
+        "public/file.html",
+        {
+            "form": form,
+            # First screen: what does the person want? In plain words, one example each.
+            "choose": request.method != "POST" and not initial and len(kinds) > 1,
+            "chosen": initial.get("kind") or request.POST.get("kind"),
+            "choices": kind_explanations(kinds),
+        },
+        status=status,
+    )
 
 
 @never_cache

@@ -59,12 +59,25 @@ def staff_required(view):
 
 @login_required
 def home(request):
-    """Where login lands: staff go to their list, filers to their cases."""
-    if is_staff_user(request.user):
-        return redirect("staff:cases")
-    if request.user.group_names() & roles.FILING_GROUPS:
-        return redirect("public:my_cases")
-    return redirect("public:home")
+    """Where login lands. Staff: the staff home, per role what waits (the inbox, one click away),
+    what is late and what is due this week (README: staff home). Filers go to their cases."""
+    user = request.user
+    if not is_staff_user(user):
+        if user.group_names() & roles.FILING_GROUPS:
+            return redirect("public:my_cases")
+        return redirect("public:home")
+    lists = selectors.staff_home_lists(user=user)
+    role_names = sorted(str(roles.ROLE_LABELS[g]) for g in user.group_names() if g in roles.ROLE_LABELS)
+    return render(
+        request,
+        "staff/home.html",
+        {
+            **lists,
+            "roles": role_names,
+            "sections": hooks.staff_home_sections(request),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @staff_required
@@ -75,10 +88,41 @@ def case_list(request):
         request.GET or None,
         committees=org_selectors.committee_list(collectivity=collectivity),
         with_draft=True,
+        with_overdue=True,
     )
-    cases = selectors.case_list_for_staff(user=user, **form.filters())
+    sort = request.GET.get("sort")
+    if sort not in selectors.STAFF_SORTS:
+        sort = selectors.STAFF_DEFAULT_SORT
+    cases = selectors.case_list_for_staff(user=user, sort=sort, **form.filters())
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "staff/case_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "staff/case_list.html",
+        {"form": form, "page": page, "sort": sort, "sort_links": _sort_links(request, sort)},
+    )
+
+
+def _sort_links(request, current: str) -> dict:
+    """A link per sortable column: the other direction when it is the current sort, else its
+    natural first direction (days and deadline: most stuck or soonest first)."""
+    links = {}
+    for column in ("days", "filed", "deadline", "reference"):
+        if current == column:
+            target = "-" + column
+        elif current == "-" + column:
+            target = column
+        else:
+            target = {"filed": "-filed"}.get(column, column)
+        query = request.GET.copy()
+        query["sort"] = target
+        query.pop("page", None)
+        descending = current.startswith("-") != (column == "days")  # "days": the most days first
+        links[column] = {
+            "url": "?" + query.urlencode(),
+            "active": current.lstrip("-") == column,
+            "aria_sort": "descending" if descending else "ascending",
+        }
+    return links
 
 
 def render_case(request, case, *, bound: TransitionForm | None = None, status: int = 200):
@@ -91,6 +135,9 @@ def render_case(request, case, *, bound: TransitionForm | None = None, status: i
     user = request.user
     in_implementation = case.state == S.IN_IMPLEMENTATION
     can_progress = in_implementation and lifecycle.P.is_service_of_case(user, case)
+    if in_implementation and (case.progress_percent or 0) < 100:
+        # Work under way: confirming the implementation is the last thing to do, not the first.
+        panels.sort(key=lambda panel: panel.spec.name == "complete")
     show_submitter = bool(lifecycle.P.may_see_submitter_identity(user, case))
     documents = files.documents_for(user=user, case=case)
     timeline = selectors.case_timeline(case=case, private=True, show_submitter=show_submitter)

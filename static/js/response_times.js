@@ -3,7 +3,9 @@
   var data = JSON.parse(document.getElementById("chart-data").textContent);
   if (typeof Chart === "undefined") { return; }
   var rtl = document.documentElement.dir === "rtl";
-  var common = { responsive: true, locale: document.documentElement.lang, plugins: { legend: { rtl: rtl } } };
+  // Western digits as Moroccan administration writes them: "ar-MA" numbers with 0-9, not ٠-٩.
+  var lang = document.documentElement.lang;
+  var common = { responsive: true, maintainAspectRatio: false, locale: lang === "ar" ? "ar-MA" : lang, plugins: { legend: { rtl: rtl } } };
   new Chart(document.getElementById("chart-times"), {
     type: "bar",
     data: {

@@ -257,3 +257,13 @@ def test_the_action_plan_is_seeded_from_the_charter(seeded, db):
     assert indicators.count() == 17  # 2 + 3 + 2 + 3 + (2 + the two of charter 7.3) + 3
     assert all(i.title_ar and i.title_fr for i in indicators)
     assert indicators.exclude(binding="").count() >= 9
+
+
+def test_a_petition_is_open_for_signing(seeded, db, client):
+    # Issue 13: the demo's /petitions/ is not empty; the list links to the signing page.
+    from petitions.selectors import petitions_collecting
+
+    open_for_signing = list(petitions_collecting())
+    assert open_for_signing
+    html = client.get("/petitions/").content.decode()
+    assert open_for_signing[0].reference in html

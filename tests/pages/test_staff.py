@@ -28,8 +28,12 @@ def test_staff_list_refuses_non_staff_with_403(client, world):
 
 
 def test_staff_home_redirects(client, world):
+    # Staff land on the staff home (issue 13 item 5, tests/pages/test_staff_home.py); filers go
+    # to their cases.
     client.force_login(world["bureau"])
-    assert client.get(reverse("staff:home"))["Location"] == reverse("staff:cases")
+    response = client.get(reverse("staff:home"))
+    assert response.status_code == 200
+    assert reverse("workflows:inbox") in response.content.decode()
     client.force_login(world["citizen"])
     assert client.get(reverse("staff:home"))["Location"] == reverse("public:my_cases")
 
