@@ -19,7 +19,7 @@ Three ways of running the product, each against the floor of its own rounds:
               per event, the case read once).
   paused      the outbox written, nothing dispatched (an import, the demo data).
 
-  BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/mithaq_bench_floor (dropped and recreated)
+  BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/mithaq_bench_transitions (recreated)
   BENCH_CASES         cases walked per mode (default 150, i.e. 1,200 transitions)
   BENCH_ROUND         cases per round (default 10)
   BENCH_BROKER_URL    broker of the "broker" mode (default memory://)
@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mithaq_bench_floor")
+url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mithaq_bench_transitions")
 if not url.startswith("postgres"):
     sys.exit("This benchmark needs PostgreSQL (BENCH_DATABASE_URL=postgres://...).")
 os.environ["DATABASE_URL"] = url
@@ -111,20 +111,21 @@ def floor_transition(case_id: int, head: str, step: int, actor_id: int) -> str:
     return digest
 
 
-def walk(world, cases, services) -> tuple[float, list[int]]:
-    """Every case of the round through the path; the time of the transitions alone and the number
-    of statements of each."""
-    elapsed, queries = 0.0, []
+def walk(world, cases, services) -> tuple[float, float, list[int]]:
+    """Every case of the round through the path; the time of the transitions alone (wall clock and
+    this process's CPU) and the number of statements of each."""
+    elapsed, cpu, queries = 0.0, 0.0, []
     for case in cases:
         for name in PATH:
             actor, data = world.actor_for(name, case), world.payload_for(name)
             connection.queries_log.clear()
             with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 case = services.case_transition(actor=actor, case=case, name=name, data=data)
                 elapsed += time.perf_counter() - t0
+                cpu += time.process_time() - c0
             queries.append(len(ctx.captured_queries))
-    return elapsed, queries
+    return elapsed, cpu, queries
 
 
 def run_mode(world, mode: str) -> dict:
@@ -135,7 +136,7 @@ def run_mode(world, mode: str) -> dict:
     floor_cases = [world.new_case("proposal") for _ in range(ROUND)]
     heads = {c.pk: "" for c in floor_cases}
     actor_id = world["bureau"].pk
-    product_s = floor_s = 0.0
+    product_s = floor_s = product_cpu = floor_cpu = 0.0
     queries: list[int] = []
     ratios = []
     step = 0
@@ -144,15 +145,17 @@ def run_mode(world, mode: str) -> dict:
             cases = [world.new_case("proposal") for _ in range(ROUND)]
             if mode == "paused":
                 with dispatch_paused():
-                    p, q = walk(world, cases, services)
+                    p, pc, q = walk(world, cases, services)
             else:
-                p, q = walk(world, cases, services)
-            t0 = time.perf_counter()
+                p, pc, q = walk(world, cases, services)
+            t0, c0 = time.perf_counter(), time.process_time()
             for _ in range(len(q)):
                 case = floor_cases[step % ROUND]
                 heads[case.pk] = floor_transition(case.pk, heads[case.pk], step, actor_id)
                 step += 1
             f = time.perf_counter() - t0
+            floor_cpu += time.process_time() - c0
+            product_cpu += pc
             product_s += p
             floor_s += f
             queries += q
@@ -167,6 +170,10 @@ def run_mode(world, mode: str) -> dict:
         "ratio": round(product_s / floor_s, 2),
         "ratio_median_of_rounds": round(statistics.median(ratios), 2),
         "transitions_per_second": round(n / product_s, 1),
+        # This process's CPU alone (Python, the driver): what the machine's other load does not stretch.
+        "product_cpu_ms": round(1000 * product_cpu / n, 2),
+        "floor_cpu_ms": round(1000 * floor_cpu / n, 2),
+        "transitions_per_cpu_second": round(n / product_cpu, 1),
         "queries_min": min(queries),
         "queries_max": max(queries),
         "queries_mean": round(sum(queries) / n, 1),
@@ -213,11 +220,15 @@ def main() -> dict:
 
 if __name__ == "__main__":
     out = main()
-    print(f"{'mode':<11} {'product_ms':>10} {'floor_ms':>9} {'ratio':>6} {'per_s':>7} {'queries':>9}")
+    print(
+        f"{'mode':<11} {'product_ms':>10} {'floor_ms':>9} {'ratio':>6} {'per_s':>7} {'queries':>9} "
+        f"{'cpu_ms':>7} {'floor_cpu':>9} {'per_cpu_s':>9}"
+    )
     for r in out["modes"]:
         print(
             f"{r['mode']:<11} {r['product_ms']:>10} {r['floor_ms']:>9} {r['ratio']:>6} "
-            f"{r['transitions_per_second']:>7} {r['queries_min']:>4}-{r['queries_max']:<4}"
+            f"{r['transitions_per_second']:>7} {r['queries_min']:>4}-{r['queries_max']:<4} "
+            f"{r['product_cpu_ms']:>7} {r['floor_cpu_ms']:>9} {r['transitions_per_cpu_second']:>9}"
         )
     print(f"desk invariant: {out['invariant_violations']} violation(s) over every case")
     results_dir = ROOT / "bench" / "results"
