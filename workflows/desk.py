@@ -12,6 +12,7 @@ views, take and release keep working on them, and workflows/invariant.py checks 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Case as When_
 from django.db.models import F, Value, When
 from django.db.models.functions import Coalesce
@@ -151,6 +152,11 @@ def _start(case: Case, at) -> None:
 def _advance(case: Case, tasks: list[Task], actor, at) -> None:
     """Complete the active task(s) in the acting user's name, then open what the new state needs."""
     actor_pk = _actor_pk(actor)
+    process = tasks[0].process
+    new, ended = _next_tasks(case, process.flow_class, at)
+    if connection.vendor == "postgresql":
+        _advance_in_one_statement(process.pk, [t.pk for t in tasks], actor_pk, new, ended, at)
+        return
     if actor_pk is None:
         # No one to record (a system action): a taken task keeps its owner.
         owner, assigned = F("owner_id"), Coalesce(F("assigned"), Value(at))
@@ -165,11 +171,57 @@ def _advance(case: Case, tasks: list[Task], actor, at) -> None:
         started=Coalesce(F("started"), Value(at)),
         finished=at,
     )
-    process = tasks[0].process
-    new, ended = _next_tasks(case, process.flow_class, at)
     _write(process.pk, [t.pk for t in tasks], new)
     if ended:
         _finish(process.pk, at)
+
+
+# The columns of a new task, in INSERT order (every concrete field but the key).
+_TASK_FIELDS = [f for f in Task._meta.concrete_fields if not f.primary_key]
+
+
+def _advance_in_one_statement(process_id: int, done: list[int], actor_pk, new: list[Task], ended, at) -> None:
+    """PostgreSQL: the same writes as _advance's, in one statement (data-modifying CTEs), so the desk
+    costs one round trip: close the task(s), insert the route's record and the next task (or the
+    end), link each to the one before (route after the closed tasks, the next task after the
+    route), and finish the process of a closed case."""
+    qn = connection.ops.quote_name
+    task_table, link_table = qn(Task._meta.db_table), qn(Task.previous.through._meta.db_table)
+    params: list = []
+    if actor_pk is None:
+        owner, assigned = "owner_id", "COALESCE(assigned, %s)"
+        params += [at]
+    else:
+        owner = "%s"
+        assigned = "CASE WHEN owner_id = %s AND status IN (%s, %s) THEN assigned ELSE %s END"
+        params += [actor_pk, actor_pk, STATUS.ASSIGNED, STATUS.STARTED, at]
+    params += [at, at, STATUS.DONE, done]
+    rows = []
+    for task in new:
+        task.process_id = process_id
+        rows.append("(" + ", ".join(["%s"] * len(_TASK_FIELDS)) + ")")
+        params += [f.get_db_prep_save(getattr(task, f.attname), connection) for f in _TASK_FIELDS]
+    route = new[0].flow_task_type
+    params += [route, route, route]
+    finish = ""
+    if ended:
+        process_table = qn(CaseProcess._meta.db_table)
+        finish = f", finished AS (UPDATE {process_table} SET status = %s, finished = %s WHERE id = %s)"  # noqa: S608
+        params += [PROCESS.DONE, at, process_id]
+    # Identifiers only come from the models' metadata; every value is a parameter.
+    sql = (
+        f"WITH done AS (UPDATE {task_table} SET owner_id = {owner}, assigned = {assigned}, "  # noqa: S608
+        "started = COALESCE(started, %s), finished = %s, status = %s WHERE id = ANY(%s) RETURNING id), "
+        f"new AS (INSERT INTO {task_table} ({', '.join(qn(f.column) for f in _TASK_FIELDS)}) "
+        f"VALUES {', '.join(rows)} RETURNING id, flow_task_type), "
+        f"links AS (INSERT INTO {link_table} (from_task_id, to_task_id) "
+        "SELECT r.id, d.id FROM new r CROSS JOIN done d WHERE r.flow_task_type = %s "
+        "UNION ALL SELECT n.id, r.id FROM new n CROSS JOIN new r "
+        "WHERE r.flow_task_type = %s AND n.flow_task_type <> %s)"
+        f"{finish} SELECT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _finish(process_id: int, at) -> None:

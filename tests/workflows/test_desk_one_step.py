@@ -193,8 +193,13 @@ def test_the_desk_clock_lock_and_history_cost_one_statement_each_at_most(world, 
     desk_writes = _statements(ctx, r'^(INSERT INTO|UPDATE) "viewflow_')
     closing = case.state in S.CLOSED_STATES
     assert len(desk_reads) == 1, desk_reads  # the active task, read once by the check
-    # Close the task, write the route and the next task, link them (and end the process).
-    assert len(desk_writes) == 3 + closing, desk_writes
+    # Close the task, write the route and the next task, link them (and end the process): one
+    # statement on PostgreSQL, three or four elsewhere.
+    if connection.vendor == "postgresql":
+        assert len(_statements(ctx, r'^WITH done AS \(UPDATE "viewflow_task"')) == 1
+        assert desk_writes == []
+    else:
+        assert len(desk_writes) == 3 + closing, desk_writes
     # The case is read once, by the lock (FOR UPDATE on PostgreSQL; SQLite queues the writers).
     by_id = r"^SELECT .* FROM \"cases_case\" .*WHERE \"cases_case\".\"id\" = " + str(case.pk) + r"\b"  # noqa: S608
     assert len(_statements(ctx, by_id)) == 1, "the case was read again"
