@@ -90,14 +90,26 @@ def _public_path(reference: str) -> str:
 class CaseNotifications:
     """Resolver of subject type "case" for notifications.registry."""
 
+    def __init__(self, memo: dict | None = None):
+        self._memo = memo
+
+    def bind(self, subject_id: int) -> CaseNotifications:
+        """A resolver for one event: the case is read once for its recipients and every language."""
+        return CaseNotifications(memo={})
+
     def _case(self, subject_id: int) -> Case | None:
-        return (
+        if self._memo is not None and subject_id in self._memo:
+            return self._memo[subject_id]
+        case = (
             Case.objects.select_related(
                 "collectivity", "association", "association__representative", "submitter"
             )
             .filter(pk=subject_id)
             .first()
         )
+        if self._memo is not None:
+            self._memo[subject_id] = case
+        return case
 
     def recipients(self, subject_id: int, event: str, payload: dict) -> list[Recipient]:
         """The submitter, the association's representative and members, then confirmed followers."""

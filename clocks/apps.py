@@ -8,9 +8,19 @@ class ClocksConfig(AppConfig):
 
     def ready(self):
         # The stage clock restarts, pauses or resumes inside each transition (cases.hooks).
+        from django.db.models.signals import post_delete, post_save
+
         from cases import hooks
         from clocks import deadlines
+        from clocks.models import DeadlineRule, HolidayOverride
 
         hooks.register_transition_applier(deadlines.on_transition)
         # Each committee's report, the lead's and the opinions', is due by the committee rule.
         hooks.register_committee_due_date(deadlines.committee_due_on)
+        # The cached rules and holidays (clocks/deadlines.py) are dropped whenever a row changes.
+        for model, handler in (
+            (DeadlineRule, deadlines.rules_changed),
+            (HolidayOverride, deadlines.holidays_changed),
+        ):
+            post_save.connect(handler, sender=model, dispatch_uid=f"clocks-cache-{model.__name__}-save")
+            post_delete.connect(handler, sender=model, dispatch_uid=f"clocks-cache-{model.__name__}-delete")

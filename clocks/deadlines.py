@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import holidays as holidays_lib
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -73,8 +74,48 @@ def _package_holidays(year: int) -> dict[datetime.date, str]:
     return dict(holidays_lib.country_holidays("MA", years=year, language="en_US").items())
 
 
+# Rules and holiday confirmations change a few times a year and are read by every transition: they
+# are kept in the shared cache, dropped when a row is saved or deleted (now, and again on commit, so
+# a reader in between does not keep the old rows), and at the latest after CACHE_SECONDS (a change
+# rolled back after a reader cached it inside the same transaction).
+CACHE_SECONDS = 300
+
+
+def _rules_key(collectivity_id: int) -> str:
+    return f"clocks:rules:{collectivity_id}"
+
+
+def _holidays_key(year: int) -> str:
+    return f"clocks:holidays:{year}"
+
+
+def _forget(*keys: str) -> None:
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def rules_changed(sender, instance: DeadlineRule, **kwargs) -> None:
+    """post_save and post_delete of DeadlineRule (clocks/apps.py)."""
+    _forget(_rules_key(instance.collectivity_id))
+
+
+def holidays_changed(sender, instance: HolidayOverride, **kwargs) -> None:
+    """post_save and post_delete of HolidayOverride (clocks/apps.py): both years it may touch."""
+    years = {d.year for d in (instance.date, instance.new_date) if d}
+    _forget(*(_holidays_key(y) for y in years))
+
+
 def public_holidays(year: int) -> dict[datetime.date, str]:
     """The package's Moroccan holidays of a year, with the administrator's confirmations applied."""
+    key = _holidays_key(year)
+    days = cache.get(key)
+    if days is None:
+        days = _public_holidays(year)
+        cache.set(key, days, CACHE_SECONDS)
+    return dict(days)
+
+
+def _public_holidays(year: int) -> dict[datetime.date, str]:
     days = dict(_package_holidays(year))
     for o in HolidayOverride.objects.filter(Q(date__year=year) | Q(new_date__year=year)):
         if o.action in (HolidayOverride.Action.CANCEL, HolidayOverride.Action.SHIFT):
@@ -134,8 +175,17 @@ def rules_for(collectivity: Collectivity) -> dict[tuple[str, str], Rule]:
     """The rules in force: DeadlineRule rows over the defaults; key (kind or "", state)."""
     rules: dict[tuple[str, str], Rule] = {("", state): rule for state, rule in DEFAULT_RULES.items()}
     rules.update(KIND_DEFAULT_RULES)
-    for row in DeadlineRule.objects.filter(collectivity=collectivity):
-        rules[(row.kind, row.state)] = Rule(row.days, row.unit, row.counted_from, "setting")
+    key = _rules_key(collectivity.pk)
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            DeadlineRule.objects.filter(collectivity=collectivity)
+            .order_by("pk")
+            .values_list("kind", "state", "days", "unit", "counted_from")
+        )
+        cache.set(key, rows, CACHE_SECONDS)
+    for kind, state, days, unit, counted_from in rows:
+        rules[(kind, state)] = Rule(days, unit, counted_from, "setting")
     return rules
 
 

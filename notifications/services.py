@@ -21,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from notifications import channels
 from notifications.models import Delivery, Follower, OutboxEvent
@@ -103,25 +104,53 @@ def _deliver_here(event_id: int) -> None:
         logger.exception("delivery of outbox event %s failed; it stays pending for the sweep", event_id)
 
 
-def _publish(event_ids: list[int]) -> bool:
-    """Queue deliver_event for each event on one connection; False (and a warning) if the broker is down."""
-    # Imported here to break the one cycle of the app: notifications.tasks wraps these services.
-    from notifications.tasks import deliver_event
+# One kombu connection per broker URL, the key of the process-wide producer pool (kombu.pools): a
+# transition's commit borrows a producer whose connection is already open instead of connecting to
+# the broker for each event.
+_broker_keys: dict[str, object] = {}
+BROKER_POOL_TIMEOUT = 3
 
-    try:
-        app = deliver_event.app
-        # A connection to the broker the settings name now, failing fast: kombu would otherwise
-        # retry for seconds inside the request that committed the transition.
+
+def _broker_key(app, url: str):
+    key = _broker_keys.get(url)
+    if key is None:
+        # Failing fast: kombu would otherwise retry for seconds inside the request that committed.
         options = {
             **(app.conf.broker_transport_options or {}),
             "max_retries": 0,
             "socket_connect_timeout": 3,
             "socket_timeout": 5,
         }
-        with app.connection_for_write(settings.CELERY_BROKER_URL, transport_options=options) as conn:
+        key = _broker_keys[url] = app.connection_for_write(url, transport_options=options)
+    return key
+
+
+def _forget_broker(url: str) -> None:
+    """After a failure the pooled connections may be dead: the next publish opens fresh ones."""
+    key = _broker_keys.pop(url, None)
+    if key is None:
+        return
+    for group in (kombu_pools.producers, kombu_pools.connections):
+        pool = group.pop(key, None)
+        if pool is not None:
+            with contextlib.suppress(Exception):
+                pool.force_close_all()
+
+
+def _publish(event_ids: list[int]) -> bool:
+    """Queue deliver_event for each event with a pooled producer; False (and a warning) if the broker
+    is down."""
+    # Imported here to break the one cycle of the app: notifications.tasks wraps these services.
+    from notifications.tasks import deliver_event
+
+    url = settings.CELERY_BROKER_URL
+    try:
+        pool = kombu_pools.producers[_broker_key(deliver_event.app, url)]
+        with pool.acquire(block=True, timeout=BROKER_POOL_TIMEOUT) as producer:
             for event_id in event_ids:
-                deliver_event.apply_async((event_id,), connection=conn, retry=False)
+                deliver_event.apply_async((event_id,), producer=producer, retry=False)
     except Exception as exc:
+        _forget_broker(url)
         logger.warning(
             "broker unavailable (%s): %d outbox event(s) stay pending for the sweep",
             type(exc).__name__,
@@ -142,9 +171,12 @@ def backoff(attempts: int) -> datetime.timedelta:
 def notification_deliver(*, event_id: int) -> str:
     """Deliver one outbox event exactly once per recipient and channel; returns the event's status.
 
-    Safe to run any number of times, concurrently too: the event row lock serialises the fan-out,
-    the unique constraint dedupes it, and each Delivery is sent under its own row lock after
-    re-reading its status.
+    One transaction per event: the event's row lock is held while its messages are prepared (the
+    subject read once), sent, and their Delivery rows written in one statement (inserted with their
+    outcome the first time, updated together on a retry). Safe to run any number of times,
+    concurrently too: a second worker skips the locked event, and the unique constraint dedupes the
+    fan-out. A crash before the commit leaves the event pending: its messages may then be sent again
+    (at least once), never lost.
     """
     with transaction.atomic():
         event = OutboxEvent.objects.select_for_update(skip_locked=True).filter(pk=event_id).first()
@@ -152,61 +184,58 @@ def notification_deliver(*, event_id: int) -> str:
             return "busy"  # missing, or another worker holds it and will deliver it
         if event.status != OutboxEvent.Status.PENDING:
             return event.status
-        if not event.deliveries.exists():
+        fresh = not event.deliveries.exists()
+        if fresh:
             try:
                 with transaction.atomic():
-                    created = _fan_out(event)
+                    rows = _fan_out(event)
             except Exception as exc:
                 logger.warning(
                     "outbox event %s: could not prepare its messages (%s)", event.pk, type(exc).__name__
                 )
                 _record_failure(event, channels.describe_error(exc))
                 return event.status
-            if not created:
-                _mark_sent(event)
-                return event.status
-
-    error = ""
-    pending = Delivery.objects.filter(outbox_event_id=event_id, status=Delivery.Status.PENDING)
-    for delivery_id in pending.order_by("id").values_list("pk", flat=True):
-        error = _send_one(delivery_id) or error
-
-    with transaction.atomic():
-        event = OutboxEvent.objects.select_for_update().get(pk=event_id)
-        if event.status != OutboxEvent.Status.PENDING:
-            return event.status
-        if not event.deliveries.exclude(status=Delivery.Status.SENT).exists():
-            _mark_sent(event)
-        elif error:
+        else:
+            rows = list(
+                Delivery.objects.select_for_update()
+                .filter(outbox_event=event, status=Delivery.Status.PENDING)
+                .order_by("id")
+            )
+        error = _send_all(rows)
+        if fresh:
+            Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+        elif rows:
+            Delivery.objects.bulk_update(rows, ["attempts", "status", "sent_at", "last_error"])
+        if delivery_listeners() and any(r.status == Delivery.Status.SENT for r in rows):
+            # The listeners (notices: a sent decision becomes its notification record) need the
+            # rows' ids, which an insert that ignores conflicts does not return: read them back.
+            for delivery in event.deliveries.filter(status=Delivery.Status.SENT, sent_at__isnull=False):
+                if fresh or any(r.pk == delivery.pk for r in rows):
+                    _announce("sent", delivery)
+        if error:
             _record_failure(event, error)
-        # Otherwise another worker is sending the rest right now and will settle the event.
+        else:
+            _mark_sent(event)
     return event.status
 
 
-def _send_one(delivery_id: int) -> str:
-    """Send one pending delivery under its row lock; returns the error, or "" when sent or skipped."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(pk=delivery_id, status=Delivery.Status.PENDING)
-            .first()
-        )
-        if delivery is None:
-            return ""
+def _send_all(rows: list[Delivery]) -> str:
+    """Send each pending delivery and set its outcome on the instance; returns the last error."""
+    error = ""
+    now = timezone.now()
+    for delivery in rows:
         delivery.attempts += 1
         try:
             channels.send(delivery)
         except Exception as exc:
             delivery.last_error = channels.describe_error(exc)
-            delivery.save(update_fields=["attempts", "last_error"])
             logger.warning("delivery %s (%s) failed: %s", delivery.pk, delivery.channel, delivery.last_error)
-            return delivery.last_error
+            error = delivery.last_error
+            continue
         delivery.status = Delivery.Status.SENT
-        delivery.sent_at = timezone.now()
+        delivery.sent_at = now
         delivery.last_error = ""
-        delivery.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-    _announce("sent", delivery)
-    return ""
+    return error
 
 
 def _announce(kind: str, delivery: Delivery) -> None:
@@ -238,9 +267,13 @@ def _record_failure(event: OutboxEvent, error: str) -> None:
     event.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
 
 
-def _fan_out(event: OutboxEvent) -> int:
-    """Create the event's Delivery rows, rendered in each recipient's language."""
+def _fan_out(event: OutboxEvent) -> list[Delivery]:
+    """The event's Delivery rows (unsaved), rendered in each recipient's language; the subject is
+    read once for the whole event when its resolver can hold it (`bind`)."""
     resolver = resolver_for(event.subject_type)
+    bind = getattr(resolver, "bind", None)
+    if bind is not None:
+        resolver = bind(event.subject_id)
     recipients = resolver.recipients(event.subject_id, event.event, event.payload)
     contexts: dict[str, dict] = {}
     rendered: dict[tuple[str, str], channels.Rendered] = {}
@@ -296,8 +329,7 @@ def _fan_out(event: OutboxEvent) -> int:
                     **common,
                 )
             )
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+    return rows
 
 
 def _unsubscribe_url(recipient: Recipient) -> str:

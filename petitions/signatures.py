@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -159,11 +160,16 @@ def _clean_row(raw, *, row: int, collectivity: Collectivity) -> tuple[dict | Non
     return clean, None
 
 
+def _has_letter(value: str) -> bool:
+    """text.letter_count(value) > 0, stopping at the first letter (a name starts with one)."""
+    return any(ch != text.TATWEEL and unicodedata.category(ch)[0] == "L" for ch in value)
+
+
 def _signatory_problem(clean: dict, collectivity: Collectivity) -> tuple[str, str] | None:
     """The first problem of a signatory's cleaned values (its reason and code), else None; the
     lengths are the columns' of Signature."""
     full_name, address, cnie = clean["full_name"], clean["address"], clean["cnie"]
-    if not text.letter_count(full_name) or len(full_name) > Signature._meta.get_field("full_name").max_length:
+    if not _has_letter(full_name) or len(full_name) > Signature._meta.get_field("full_name").max_length:
         return _("The full name is missing or too long."), "full_name"
     if text.has_bidi_controls(full_name):
         return str(text.BIDI_CONTROLS_MESSAGE), "full_name"
@@ -173,7 +179,7 @@ def _signatory_problem(clean: dict, collectivity: Collectivity) -> tuple[str, st
         return _(
             "The CNIE number is not valid: one or two letters, then digits (e.g. AB123456)."
         ), "cnie_invalid"
-    if not text.letter_count(address) or len(address) > Signature._meta.get_field("address").max_length:
+    if not _has_letter(address) or len(address) > Signature._meta.get_field("address").max_length:
         return _("The address is missing or too long."), "address"
     if clean["link"] is None:
         return _("The link to the territory must be “resident” or “activity”."), "link"
@@ -224,7 +230,7 @@ def signatures_import(
         locked = lock(case)
         _check_can_add(actor, locked)
         seen = set(Signature.objects.filter(case=locked).values_list("cnie_hash", flat=True))
-        pending: list[Signature] = []
+        pending: list[tuple[dict, str]] = []
         for number, raw in enumerate(rows, start=1):
             clean, rejection = _clean_row(raw, row=number, collectivity=locked.collectivity)
             if rejection:
@@ -241,10 +247,18 @@ def signatures_import(
                 )
                 continue
             seen.add(digest)
-            pending.append(
-                _signature_new(clean, case=locked, digest=digest, channel=channel, by=actor, at=at)
+            pending.append((clean, digest))
+        if connection.vendor == "postgresql":
+            _signatures_copy(pending, case=locked, channel=channel, actor=actor, at=at)
+        else:
+            _signatures_bulk_create(
+                [
+                    _signature_new(clean, case=locked, digest=digest, channel=channel, by=actor, at=at)
+                    for clean, digest in pending
+                ],
+                actor=actor,
+                case=locked,
             )
-        _signatures_bulk_create(pending, actor=actor, case=locked)
         # Each signature keeps its own history row (without personal fields); the case's audit
         # chain records what is decided on them (invalidations, the checklist, the purge).
         result.accepted = len(pending)
@@ -255,17 +269,82 @@ def signatures_import(
     return result
 
 
-def _signatures_bulk_create(pending: list[Signature], *, actor, case: Case) -> None:
-    """Insert the rows, then their "+" history rows, as bulk_create_with_history would, at a
-    fraction of its cost on a 100,000-row import: PostgreSQL takes each batch as one INSERT ...
-    SELECT FROM unnest(column arrays), and the history is copied in SQL (INSERT ... SELECT) rather
-    than built as a second model instance per row. The case is locked: no other writer adds
-    signatures to it meanwhile."""
+# The columns COPY writes, in this order (the model's concrete fields but the key).
+_COPY_FIELDS = [f for f in Signature._meta.concrete_fields if not f.primary_key]
+
+
+def _signatures_copy(pending: list[tuple[dict, str]], *, case: Case, channel: str, actor, at) -> None:
+    """PostgreSQL: the rows streamed with COPY (psycopg's copy, no model instance, no SQL per batch),
+    then their "+" history rows copied in SQL. The case is locked: the new rows of this case are the
+    ones after its highest id before the COPY."""
     if not pending:
         return
-    if connection.vendor == "postgresql":
-        ids = _signatures_insert_unnest(pending)
-    elif connection.features.can_return_rows_from_bulk_insert:
+    qn = connection.ops.quote_name
+    table = qn(Signature._meta.db_table)
+    values = {
+        "case_id": case.pk,
+        "channel": channel,
+        "user_id": None,
+        "valid": True,
+        "invalidated_reason": "",
+        "invalidated_at": None,
+        "invalidated_by_id": None,
+        "created_by_id": getattr(actor, "pk", None),
+        "created_at": at,
+    }
+    columns = [f.attname for f in _COPY_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table} WHERE case_id = %s", [case.pk])  # noqa: S608
+        before = cursor.fetchone()[0]
+        # Identifiers only come from the model's metadata; every value is streamed as data.
+        sql = f"COPY {table} ({', '.join(qn(f.column) for f in _COPY_FIELDS)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for clean, digest in pending:
+                cnie = clean["cnie"]
+                row = {
+                    **values,
+                    "full_name": clean["full_name"],
+                    "cnie_encrypted": pd.cnie_encrypt(cnie),
+                    "cnie_hash": digest,
+                    "cnie_last3": cnie[-3:],
+                    "address": clean["address"],
+                    "link": clean["link"],
+                    "province": clean["province"],
+                }
+                copy.write_row([row[c] for c in columns])
+    _history_copy(actor=actor, case=case, after=before)
+
+
+def _history_copy(*, actor, case: Case, after: int, upto: int | None = None) -> None:
+    """The "+" history row of each new signature of the case, copied in SQL (INSERT ... SELECT)."""
+    history = Signature.history.model
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in history.tracked_fields)
+    bounds = f"{qn('id')} > %s" + (f" AND {qn('id')} <= %s" if upto is not None else "")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Identifiers only come from the models' metadata; every value is a parameter.
+            f"INSERT INTO {qn(history._meta.db_table)} ({columns}, {qn('history_date')}, "  # noqa: S608
+            f"{qn('history_change_reason')}, {qn('history_type')}, {qn('history_user_id')}) "
+            f"SELECT {columns}, %s, NULL, '+', %s FROM {qn(Signature._meta.db_table)} "
+            f"WHERE {qn('case_id')} = %s AND {bounds}",
+            [
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                getattr(actor, "pk", None),
+                case.pk,
+                after,
+                *([upto] if upto is not None else []),
+            ],
+        )
+
+
+def _signatures_bulk_create(pending: list[Signature], *, actor, case: Case) -> None:
+    """Other databases (PostgreSQL streams them, _signatures_copy): insert the rows, then their "+"
+    history rows, as bulk_create_with_history would, the history copied in SQL rather than built as
+    a second model instance per row. The case is locked: no other writer adds signatures to it."""
+    if not pending:
+        return
+    if connection.features.can_return_rows_from_bulk_insert:
         Signature.objects.bulk_create(pending, batch_size=BATCH)
         ids = [signature.pk for signature in pending]
     else:
@@ -274,62 +353,7 @@ def _signatures_bulk_create(pending: list[Signature], *, actor, case: Case) -> N
                 pending[start : start + BATCH], Signature, batch_size=BATCH, default_user=actor
             )
         return
-    history = Signature.history.model
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in history.tracked_fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Identifiers only come from the models' metadata; every value is a parameter.
-            f"INSERT INTO {qn(history._meta.db_table)} ({columns}, {qn('history_date')}, "  # noqa: S608
-            f"{qn('history_change_reason')}, {qn('history_type')}, {qn('history_user_id')}) "
-            f"SELECT {columns}, %s, NULL, '+', %s FROM {qn(Signature._meta.db_table)} "
-            f"WHERE {qn('case_id')} = %s AND {qn('id')} BETWEEN %s AND %s",
-            [
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-                getattr(actor, "pk", None),
-                case.pk,
-                min(ids),
-                max(ids),
-            ],
-        )
-
-
-def _signatures_insert_unnest(pending: list[Signature]) -> list[int]:
-    """PostgreSQL: every concrete field as one typed array per batch (what Django's own bulk_create
-    sends), skipping its per-value compilation; values are prepared by their field, once per
-    distinct value. Returns the new ids, which are also set on the instances."""
-    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
-    qn = connection.ops.quote_name
-    arrays = ", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields)
-    sql = (
-        # Identifiers and types only come from the model's metadata; every value is a parameter.
-        f"INSERT INTO {qn(Signature._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
-        f"SELECT * FROM unnest({arrays}) RETURNING {qn(Signature._meta.pk.column)}"
-    )
-    text = {"CharField", "TextField"}
-    prepared: list[dict] = [{} for _ in fields]
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(pending), BATCH):
-            batch = pending[start : start + BATCH]
-            columns = []
-            for field, memo in zip(fields, prepared, strict=True):
-                values = [getattr(obj, field.attname) for obj in batch]
-                if field.get_internal_type() not in text:
-                    try:
-                        for value in set(values) - memo.keys():
-                            memo[value] = field.get_db_prep_save(value, connection)
-                        values = [memo[value] for value in values]
-                    except TypeError:  # an unhashable value: prepare each one
-                        values = [field.get_db_prep_save(value, connection) for value in values]
-                columns.append(values)
-            cursor.execute(sql, columns)
-            ids += [row[0] for row in cursor.fetchall()]
-    for obj, pk in zip(pending, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return ids
+    _history_copy(actor=actor, case=case, after=min(ids) - 1, upto=max(ids))
 
 
 def signatures_import_csv(*, actor, case: Case | str, stream, at=None) -> ImportResult:
