@@ -3,6 +3,8 @@ printable agenda and the decisions recorded item by item."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -140,7 +142,16 @@ def session_detail(request, pk: int):
     return render(
         request,
         "workflows/sessions/detail.html",
-        {"session": session, "rows": rows, "candidates": candidates, "next": request.get_full_path()},
+        {
+            "session": session,
+            "rows": rows,
+            "candidates": candidates,
+            "next": request.get_full_path(),
+            # OL 113-14 art. 38: admissible petitions that must be on this agenda and are not yet.
+            "mandatory_missing": list(selectors.session_mandatory_missing(session=session)),
+            "agenda_due": session.date
+            - datetime.timedelta(days=session.collectivity.agenda_to_governor_days_before),
+        },
     )
 
 

@@ -151,6 +151,8 @@ def _show_extra(name: str, value, item) -> str:
         return S.state_label(str(value))
     if name in ("planned_on", "reached_on"):
         return _show_date(value)
+    if name == "mandatory_session" and isinstance(value, dict):
+        return _show_date(value.get("date", ""))
     if name == "purpose":
         return str(dict(CaseAttachment.Purpose.choices).get(value, value))
     if name == "percent":
