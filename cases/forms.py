@@ -481,6 +481,9 @@ class CorrectionForm(forms.Form):
         label=_("Votes against"), min_value=0, max_value=100_000, required=False
     )
     votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=100_000, required=False)
+    members_present = forms.IntegerField(
+        label=_("Members present"), min_value=0, max_value=100_000, required=False
+    )
     decision_justification = forms.CharField(
         label=_("Corrected justification"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

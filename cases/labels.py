@@ -37,6 +37,7 @@ PAYLOAD_LABELS = {
     "followed": gettext_lazy("Followed"),
     "decision": gettext_lazy("Decision"),
     "related_case": gettext_lazy("Related case"),
+    "mandatory_session": gettext_lazy("Mandatory session (organic law 113-14, article 38)"),
     "opinions": gettext_lazy("Linked opinions"),
     "document": gettext_lazy("Document"),
     "purpose": gettext_lazy("Kind of document"),
@@ -71,6 +72,7 @@ CORRECTABLE_LABELS = {
     "votes_for": gettext_lazy("Votes for"),
     "votes_against": gettext_lazy("Votes against"),
     "votes_abstain": gettext_lazy("Abstentions"),
+    "members_present": gettext_lazy("Members present"),
     "decision_justification": gettext_lazy("Justification"),
     "decision_reason_code": gettext_lazy("Reason"),
 }

@@ -44,6 +44,18 @@ REJECTION_REASONS = {
     "technical_infeasibility": gettext_lazy("Technically infeasible"),
     "other": gettext_lazy("Other"),
 }
+# OL 113-14 art. 42: the quorum is more than half of the members in office at the first and the
+# second convocation; at the third meeting the council deliberates whatever the number present.
+CONVOCATIONS = {
+    "first": gettext_lazy("First convocation"),
+    "second": gettext_lazy("Second convocation"),
+    "third": gettext_lazy("Third meeting (no quorum required)"),
+}
+# OL 113-14 art. 43: on a tie the side of the president prevails.
+PRESIDENT_VOTES = {
+    "for": gettext_lazy("For"),
+    "against": gettext_lazy("Against"),
+}
 RECOMMENDATIONS = {
     "adopt": gettext_lazy("Adopt"),
     "reject": gettext_lazy("Reject"),
@@ -148,6 +160,26 @@ _votes = (
     FieldSpec("votes_for", "int", gettext_lazy("Votes for"), required_from=frozenset({S.ON_AGENDA})),
     FieldSpec("votes_against", "int", gettext_lazy("Votes against"), required_from=frozenset({S.ON_AGENDA})),
     FieldSpec("votes_abstain", "int", gettext_lazy("Abstentions"), required_from=frozenset({S.ON_AGENDA})),
+    FieldSpec(
+        "members_present",
+        "int",
+        gettext_lazy("Members present"),
+        required_from=frozenset({S.ON_AGENDA}),
+    ),
+    FieldSpec(
+        "convocation",
+        "choice",
+        gettext_lazy("Convocation (first if empty)"),
+        required=False,
+        choices=CONVOCATIONS,
+    ),
+    FieldSpec(
+        "president_vote",
+        "choice",
+        gettext_lazy("The president's vote (decides a tie)"),
+        required=False,
+        choices=PRESIDENT_VOTES,
+    ),
 )
 
 TRANSITIONS: dict[str, TransitionSpec] = {
@@ -246,7 +278,17 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             pgettext_lazy("transition", "Put on a session's agenda"),
             "schedule",
             (Edge((S.REPORTED,), P.is_secretariat, roles.SECRETARIAT),),
-            (FieldSpec("session", "session", gettext_lazy("Council session")),),
+            (
+                FieldSpec("session", "session", gettext_lazy("Council session")),
+                # OL 113-14 art. 38: an admissible petition goes on its mandatory session; another one
+                # needs a published reason (the session was cancelled, say).
+                FieldSpec(
+                    "derogation",
+                    "justification",
+                    gettext_lazy("Why not the mandatory session (petitions)"),
+                    required=False,
+                ),
+            ),
         ),
         TransitionSpec(
             "adopt",
@@ -428,7 +470,9 @@ def clean_payload(spec: TransitionSpec, case, data: Mapping | None, *, lookups) 
             continue
         cleaned.values[f.name] = value
         (cleaned.public_payload if f.public else cleaned.private_payload)[f.name] = shown
-    votes_problem(spec.name, cleaned.values, errors)
+    votes_problem(spec.name, cleaned.values, errors, collectivity=case.collectivity)
+    if spec.name in ("adopt", "reject"):
+        deliberation_problem(cleaned.values, errors, collectivity=case.collectivity)
     if errors:
         raise GuardFailed(
             _("“%(transition)s” cannot be recorded.") % {"transition": spec.label_for(case.kind)},
@@ -437,23 +481,55 @@ def clean_payload(spec: TransitionSpec, case, data: Mapping | None, *, lookups) 
     return cleaned
 
 
-def votes_problem(name: str, values: Mapping, errors: dict[str, list[str]]) -> None:
-    """A decision recorded with its votes must follow them (docs/legal.md, council deliberations:
-    the council decides by the majority of the votes cast). `adopt` needs more votes for than
-    against, `reject` more against than for; a tie decides nothing and is refused."""
+def votes_problem(name: str, values: Mapping, errors: dict[str, list[str]], *, collectivity=None) -> None:
+    """A decision recorded with its votes must follow them (OL 113-14 art. 43, docs/legal.md §4): by
+    default the absolute majority of the votes cast, so `adopt` needs more votes for than against and
+    `reject` more against than for; on a tie the president's side prevails, and a tie without the
+    president's vote is refused. A collectivity may require the absolute majority of its members in
+    office instead (`Collectivity.decision_majority`)."""
     if name not in ("adopt", "reject"):
         return
     yes, no = values.get("votes_for"), values.get("votes_against")
     if yes is None or no is None:
         return
-    if yes == no:
-        errors.setdefault("votes_against", []).append(
-            _(
-                "A tie (%(n)d for, %(n)d against) makes no decision: record the vote that settled it, "
-                "or defer the case."
+    members = getattr(collectivity, "council_members", None)
+    if getattr(collectivity, "decision_majority", "votes_cast") == "members_in_office" and members:
+        needed = members // 2 + 1
+        if name == "adopt" and yes < needed:
+            errors.setdefault("votes_for", []).append(
+                _(
+                    "Votes for (%(yes)d) do not reach the absolute majority of the members in office "
+                    "(%(needed)d of %(members)d): the case is not adopted."
+                )
+                % {"yes": yes, "members": members, "needed": needed}
             )
-            % {"n": yes}
-        )
+        elif name == "reject" and yes >= needed:
+            errors.setdefault("votes_for", []).append(
+                _(
+                    "Votes for (%(yes)d) reach the absolute majority of the members in office "
+                    "(%(needed)d of %(members)d): the council adopted the case; record an adoption."
+                )
+                % {"yes": yes, "members": members, "needed": needed}
+            )
+        return
+    if yes == no:
+        side = values.get("president_vote")
+        if side is None:
+            errors.setdefault("votes_against", []).append(
+                _(
+                    "A tie (%(n)d for, %(n)d against) is settled by the president's side (organic law "
+                    "113-14, article 43): record how the president voted, or defer the case."
+                )
+                % {"n": yes}
+            )
+        elif (name == "adopt") != (side == "for"):
+            errors.setdefault("president_vote", []).append(
+                _(
+                    "On a tie the president's side prevails, and the president voted %(side)s: record "
+                    "the other decision."
+                )
+                % {"side": PRESIDENT_VOTES[side]}
+            )
     elif name == "adopt" and yes < no:
         errors.setdefault("votes_against", []).append(
             _(
@@ -469,4 +545,32 @@ def votes_problem(name: str, values: Mapping, errors: dict[str, list[str]]) -> N
                 "adoption."
             )
             % {"yes": yes, "no": no}
+        )
+
+
+def deliberation_problem(values: Mapping, errors: dict[str, list[str]], *, collectivity) -> None:
+    """OL 113-14 art. 42: a deliberation is valid only with more than half of the members in office
+    present (not required at the third meeting); the votes cannot outnumber the members present."""
+    present = values.get("members_present")
+    if present is None:
+        return
+    members = getattr(collectivity, "council_members", None)
+    votes = sum(values.get(f) or 0 for f in ("votes_for", "votes_against", "votes_abstain"))
+    if members and present > members:
+        errors.setdefault("members_present", []).append(
+            _("Members present (%(present)d) cannot outnumber the members in office (%(members)d).")
+            % {"present": present, "members": members}
+        )
+    elif members and values.get("convocation", "first") != "third" and present < members // 2 + 1:
+        errors.setdefault("members_present", []).append(
+            _(
+                "No quorum: the members present (%(present)d) must be more than half of the members in "
+                "office (%(members)d), at least %(quorum)d (organic law 113-14, article 42)."
+            )
+            % {"present": present, "members": members, "quorum": members // 2 + 1}
+        )
+    if votes > present:
+        errors.setdefault("members_present", []).append(
+            _("Votes and abstentions (%(votes)d) cannot outnumber the members present (%(present)d).")
+            % {"votes": votes, "present": present}
         )

@@ -176,6 +176,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
     votes_abstain = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
+    # OL 113-14 art. 42: the members present at the deliberation, and which convocation it was (at
+    # the third the council deliberates whatever the number present).
+    members_present = models.PositiveIntegerField(_("members present"), null=True, blank=True)
+    convocation = models.CharField(_("convocation"), max_length=10, blank=True)
+    president_vote = models.CharField(_("the president's vote"), max_length=10, blank=True)
     decision_justification = models.TextField(_("decision justification"), blank=True)
     decision_reason_code = models.CharField(_("decision reason"), max_length=40, blank=True)
     decided_by_president = models.BooleanField(_("ruled by the president"), default=False)
@@ -199,6 +204,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         related_name="mandatory_cases",
         help_text=_("OL 113-14 art. 38: an admissible petition goes on the next ordinary session's agenda."),
     )
+    # OL 113-14 art. 38: why the case went on another session's agenda than its mandatory one.
+    schedule_derogation = models.TextField(_("derogation from the mandatory session"), blank=True)
     # Clocks (docs/domain.md §6). The stage clock pauses while the submitter completes the file; the
     # current deadline is recomputed by clocks.deadlines at every transition and rule change.
     clock_started_at = models.DateTimeField(_("stage clock started at"), null=True, blank=True)

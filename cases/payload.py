@@ -36,6 +36,11 @@ def _text(f, raw, *, lookups, min_letters: int):
             )
             % {"field": f.label, "n": f.max_length}
         )
+    if f.type == "justification" and f.name != "justification" and letter_count(raw) < min_letters:
+        raise ValueError(
+            _("%(field)s: explain it in at least %(n)d letters (spaces and punctuation do not count).")
+            % {"field": f.label, "n": min_letters}
+        )
     if f.type == "justification" and letter_count(raw) < min_letters:
         raise ValueError(
             _(

@@ -281,6 +281,17 @@ def case_decision(case: Case) -> dict | None:
         "votes_for": case.votes_for,
         "votes_against": case.votes_against,
         "votes_abstain": case.votes_abstain,
+        # OL 113-14 art. 42: who was present, against the quorum of the members in office.
+        "members_present": case.members_present,
+        "council_members": case.collectivity.council_members if case.members_present is not None else None,
+        "quorum": case.collectivity.quorum if case.members_present is not None else None,
+        "convocation": (case.convocation or "first") if case.members_present is not None else "",
+        "convocation_label": (
+            str(lifecycle.CONVOCATIONS.get(case.convocation or "first", ""))
+            if case.members_present is not None
+            else ""
+        ),
+        "president_vote": case.president_vote,
         "by_president": case.decided_by_president,
     }
 
@@ -423,6 +434,24 @@ def session_agenda(*, session: CouncilSession) -> QuerySet[Case]:
     """The items scheduled on a session (on the agenda, or already decided there)."""
     qs = Case.objects.filter(session=session).select_related("committee", "service", "collectivity")
     return _agenda_order(qs)
+
+
+def session_mandatory_missing(*, session: CouncilSession) -> QuerySet[Case]:
+    """Admissible petitions whose mandatory session this is (OL 113-14 art. 38) and that are not on
+    its agenda: still with the committee, or reported but not scheduled there. A petition that went
+    on this agenda and was sent back to committee is not missing."""
+    been_there = TransitionEntry.objects.filter(
+        transition="schedule", payload__public__session__id=session.pk
+    ).values("case_id")
+    return (
+        Case.objects.filter(
+            mandatory_session=session, kind=Case.Kind.PETITION, state__in=[S.IN_COMMITTEE, S.REPORTED]
+        )
+        .exclude(session=session)
+        .exclude(pk__in=been_there)
+        .select_related("committee")
+        .order_by("submitted_at", "id")
+    )
 
 
 def agenda_candidates(*, collectivity) -> QuerySet[Case]:

@@ -156,6 +156,17 @@ class DecisionSerializer(serializers.Serializer):
     votes_for = serializers.IntegerField(allow_null=True)
     votes_against = serializers.IntegerField(allow_null=True)
     votes_abstain = serializers.IntegerField(allow_null=True)
+    members_present = serializers.IntegerField(
+        allow_null=True, help_text=_("Council members present at the deliberation.")
+    )
+    council_members = serializers.IntegerField(
+        allow_null=True, help_text=_("Council members in office (the collectivity's setting).")
+    )
+    quorum = serializers.IntegerField(
+        allow_null=True, help_text=_("More than half of the members in office (organic law 113-14 art. 42).")
+    )
+    convocation = serializers.CharField(help_text=_("first, second or third (no quorum required)."))
+    president_vote = serializers.CharField(help_text=_("How the president voted, when a tie was settled."))
     decided_at = serializers.DateTimeField(allow_null=True)
     by_president = serializers.BooleanField()
 
@@ -374,6 +385,27 @@ class TransitionBodySerializer(serializers.Serializer):
     votes_for = serializers.IntegerField(required=False, min_value=0)
     votes_against = serializers.IntegerField(required=False, min_value=0)
     votes_abstain = serializers.IntegerField(required=False, min_value=0)
+    members_present = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text=_("Council members present at the deliberation (quorum, organic law 113-14 art. 42)."),
+    )
+    convocation = serializers.ChoiceField(
+        choices=list(lifecycle.CONVOCATIONS),
+        required=False,
+        help_text=_("Which convocation the session was; at the third no quorum is required (art. 42)."),
+    )
+    president_vote = serializers.ChoiceField(
+        choices=list(lifecycle.PRESIDENT_VOTES),
+        required=False,
+        help_text=_("How the president voted; on a tie the president's side prevails (art. 43)."),
+    )
+    derogation = serializers.CharField(
+        required=False,
+        help_text=_(
+            "schedule: why a petition goes on another session than its mandatory one (art. 38); published."
+        ),
+    )
     service = serializers.IntegerField(required=False, help_text=_("Service id."))
     planned_end = serializers.DateField(required=False)
     evidence = serializers.CharField(required=False)

@@ -230,15 +230,32 @@ def stage_deadline(
     return day + datetime.timedelta(days=rule.days)
 
 
+def agenda_deadline(case: Case) -> datetime.date | None:
+    """OL 113-14 art. 38-39: an admissible petition must be on its mandatory session's agenda, and the
+    agenda goes to the governor `agenda_to_governor_days_before` days (20) before the session: the
+    committee's report is due by then. When the committee received the petition after that day, the
+    report is due on the eve of the session. None once the session is past (a deferred case) or
+    without a mandatory session."""
+    if case.kind != Case.Kind.PETITION or case.state != S.IN_COMMITTEE or case.mandatory_session_id is None:
+        return None
+    session_day = case.mandatory_session.date
+    entered = _local(case.state_entered_at)
+    if session_day <= entered:
+        return None
+    cutoff = session_day - datetime.timedelta(days=case.collectivity.agenda_to_governor_days_before)
+    return cutoff if cutoff > entered else session_day - datetime.timedelta(days=1)
+
+
 def current_deadline(case: Case, *, rules=None, calendar=None) -> datetime.date | None:
-    """The stage's deadline, and for a petition before the bureau's ruling the legal one if sooner;
-    after a rejection, the legal one until the rejection is notified (OL 113-14 art. 125 §4: the
-    clock stops at the notification, not at the decision)."""
+    """The stage's deadline; for a petition before the bureau's ruling the legal one if sooner; for an
+    admissible petition in committee the agenda's deadline if sooner; after a rejection, the legal
+    one until the rejection is notified (OL 113-14 art. 125 §4: the clock stops at the
+    notification, not at the decision)."""
     if case.state not in S.OPEN_STATES:
         return notice_rules.pending_notice_deadline(case)
     stage = stage_deadline(case, rules=rules, calendar=calendar)
     legal = case.legal_deadline_on if case.state in LEGAL_STATES else None
-    candidates = [d for d in (stage, legal) if d is not None]
+    candidates = [d for d in (stage, legal, agenda_deadline(case)) if d is not None]
     return min(candidates) if candidates else None
 
 
@@ -259,7 +276,11 @@ def clock_on_transition(case: Case, name: str, at: datetime.datetime) -> None:
 
 def recompute_open_cases(collectivity: Collectivity | None = None) -> int:
     """After a rule or a holiday changed: every open case gets its deadline again (batched)."""
-    qs = Case.objects.filter(state__in=S.OPEN_STATES).select_related("collectivity").order_by("pk")
+    qs = (
+        Case.objects.filter(state__in=S.OPEN_STATES)
+        .select_related("collectivity", "mandatory_session")
+        .order_by("pk")
+    )
     if collectivity is not None:
         qs = qs.filter(collectivity=collectivity)
     changed = 0

@@ -81,6 +81,14 @@ class GuardFailed(DomainError):
         return " ".join(parts)
 
 
+class SessionRefused(GuardFailed):
+    """The council session chosen for an agenda is not allowed (OL 113-14 art. 38): in the past, held
+    before the case was filed, or not a petition's mandatory session without a derogation."""
+
+    code = "session_refused"
+    default_message = gettext_lazy("This session cannot take the case.")
+
+
 class InvalidInput(GuardFailed):
     code = "invalid"
     default_message = gettext_lazy("The request is not valid.")

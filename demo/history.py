@@ -148,6 +148,12 @@ def _create(ctx: SeedContext, plan: PlannedCase) -> tuple[Case, str]:
     return services.case_create(**kwargs)
 
 
+SCHEDULE_DEROGATION = (
+    "The committee's study needed a site visit that could not be held before the agenda of the "
+    "mandatory session was sent to the governor."
+)
+
+
 def _resolve(ctx: SeedContext, plan: PlannedCase, step: PlannedStep) -> dict:
     data = dict(step.data)
     if step.committee:
@@ -156,6 +162,10 @@ def _resolve(ctx: SeedContext, plan: PlannedCase, step: PlannedStep) -> dict:
         data["session"] = ctx.sessions[step.session].pk
     if step.service:
         data["service"] = ctx.services[step.service].pk
+    if step.name == "schedule" and plan.spec.kind == "petition":
+        # OL 113-14 art. 38: a petition planned on another session than its mandatory one says why
+        # (the service ignores the reason when the session is the mandatory one).
+        data["derogation"] = SCHEDULE_DEROGATION
     if step.name in ("adopt", "reject"):
         # docs/domain.md §3.2: the decision answers every opinion linked to the case.
         case = ctx.cases[plan.spec.key]

@@ -142,6 +142,18 @@ DWELL = {"recent": (1, 14), "old": (110, 300), "": (15, 100)}
 MAX_SCHEDULE_AHEAD = 120  # days: a case is put on the agenda of the next session, not a later one
 
 
+DEMO_COUNCIL = 29  # demo/data/collectivity.json `council_members`
+
+
+def _within_council(votes: tuple[int, int, int], *, winner: int) -> tuple[int, int, int]:
+    """The winning side loses the votes beyond the council's members, so the votes never outnumber
+    the members present (OL 113-14 art. 42); drawn first, so the demo's random sequence is kept."""
+    extra = max(0, sum(votes) - DEMO_COUNCIL)
+    out = list(votes)
+    out[winner] -= extra
+    return tuple(out)
+
+
 def _gap_range(prev: str | None, name: str) -> tuple[int, int]:
     if name in ("adopt", "reject", "defer") and prev == "schedule":
         return (0, 2)  # during the session (it sits three days)
@@ -350,7 +362,15 @@ class Planner:
                     votes = (rng.randint(17, 25), rng.randint(0, 3), rng.randint(0, 3))
                 else:
                     votes = (rng.randint(2, 7), rng.randint(13, 20), rng.randint(0, 4))
-                data.update(votes_for=votes[0], votes_against=votes[1], votes_abstain=votes[2])
+                votes = _within_council(votes, winner=0 if name == "adopt" else 1)
+                data.update(
+                    votes_for=votes[0],
+                    votes_against=votes[1],
+                    votes_abstain=votes[2],
+                    # OL 113-14 art. 42: the quorum of the demo council (29 members in office).
+                    # No draw here: the rest of the demo keeps its random sequence.
+                    members_present=min(29, sum(votes) + sum(votes) % 3),
+                )
             if name == "reject":
                 data["reason_code"] = (spec.reason or ("other",))[0]
             elif spec.service and not spec.service_at_plan:

@@ -33,6 +33,12 @@ class Collectivity(models.Model):
         PROVINCE = "province", _("Prefecture or province")
         REGION = "region", _("Region")
 
+    class DecisionMajority(models.TextChoices):
+        # OL 113-14 art. 43: decisions by the absolute majority of the votes cast; a few matters (the
+        # action programme, local development companies...) by that of the members in office.
+        VOTES_CAST = "votes_cast", _("Absolute majority of the votes cast")
+        MEMBERS_IN_OFFICE = "members_in_office", _("Absolute majority of the members in office")
+
     slug = models.SlugField(_("slug"), unique=True)
     code = models.CharField(
         _("reference code"), max_length=5, unique=True, help_text=_("Prefix of case references, e.g. DMN.")
@@ -66,6 +72,22 @@ class Collectivity(models.Model):
     ordinary_session_months = models.JSONField(_("ordinary session months"), default=_default_session_months)
     agenda_to_governor_days_before = models.PositiveSmallIntegerField(
         _("agenda sent to the governor (days before)"), default=20
+    )
+    # OL 113-14 art. 42: a deliberation is valid only with more than half of the members in office
+    # present (except at the third convocation). Empty: the quorum is not checked.
+    council_members = models.PositiveSmallIntegerField(
+        _("council members in office"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The quorum of a deliberation is more than half of them (OL 113-14 art. 42)."),
+    )
+    decision_majority = models.CharField(
+        _("majority of council decisions"),
+        max_length=20,
+        choices=DecisionMajority.choices,
+        default=DecisionMajority.VOTES_CAST,
+        help_text=_("OL 113-14 art. 43; on a tie the president's side prevails."),
     )
     member_notice_days_before = models.PositiveSmallIntegerField(
         _("members notified (days before a session)"), default=10
@@ -120,6 +142,11 @@ class Collectivity(models.Model):
     @property
     def name(self) -> str:
         return localized(self.name_ar, self.name_fr)
+
+    @property
+    def quorum(self) -> int | None:
+        """OL 113-14 art. 42: more than half of the members in office; None when not configured."""
+        return self.council_members // 2 + 1 if self.council_members else None
 
     @classmethod
     def legal_defaults(cls, type_: str) -> dict:

@@ -6,6 +6,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from cases import services as case_services
@@ -27,6 +28,7 @@ class CollectivityFactory(factory.django.DjangoModelFactory):
     name_fr = "Commune de Demnate"
     type = Collectivity.Type.COMMUNE
     population_legal = 23459
+    council_members = 29  # quorum 15 (OL 113-14 art. 42)
 
 
 class CommitteeFactory(factory.django.DjangoModelFactory):
@@ -53,7 +55,8 @@ class CouncilSessionFactory(factory.django.DjangoModelFactory):
 
     collectivity = factory.SubFactory(CollectivityFactory)
     kind = CouncilSession.Kind.ORDINARY
-    date = factory.Sequence(lambda n: datetime.date(2027, 2, 1) + datetime.timedelta(days=n))
+    # Relative to today: scheduling refuses a session in the past (OL 113-14 art. 38).
+    date = factory.Sequence(lambda n: timezone.localdate() + datetime.timedelta(days=62 + n))
 
 
 class AssociationFactory(factory.django.DjangoModelFactory):
@@ -214,7 +217,13 @@ class World:
         }[name]
 
     def payload_for(self, name: str) -> dict:
-        votes = {"deliberation_number": "17/2027", "votes_for": 15, "votes_against": 3, "votes_abstain": 1}
+        votes = {
+            "deliberation_number": "17/2027",
+            "votes_for": 15,
+            "votes_against": 3,
+            "votes_abstain": 1,
+            "members_present": 22,
+        }
         return {
             "declare_inadmissible": {"reason_code": "competence", "justification": JUSTIFICATION},
             "request_information": {"justification": "Please add the statutes of the association."},

@@ -3,6 +3,8 @@ printable agenda and the decisions recorded item by item."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -150,6 +152,10 @@ def session_detail(request, pk: int):
             "candidates": candidates,
             "next": request.get_full_path(),
             "pending_opinion_items": sum(1 for row in rows if row["pending_opinions"]),
+            # OL 113-14 art. 38: admissible petitions that must be on this agenda and are not yet.
+            "mandatory_missing": list(selectors.session_mandatory_missing(session=session)),
+            "agenda_due": session.date
+            - datetime.timedelta(days=session.collectivity.agenda_to_governor_days_before),
         },
     )
 

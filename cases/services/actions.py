@@ -25,6 +25,7 @@ CORRECTABLE_FIELDS = {
     "votes_for": "int",
     "votes_against": "int",
     "votes_abstain": "int",
+    "members_present": "int",
     "decision_justification": "justification",
     "decision_reason_code": "text",
 }
@@ -176,6 +177,7 @@ def case_correct(*, actor, case: Case | str | int, changes: Mapping, justificati
             errors["changes"] = [_("Name at least one field to correct.")]
             changes = {}
         diff = _correction_diff(locked, changes, min_letters, errors)
+        _check_corrected_votes(locked, diff, errors)
         if errors:
             raise GuardFailed(_("The correction cannot be recorded."), field_errors=errors)
         if not diff:
@@ -212,6 +214,24 @@ def _correction_diff(case: Case, changes: Mapping, min_letters: int, errors: dic
         if old != value:
             diff[field] = [old, value]
     return diff
+
+
+VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstain", "members_present")
+
+
+def _check_corrected_votes(case: Case, diff: dict, errors: dict) -> None:
+    """The corrected votes must still carry the decision and its quorum (OL 113-14 art. 42-43), as
+    when the decision was recorded (cases.lifecycle.votes_problem, deliberation_problem)."""
+    if not any(field in diff for field in VOTE_FIELDS) or case.state == S.INADMISSIBLE:
+        return
+    values = {field: diff[field][1] if field in diff else getattr(case, field) for field in VOTE_FIELDS}
+    if case.convocation:
+        values["convocation"] = case.convocation
+    if case.president_vote:
+        values["president_vote"] = case.president_vote
+    name = "reject" if case.state == S.REJECTED else "adopt"
+    lifecycle.votes_problem(name, values, errors, collectivity=case.collectivity)
+    lifecycle.deliberation_problem(values, errors, collectivity=case.collectivity)
 
 
 def _corrected_value(field: str, kind: str, raw, min_letters: int):

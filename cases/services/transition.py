@@ -7,11 +7,12 @@ import datetime
 from collections.abc import Mapping
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from audit.chain import decision_of
+from audit.models import TransitionEntry
 from audit.services import audit_entry_append
 from cases import hooks, lifecycle, selectors
 from cases import states as S
@@ -27,7 +28,7 @@ from cases.services.record import (
     register_changed,
 )
 from core import text
-from core.errors import ConcurrentUpdate, GuardFailed, TransitionNotAllowed
+from core.errors import ConcurrentUpdate, GuardFailed, SessionRefused, TransitionNotAllowed
 from core.history import history_stamp
 from notifications.services import outbox_enqueue
 from organisation import selectors as org_selectors
@@ -88,6 +89,8 @@ def run_transition(*, actor, case_id: int, name: str, data, at, expected_state, 
                 )
             if spec.name == "submit":
                 guard_submit(case, at)
+            if spec.name == "schedule":
+                _guard_schedule(case, spec, cleaned, at)
             outcomes = _clean_opinion_outcomes(case, data) if spec.name in ("adopt", "reject") else []
             if outcomes:
                 cleaned.public_payload["opinions"] = [
@@ -167,6 +170,78 @@ def run_transition(*, actor, case_id: int, name: str, data, at, expected_state, 
             raise ConcurrentUpdate() from None
         raise
     return case
+
+
+def _guard_schedule(case: Case, spec, cleaned: lifecycle.Cleaned, at: datetime.datetime) -> None:
+    """OL 113-14 art. 38. For every kind: no session in the past (before the day of the transition)
+    nor held before the case was filed. For a petition: its mandatory session (the next ordinary
+    session after the bureau's decision), or another one with a published derogation."""
+    session = cleaned.values["session"]
+    today = timezone.localtime(at).date()
+    title = _("“%(transition)s” cannot be recorded.") % {"transition": spec.label_for(case.kind)}
+    if session.date < today:
+        raise SessionRefused(
+            title,
+            field_errors={
+                "session": [
+                    _("The session of %(date)s is already past: choose a coming session.")
+                    % {"date": formats.date_format(session.date, "DATE_FORMAT")}
+                ]
+            },
+        )
+    if case.submitted_at is not None and session.date < timezone.localtime(case.submitted_at).date():
+        raise SessionRefused(
+            title,
+            field_errors={
+                "session": [
+                    _("The session of %(date)s was held before the case was filed on %(filed)s.")
+                    % {
+                        "date": formats.date_format(session.date, "DATE_FORMAT"),
+                        "filed": formats.date_format(
+                            timezone.localtime(case.submitted_at).date(), "DATE_FORMAT"
+                        ),
+                    }
+                ]
+            },
+        )
+    if not _derogation_needed(case, session):
+        cleaned.values.pop("derogation", None)
+        cleaned.public_payload.pop("derogation", None)
+        return
+    if not cleaned.values.get("derogation"):
+        mandatory = case.mandatory_session
+        raise SessionRefused(
+            title,
+            field_errors={
+                "derogation": [
+                    _(
+                        "An admissible petition must go on the agenda of its mandatory session, the "
+                        "%(kind)s session of %(date)s (organic law 113-14, article 38). To choose another "
+                        "session, explain why (the session was cancelled, say)."
+                    )
+                    % {
+                        "kind": mandatory.get_kind_display().lower(),
+                        "date": formats.date_format(mandatory.date, "DATE_FORMAT"),
+                    }
+                ]
+            },
+        )
+    cleaned.public_payload["mandatory_session"] = {
+        "id": case.mandatory_session_id,
+        "date": case.mandatory_session.date.isoformat(),
+    }
+
+
+def _derogation_needed(case: Case, session) -> bool:
+    """A petition with a mandatory session goes elsewhere only by derogation, unless it already went
+    on its mandatory session's agenda (and was sent back to committee there)."""
+    if case.kind != Case.Kind.PETITION or case.mandatory_session_id is None:
+        return False
+    if session.pk == case.mandatory_session_id:
+        return False
+    return not TransitionEntry.objects.filter(
+        case_id=case.pk, transition="schedule", payload__public__session__id=case.mandatory_session_id
+    ).exists()
 
 
 def _clean_opinion_outcomes(case: Case, data) -> list[tuple[Case, bool, str]]:
@@ -263,6 +338,7 @@ def _apply_report(case: Case, spec, v: dict, *, actor, at) -> None:
 
 def _apply_schedule(case: Case, spec, v: dict, *, actor, at) -> None:
     case.session = v["session"]
+    case.schedule_derogation = v.get("derogation", "")
 
 
 def _apply_decision(case: Case, spec, v: dict, *, actor, at) -> None:
@@ -280,6 +356,9 @@ def _apply_decision(case: Case, spec, v: dict, *, actor, at) -> None:
         case.votes_for = v.get("votes_for")
         case.votes_against = v.get("votes_against")
         case.votes_abstain = v.get("votes_abstain")
+        case.members_present = v.get("members_present")
+        case.convocation = v.get("convocation", "") if v.get("members_present") is not None else ""
+        case.president_vote = v.get("president_vote", "") if v.get("votes_for") is not None else ""
     if name == "adopt" and v.get("service") is not None:
         case.service = v["service"]
 

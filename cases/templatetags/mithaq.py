@@ -169,6 +169,8 @@ def _show_extra(name: str, value, item) -> str:
         return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else str(value)
     if name == "late":
         return str(_("yes")) if value else str(_("no"))
+    if name == "mandatory_session" and isinstance(value, dict):
+        return _show_date(value.get("date", ""))
     if name == "purpose":
         return str(dict(CaseAttachment.Purpose.choices).get(value, value))
     if name == "percent":

@@ -34,6 +34,11 @@ def test_detail_of_a_decided_case(world, api_client):
         "votes_for": 15,
         "votes_against": 3,
         "votes_abstain": 1,
+        "members_present": 22,
+        "council_members": 29,
+        "quorum": 15,
+        "convocation": "first",
+        "president_vote": "",
         "decided_at": body["decision"]["decided_at"],
         "by_president": False,
     }

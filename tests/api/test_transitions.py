@@ -117,7 +117,13 @@ def test_full_walk_of_a_proposal_through_the_api(world, client_as):
         .json()
     )
     reference = created["reference"]
-    votes = {"deliberation_number": "21/2027", "votes_for": 20, "votes_against": 2, "votes_abstain": 0}
+    votes = {
+        "deliberation_number": "21/2027",
+        "votes_for": 20,
+        "votes_against": 2,
+        "votes_abstain": 0,
+        "members_present": 24,
+    }
     steps = [
         ("bureau", "start_review", {}, "under_review"),
         ("bureau", "refer_to_committee", {"committee": world.committee.pk}, "in_committee"),

@@ -119,12 +119,12 @@ def test_a_correction_records_the_corrected_fields(adopted, world):
     services.case_correct(
         actor=world["president"],
         case=adopted.reference,
-        changes={"votes_for": 23},
+        changes={"votes_for": 18},
         justification=JUSTIFICATION,
     )
     adopted.refresh_from_db()
     entry = TransitionEntry.objects.filter(case=adopted).last()
-    assert entry.decision["votes_for"] == 23 == adopted.votes_for
+    assert entry.decision["votes_for"] == 18 == adopted.votes_for
     assert "intact" in verify_passes()
 
 

@@ -21,7 +21,8 @@ import json
 from demo import data as demo
 from demo import loader, people
 
-DIGEST = "cd33fff1e75609dbb9bfa2ca2ac335010896398517ddf0d1824156cae242e86b"
+# Issue 10: the council decisions carry the members present, within a council of 29.
+DIGEST = "cdcc33af9b822cf4e427b14813469f7db33e8ea1a42b86b4f972b667b29e00dc"
 AFTER_HISTORY_END = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
 
 

@@ -43,3 +43,18 @@ def test_generate_calendar(world, client):
     client.force_login(world["secretariat"])
     client.post(reverse("workflows:sessions_generate"))
     assert CouncilSession.objects.filter(kind="ordinary").count() >= 6
+
+
+def test_the_session_page_warns_about_mandatory_items_not_reported(world, client):
+    """OL 113-14 art. 38: an admissible petition still with the committee is listed, with a link, on
+    its mandatory session's page; once it is on the agenda the warning is gone."""
+    petition = world.case_in("in_committee", "petition")
+    assert petition.mandatory_session_id == world.session.pk
+    client.force_login(world["secretariat"])
+    body = client.get(reverse("workflows:session", args=[world.session.pk])).content.decode()
+    assert 'id="mandatory-missing"' in body
+    assert reverse("staff:case", args=[petition.reference]) in body
+    on_agenda = world.case_in("on_agenda", "petition")
+    body = client.get(reverse("workflows:session", args=[world.session.pk])).content.decode()
+    warning = body.split('id="mandatory-missing"')[1].split("</section>")[0]
+    assert petition.reference in warning and on_agenda.reference not in warning
