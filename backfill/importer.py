@@ -59,12 +59,16 @@ COLUMNS = {
     "reported_on": "the committee's report date",
     "session_date": "the council session's first day (the session must exist: generate_sessions)",
     "scheduled_on": "put on the agenda (default: reported_on)",
+    "derogation": "a petition put on another session than its mandatory one: why (OL 113-14 art. 38)",
     "decided_by_president": "yes when the president ruled (no session)",
     "decided_on": "decision date (adopted, rejected, inadmissible)",
     "deliberation_number": "deliberation number",
     "votes_for": "votes for",
     "votes_against": "votes against",
     "votes_abstain": "abstentions",
+    "members_present": "members present at the deliberation (quorum, OL 113-14 art. 42)",
+    "convocation": "first, second or third convocation (art. 42; default first)",
+    "president_vote": "on a tie, the president's side: for or against (art. 43)",
     "reason_code": "rejection reason: outside_competences, budget, duplicate, technical_infeasibility, other",
     "justification": "the written reasons of the decision",
     "service": "the service in charge of implementation",
@@ -108,7 +112,7 @@ STEP_DATE = {
     "withdraw": ("withdrawn_on", None),
 }
 DATE_COLUMNS = {name for name, _fb in STEP_DATE.values()} | {"planned_end", "session_date"}
-INT_COLUMNS = ("signature_count", "votes_for", "votes_against", "votes_abstain")
+INT_COLUMNS = ("signature_count", "votes_for", "votes_against", "votes_abstain", "members_present")
 YES = {"yes", "oui", "نعم", "1", "true", "y", "o"}
 NO = {"", "no", "non", "لا", "0", "false", "n"}
 
@@ -438,7 +442,10 @@ def _step_data(name, values, ints, days, committee, session, service) -> dict:
     if name == "report":
         return {"report": text.get("report", ""), "recommendation": text.get("recommendation", "").lower()}
     if name == "schedule":
-        return {"session": session.pk if session else None}
+        data = {"session": session.pk if session else None}
+        if text.get("derogation"):
+            data["derogation"] = text["derogation"]
+        return data
     if name in ("adopt", "reject"):
         data = {
             "deliberation_number": text.get("deliberation_number", ""),
@@ -447,6 +454,13 @@ def _step_data(name, values, ints, days, committee, session, service) -> dict:
             "votes_abstain": ints.get("votes_abstain"),
             "justification": text.get("justification", ""),
         }
+        # Deliberations in session carry the members present (quorum); a president's ruling does not.
+        for column in ("members_present",):
+            if ints.get(column) is not None:
+                data[column] = ints[column]
+        for column in ("convocation", "president_vote"):
+            if text.get(column):
+                data[column] = text[column].lower()
         if name == "reject" and text.get("reason_code"):
             data["reason_code"] = text["reason_code"]
         if name == "adopt" and service is not None:

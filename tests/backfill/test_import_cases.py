@@ -67,6 +67,7 @@ def decided(world, state="adopted", **kw) -> dict:
         "votes_for": "15" if state != "rejected" else "3",
         "votes_against": "3" if state != "rejected" else "15",
         "votes_abstain": "1",
+        "members_present": "21",
         "justification": JUSTIFICATION,
     }
     if state == "rejected":
@@ -322,3 +323,24 @@ def test_imported_cases_hold_the_desk_invariant(world):
     assert report.kept
     out = io.StringIO()
     call_command("check_workflows", stdout=out, stderr=io.StringIO())
+
+
+def test_a_petition_on_another_session_than_its_mandatory_one_needs_a_derogation(world):
+    later = CouncilSessionFactory(collectivity=world.collectivity, date=datetime.date(2026, 2, 2))
+    rows = [
+        decided(
+            world,
+            kind="petition",
+            signature_count="140",
+            session_date=later.date.isoformat(),
+            scheduled_on="2026-01-10",
+            decided_on="2026-02-03",
+        )
+    ]
+    refused = run(world, rows, dry_run=True)
+    assert refused.valid == 0 and refused.errors
+    rows[0]["derogation"] = "La session d'octobre 2025 a été annulée faute de quorum, reportée en février."
+    accepted = run(world, rows)
+    assert accepted.errors == [], accepted.errors
+    case = Case.objects.get(reference=accepted.imported[0][1])
+    assert case.session_id == later.pk and case.schedule_derogation
