@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.models import TransitionEntry
 from cases import lifecycle
 from cases import states as S
 from cases.models import Case
@@ -39,7 +40,15 @@ ACTION_MESSAGES = {
         "The council decided on the case this opinion is linked to; the register says whether the opinion "
         "was followed and why."
     ),
+    # docs/domain.md §3.6: several committees.
+    "case.committee_opinion_request": gettext_lazy(
+        "The council bureau asked a further committee for its opinion on this case."
+    ),
+    "case.committee_opinion": gettext_lazy(
+        "A committee asked for its opinion filed it; it is public in the register."
+    ),
 }
+OPINION_REQUEST_EVENT = "case.committee_opinion_request"
 DEADLINE_EVENTS = ("deadline.reminder", "deadline.escalation")
 NOTIFIED_EVENTS = frozenset({TRANSITION_EVENT, *ACTION_MESSAGES, *DEADLINE_EVENTS})
 
@@ -81,6 +90,20 @@ def escalation_users(case: Case, level: int):
             return active.filter(pk=case.service.head_id)
         return active.filter(groups__name=roles.BUREAU)
     return active.filter(groups__name__in=[roles.BUREAU, roles.FOLLOWUP])
+
+
+def _asked_committee_members(case: Case, payload: dict):
+    """The committee members of the committee an opinion request names (its audit entry's payload)."""
+    User = get_user_model()
+    entry = (
+        TransitionEntry.objects.filter(case_id=case.pk, seq=payload.get("entry")).values("payload").first()
+    )
+    committee = ((entry or {}).get("payload") or {}).get("public", {}).get("committee") or {}
+    if not isinstance(committee, dict) or not isinstance(committee.get("id"), int):
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, groups__name=roles.COMMITTEE, committees=committee["id"]
+    ).filter(models.Q(collectivity__isnull=True) | models.Q(collectivity_id=case.collectivity_id))
 
 
 def _public_path(reference: str) -> str:
@@ -134,6 +157,9 @@ class CaseNotifications:
         if event == TRANSITION_EVENT and case.state in S.OPEN_STATES and settings.MITHAQ_NOTIFY_NEW_TASKS:
             # The group that must act next hears of its new task (one event, one outbox row).
             users.extend(acting_users(case).order_by("id"))
+        if event == OPINION_REQUEST_EVENT and settings.MITHAQ_NOTIFY_NEW_TASKS:
+            # The members of the committee asked hear of the opinion they owe.
+            users.extend(_asked_committee_members(case, payload).order_by("id"))
         recipients = self._unique(users)
         # Nobody can follow a draft, so the filing receipt goes to the filers alone.
         recipients.extend(followers_active(subject_type="case", subject_id=case.pk))

@@ -21,6 +21,7 @@ from cases.services.record import append_action, locked_for_action, lookups_for
 from core import roles
 from core.errors import ConcurrentUpdate, GuardFailed, TransitionNotAllowed
 from core.text import has_bidi_controls, has_content, has_invalid_characters
+from organisation.models import Committee
 
 REPORT_MAX = lifecycle.LONG_TEXT_MAX
 
@@ -45,6 +46,13 @@ def _due(case: Case, at: datetime.datetime) -> datetime.date | None:
     return hooks.committee_due_date(case, at)
 
 
+def _committee_in(case: Case, committee):
+    """A committee of the case's collectivity, given as an instance or an id; else None."""
+    if isinstance(committee, Committee):
+        committee = committee.pk
+    return lookups_for(case.collectivity_id)("committee", committee)
+
+
 def case_request_committee_opinion(
     *, actor, case: Case | str | int, committee, at: datetime.datetime | None = None
 ) -> CommitteeReferral:
@@ -62,7 +70,7 @@ def case_request_committee_opinion(
                 raise lifecycle.InvalidTransition(
                     _("A committee is asked for its opinion only while the case is with the committee.")
                 )
-            target = lookups_for(locked.collectivity_id)("committee", committee)
+            target = _committee_in(locked, committee)
             if target is None:
                 raise GuardFailed(
                     _("The opinion cannot be asked."),
@@ -141,7 +149,7 @@ def case_file_committee_opinion(
     at = at or timezone.now()
     with transaction.atomic():
         locked = locked_for_action(case)
-        target = lookups_for(locked.collectivity_id)("committee", committee)
+        target = _committee_in(locked, committee)
         if target is None:
             raise GuardFailed(
                 _("The opinion cannot be recorded."),

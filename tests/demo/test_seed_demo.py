@@ -267,3 +267,19 @@ def test_a_petition_is_open_for_signing(seeded, db, client):
     assert open_for_signing
     html = client.get("/petitions/").content.decode()
     assert open_for_signing[0].reference in html
+
+
+def test_the_demo_shows_opinions_of_further_committees(seeded, db):
+    """docs/domain.md §3.6: one opinion waits in the `committee` user's inbox, one is filed and public."""
+    from django.contrib.auth import get_user_model
+
+    from cases import committee_selectors
+    from cases.models import CommitteeReferral
+
+    member = get_user_model().objects.get(username="committee")
+    assert committee_selectors.pending_opinions_for(member).exists()
+    filed = CommitteeReferral.objects.filter(role="opinion", reported_at__isnull=False)
+    assert filed.count() == 1 and filed.get().report
+    # Only a second committee is ever asked, never the case's lead committee.
+    for referral in CommitteeReferral.objects.filter(role="opinion").select_related("case"):
+        assert referral.committee_id != referral.case.committee_id

@@ -1,6 +1,7 @@
 """The committees on the staff case page and the public case page (docs/domain.md §3.6)."""
 
 from django.urls import reverse
+from django.utils import translation
 
 from cases import services
 from cases.models import CommitteeReferral
@@ -82,3 +83,25 @@ def test_the_public_page_shows_the_opinions_given(world, client):
     assert world.other_committee.name_ar in body
     # No name of the member who filed it.
     assert world.outsider_committee_member.username not in body
+
+
+def test_the_case_page_warns_the_secretariat_of_a_pending_opinion(world, client):
+    case = world.case_in("in_committee")
+    services.case_request_committee_opinion(
+        actor=world["bureau"], case=case.reference, committee=world.other_committee.pk
+    )
+    for name in ("report", "schedule"):
+        case = services.case_transition(
+            actor=world.actor_for(name, case), case=case, name=name, data=world.payload_for(name)
+        )
+    client.force_login(world["secretariat"])
+    with translation.override("en"):
+        body = client.get(
+            reverse("staff:case", args=[case.reference]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert (
+        'id="committees"' in body
+        and "alert--warning" in body.split('id="committees"', 1)[1].split("</section>")[0]
+    )
+    # The decision forms are still offered: the council is warned, not blocked.
+    assert f"transition-{case.reference}-adopt" in body

@@ -280,3 +280,10 @@ def test_the_asked_committee_sees_the_case(world):
     assert not selectors.case_list_for_staff(user=member).filter(pk=case.pk).exists()
     _ask(world, case)
     assert selectors.case_get_for_staff(user=member, reference=case.reference) is not None
+
+
+def test_a_committee_may_be_given_as_an_instance(world):
+    case = world.case_in("in_committee")
+    referral = _ask(world, case, committee=world.other_committee)
+    assert referral.committee == world.other_committee
+    assert _file(world, case, committee=world.other_committee).reported_at is not None
