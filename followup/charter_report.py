@@ -594,7 +594,7 @@ def context(figures: dict, *, lang: str, report=None, for_pdf: bool = False) -> 
 def to_html(figures: dict, *, lang: str, report=None, for_pdf: bool = False) -> str:
     with translation.override(lang):
         return render_to_string(
-            "followup/charter_report.html", context(figures, lang=lang, report=report, for_pdf=for_pdf)
+            "documents/charter_report.html", context(figures, lang=lang, report=report, for_pdf=for_pdf)
         )
 
 

@@ -182,8 +182,8 @@ def staff_report_preview(request, pk: int):
     except PdfRenderingError:
         return _unavailable(request)
     response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])
-    if fmt != "html":
-        response["Content-Disposition"] = f'attachment; filename="charter-report-draft-{report.pk}.{fmt}"'
+    # A download, never a page of the site: the HTML document carries its own style (for the PDF).
+    response["Content-Disposition"] = f'attachment; filename="charter-report-draft-{report.pk}.{fmt}"'
     return response
 
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 REPO = Path(settings.BASE_DIR)
 # E-mail bodies are read in mail clients and letters are rendered to PDF by WeasyPrint: neither is
 # served as a page under the site's policy.
-NOT_PAGES = {"emails", "letters"}
+# Documents printed to PDF or downloaded (letters, the charter report), never served as pages.
+NOT_PAGES = {"emails", "letters", "documents"}
 
 
 INLINE_PATTERNS = {
