@@ -21,7 +21,8 @@ import json
 from demo import data as demo
 from demo import loader, people
 
-DIGEST = "cd33fff1e75609dbb9bfa2ca2ac335010896398517ddf0d1824156cae242e86b"
+# Issue 13: the ordinary sessions' French titles elide ("Session ordinaire d'octobre 2025").
+DIGEST = "d2445684b3f86d326a525f958e07b4bce4bfd595ebb100cec15527c656c6c01d"
 AFTER_HISTORY_END = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
 
 
