@@ -61,7 +61,29 @@ def test_staff_pages_fit_a_phone(world, live_server, page, role, state):
 
 def test_public_pages_fit_a_phone(world, live_server, page):
     case = world.case_in("in_committee", "proposal", title=LONG_TITLE)
-    for path in ("/", "/register/", f"/register/{case.reference}/", "/track/", "/audit/digests/"):
+    for path in (
+        "/",
+        "/register/",
+        f"/register/{case.reference}/",
+        "/track/",
+        "/audit/digests/",
+        "/petitions/",
+    ):
+        _assert_fits(page, f"{live_server.url}{path}")
+
+
+def test_citizen_and_secretariat_pages_fit_a_phone(world, live_server, page):
+    case = world.case_in("on_agenda", "proposal", title=LONG_TITLE)
+    _login(page, live_server, world["citizen"], "pw-citizen-1")
+    for path in ("/file/", "/file/?kind=petition", "/my/", "/notifications/"):
+        _assert_fits(page, f"{live_server.url}{path}")
+    page.context.clear_cookies()
+    _login(page, live_server, world["secretariat"], "pw-secretariat-1")
+    for path in (
+        "/staff/sessions/",
+        f"/staff/sessions/{case.session_id}/",
+        f"/staff/sessions/{case.session_id}/print/",
+    ):
         _assert_fits(page, f"{live_server.url}{path}")
 
 
