@@ -93,3 +93,26 @@ def test_followup_dashboard_fits_a_phone(world, live_server, page):
     _assert_fits(page, f"{live_server.url}/staff/audit/")
     heights = page.evaluate("[...document.querySelectorAll('.chart canvas')].map(c => c.clientHeight)")
     assert heights and all(h >= 150 for h in heights), heights
+
+
+def test_followup_dashboard_at_1366_in_french(world, live_server, browser):
+    world.case_in("in_committee", "proposal")
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="fr-FR", extra_http_headers={"Accept-Language": "fr"}
+    )
+    page = context.new_page()
+    try:
+        _login(page, live_server, world["followup"], "pw-followup-2")
+        page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+        _assert_fits(page, f"{live_server.url}/staff/audit/")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        boxes = page.locator(".table-wrap")
+        assert boxes.count() == 2
+        # Each scroll box is reached with the keyboard, and named.
+        for i in range(boxes.count()):
+            assert boxes.nth(i).get_attribute("tabindex") == "0"
+            assert boxes.nth(i).get_attribute("aria-label")
+        heights = page.evaluate("[...document.querySelectorAll('.chart canvas')].map(c => c.clientHeight)")
+        assert heights and all(h >= 150 for h in heights), heights
+    finally:
+        context.close()
