@@ -61,7 +61,29 @@ def test_staff_pages_fit_a_phone(world, live_server, page, role, state):
 
 def test_public_pages_fit_a_phone(world, live_server, page):
     case = world.case_in("in_committee", "proposal", title=LONG_TITLE)
-    for path in ("/", "/register/", f"/register/{case.reference}/", "/track/", "/audit/digests/"):
+    for path in (
+        "/",
+        "/register/",
+        f"/register/{case.reference}/",
+        "/track/",
+        "/audit/digests/",
+        "/petitions/",
+    ):
+        _assert_fits(page, f"{live_server.url}{path}")
+
+
+def test_citizen_and_secretariat_pages_fit_a_phone(world, live_server, page):
+    case = world.case_in("on_agenda", "proposal", title=LONG_TITLE)
+    _login(page, live_server, world["citizen"], "pw-citizen-1")
+    for path in ("/file/", "/file/?kind=petition", "/my/", "/notifications/"):
+        _assert_fits(page, f"{live_server.url}{path}")
+    page.context.clear_cookies()
+    _login(page, live_server, world["secretariat"], "pw-secretariat-1")
+    for path in (
+        "/staff/sessions/",
+        f"/staff/sessions/{case.session_id}/",
+        f"/staff/sessions/{case.session_id}/print/",
+    ):
         _assert_fits(page, f"{live_server.url}{path}")
 
 
@@ -71,3 +93,26 @@ def test_followup_dashboard_fits_a_phone(world, live_server, page):
     _assert_fits(page, f"{live_server.url}/staff/audit/")
     heights = page.evaluate("[...document.querySelectorAll('.chart canvas')].map(c => c.clientHeight)")
     assert heights and all(h >= 150 for h in heights), heights
+
+
+def test_followup_dashboard_at_1366_in_french(world, live_server, browser):
+    world.case_in("in_committee", "proposal")
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="fr-FR", extra_http_headers={"Accept-Language": "fr"}
+    )
+    page = context.new_page()
+    try:
+        _login(page, live_server, world["followup"], "pw-followup-2")
+        page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+        _assert_fits(page, f"{live_server.url}/staff/audit/")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        boxes = page.locator(".table-wrap")
+        assert boxes.count() == 2
+        # Each scroll box is reached with the keyboard, and named.
+        for i in range(boxes.count()):
+            assert boxes.nth(i).get_attribute("tabindex") == "0"
+            assert boxes.nth(i).get_attribute("aria-label")
+        heights = page.evaluate("[...document.querySelectorAll('.chart canvas')].map(c => c.clientHeight)")
+        assert heights and all(h >= 150 for h in heights), heights
+    finally:
+        context.close()

@@ -21,8 +21,9 @@ import json
 from demo import data as demo
 from demo import loader, people
 
-# Issue 10: the council decisions carry the members present, within a council of 29.
-DIGEST = "cdcc33af9b822cf4e427b14813469f7db33e8ea1a42b86b4f972b667b29e00dc"
+# Issue 10: the council decisions carry the members present, within a council of 29; issue 13: the
+# ordinary sessions' French titles elide ("Session ordinaire d'octobre 2025").
+DIGEST = "TO-RECOMPUTE"
 AFTER_HISTORY_END = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
 
 

@@ -313,10 +313,12 @@ def test_printable_agenda_has_landmark_viewport_and_columns(client, world):
 # 15. Audit words, short hashes, the demo's petitions, aria-describedby, focus ring ----------------
 
 
-def test_digests_page_keeps_the_command_for_staff_in_a_details_block(client, db):
+def test_digests_page_keeps_the_command_for_staff_in_a_details_block(client, world):
     html = client.get(reverse("audit:digests")).content.decode()
-    before = html.split("<details", 1)[0]
-    assert "manage.py" not in before
+    assert "manage.py" not in html  # citizens read words, not commands
+    client.force_login(world["followup"])
+    html = client.get(reverse("audit:digests")).content.decode()
+    assert "manage.py" not in html.split("<details", 1)[0]
     assert "verify_audit" in html
 
 
@@ -377,3 +379,22 @@ def test_demo_session_titles_elide():
     assert "Session ordinaire d'octobre 2025" in titles
     assert "Session ordinaire de mai 2025" in titles
     assert not any("de octobre" in t for t in titles)
+
+
+def test_a_draft_petition_says_what_comes_next(client, world):
+    client.force_login(world["citizen"])
+    response = client.post(
+        reverse("public:file"),
+        {
+            "kind": "petition",
+            "title": "Lights in Derb Jdid",
+            "description": "The street has no lights.",
+            "reasons": "Safety at night.",
+            "objectives": "Ten street lights.",
+            "draft": "on",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("public:file_done")).content.decode()
+    assert 'id="next-step"' in html
+    assert reverse("public:my_cases") in html
