@@ -4,6 +4,9 @@ application is its receipt. Registered with notifications.registry by NoticesCon
 
 from __future__ import annotations
 
+from django.db.models import Q
+
+from cases.models import Case
 from notices import rules, services
 
 TRANSITION_EVENT = "case.transition"
@@ -17,6 +20,8 @@ def on_delivery(kind: str, delivery) -> None:
     if payload.get("transition") not in rules.NOTIFIABLE or not isinstance(payload.get("entry"), int):
         return
     if kind == "sent" and delivery.sent_at is not None:
+        if not _may_be_addressee(event.subject_id, delivery.user_id):
+            return  # the acting group's new-task message, an association member's copy
         services.system_notification_record(
             case_id=event.subject_id,
             delivery_id=delivery.pk,
@@ -27,3 +32,11 @@ def on_delivery(kind: str, delivery) -> None:
         )
     elif kind == "read" and delivery.read_at is not None:
         services.system_notification_received(delivery_id=delivery.pk, received_at=delivery.read_at)
+
+
+def _may_be_addressee(case_id: int, user_id: int) -> bool:
+    """A cheap look before the service takes the case's lock: the submitter or the association's
+    representative (the service decides the role)."""
+    return Case.objects.filter(
+        Q(submitter_id=user_id) | Q(association__representative_id=user_id), pk=case_id
+    ).exists()

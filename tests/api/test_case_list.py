@@ -140,14 +140,29 @@ def test_overdue_filter_follows_the_current_deadline(world, api_client):
         assert response.status_code == 200, response.content
         return {i["reference"] for i in response.json()["results"]}
 
-    assert refs("true") == {late.reference, old_proposal.reference}
-    assert refs("false") == {recent.reference, decided_late.reference, fresh_proposal.reference}
-    assert refs("1") == {late.reference, old_proposal.reference}
+    # The rejection was decided past the limit and nobody was notified yet: the legal clock stops at
+    # the notification, not at the decision (OL 113-14 art. 125 §4), so it is still overdue.
+    assert refs("true") == {late.reference, old_proposal.reference, decided_late.reference}
+    assert refs("false") == {recent.reference, fresh_proposal.reference}
+    assert refs("1") == {late.reference, old_proposal.reference, decided_late.reference}
     items = {i["reference"]: i for i in api_client.get(LIST_URL).json()["results"]}
     assert items[late.reference]["overdue"] is True
     assert items[recent.reference]["overdue"] is False
     assert items[late.reference]["legal_deadline"] == late.legal_deadline.isoformat()
     assert items[late.reference]["deadline"] == late.legal_deadline.isoformat()
+    assert items[decided_late.reference]["deadline"] == decided_late.legal_deadline.isoformat()
+    # Once the rejection is notified (late), the clock stops: no deadline, not overdue.
+    from notices.services import case_notification_record
+
+    case_notification_record(
+        actor=world["intake"],
+        case=decided_late.reference,
+        recipient_role="agent",
+        channel="hand",
+        sent_at=timezone.now(),
+    )
+    assert refs("true") == {late.reference, old_proposal.reference}
+    items = {i["reference"]: i for i in api_client.get(LIST_URL).json()["results"]}
     assert items[decided_late.reference]["deadline"] is None
 
 

@@ -102,3 +102,19 @@ def test_an_unnotified_rejection_is_escalated_and_a_notified_one_is_not(world, r
     assert summary.escalations >= 1
     assert DeadlineNotice.objects.filter(case=silent, threshold="after:0").exists()
     assert not DeadlineNotice.objects.filter(case=notified).exists()
+
+
+def test_addressees(world):
+    citizen, representative, member = world[roles.CITIZEN], world[roles.INTAKE], world[roles.ASSOCIATION]
+    petition = Case(kind=Case.Kind.PETITION, submitter=citizen)
+    assert rules.addressee_role(petition, citizen.pk) == "agent"
+    assert rules.addressee_role(petition, member.pk) is None
+    association = world.association
+    association.representative = representative
+    by_association = Case(kind=Case.Kind.PETITION, submitter=member, association=association)
+    assert rules.addressee_role(by_association, representative.pk) == "legal_representative"
+    assert rules.addressee_role(by_association, member.pk) == "submitter"
+    assert rules.default_recipient_role(by_association) == "legal_representative"
+    proposal = Case(kind=Case.Kind.PROPOSAL, submitter=citizen)
+    assert rules.addressee_role(proposal, citizen.pk) == "submitter"
+    assert rules.addressee_role(proposal, None) is None
