@@ -19,6 +19,8 @@ from demo import people
 from demo.definitions import OPINION_KINDS, SeedError
 from demo.loader import ASSOCIATION_DOCUMENTS, DESK_CONTACT, OUTCOME_DEFAULT
 from demo.planner import PlannedCase, PlannedStep
+from notices import rules as notice_rules
+from notices import services as notice_services
 from organisation.models import Association, Collectivity, Committee, CouncilSession, Service
 from petitions import admissibility, signatures
 
@@ -70,6 +72,7 @@ def play(ctx: SeedContext, plans: list[PlannedCase]) -> dict[str, str]:
                     data=_resolve(ctx, plan, step),
                     at=at,
                 )
+                _notify_and_post(ctx, ctx.cases[key], step.name, at)
         except (DomainError, SeedError, KeyError, ValueError, TypeError) as exc:
             raise _failure(plan, name, at, exc, numbers[key], len(plans)) from exc
     for plan in plans:
@@ -82,6 +85,34 @@ def play(ctx: SeedContext, plans: list[PlannedCase]) -> dict[str, str]:
                 actor=ctx.users[plan.spec.by], case=case, open_=True
             )
     return codes
+
+
+# Days after a decision when the desk hands its notification over, and when it goes on the board.
+NOTIFIED_AFTER = datetime.timedelta(days=4, hours=2)
+POSTED_AFTER = datetime.timedelta(days=3)
+
+
+def _notify_and_post(ctx: SeedContext, case: Case, name: str, at: datetime.datetime) -> None:
+    """The paper side of a decision (OL 113-14 art. 125 and 273): the desk hands the letter over
+    against signature a few days later and the decision goes on the notice board, except for the
+    decisions of the last days, which the demo leaves awaiting both (docs/domain.md §7.1)."""
+    now = timezone.now()
+    if not notice_rules.requires_notice(case, name):
+        return
+    desk = ctx.users["intake"]
+    sent = at + NOTIFIED_AFTER
+    if sent < now:
+        notice_services.case_notification_record(
+            actor=desk,
+            case=case.pk,
+            recipient_role=notice_rules.default_recipient_role(case),
+            channel="hand",
+            sent_at=sent,
+            at=sent,
+        )
+    if name in notice_rules.POSTED and at + POSTED_AFTER < now:
+        posted = timezone.localtime(at + POSTED_AFTER)
+        notice_services.decision_posting_record(actor=desk, case=case.pk, posted_on=posted.date(), at=posted)
 
 
 def _petition_extra(ctx: SeedContext, plan: PlannedCase, name: str, at: datetime.datetime) -> None:
