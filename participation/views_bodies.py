@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
@@ -227,8 +228,11 @@ def association_registry(request):
             else:
                 messages.success(
                     request,
-                    _("%(created)d associations added and %(updated)d updated.")
-                    % {"created": result.created, "updated": result.updated},
+                    ngettext("%(n)d association added.", "%(n)d associations added.", result.created)
+                    % {"n": result.created}
+                    + " "
+                    + ngettext("%(n)d association updated.", "%(n)d associations updated.", result.updated)
+                    % {"n": result.updated},
                 )
                 return redirect("participation:staff_associations")
         else:
