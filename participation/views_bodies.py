@@ -4,6 +4,7 @@ after a decision. Thin views over participation.bodies, organisation.association
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -60,8 +61,17 @@ def _collectivity(request):
 
 
 def _period():
+    """The last twelve months, today included."""
     today = timezone.localdate()
-    return today.replace(year=today.year - 1), today + timezone.timedelta(days=1)
+    return today - datetime.timedelta(days=365), today + datetime.timedelta(days=1)
+
+
+def _int(value) -> int:
+    """A posted id; anything else names no row (NotFound from the service, never a 500)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _fail(request, form, exc: DomainError) -> None:
@@ -111,7 +121,7 @@ def commission(request):
                 if form.is_valid():
                     bodies.opinion_request_answer(
                         actor=user,
-                        request=int(request.POST.get("request") or 0),
+                        request=_int(request.POST.get("request")),
                         opinion=form.cleaned_data["opinion"].strip(),
                     )
                     messages.success(request, _("The request is answered by the opinion."))
