@@ -53,6 +53,10 @@ DEADLINE_EVENTS = ("deadline.reminder", "deadline.escalation")
 NOTIFIED_EVENTS = frozenset({TRANSITION_EVENT, *ACTION_MESSAGES, *DEADLINE_EVENTS})
 
 
+def _is_children_decision(case: Case, payload: dict) -> bool:
+    return case.kind == Case.Kind.CHILDREN_RECOMMENDATION and payload.get("transition") in ("adopt", "reject")
+
+
 def acting_users(case: Case):
     """Who must act next on the case (docs/domain.md §7: "new task for a group"): the bureau, the case's
     committee, the secretariat, the case's service (or every service while none is named)."""
@@ -154,6 +158,14 @@ class CaseNotifications:
             if case.association.representative is not None:
                 users.append(case.association.representative)
             users.extend(case.association.members.filter(is_active=True).order_by("id"))
+        if event == TRANSITION_EVENT and _is_children_decision(case, payload):
+            # docs/domain.md §3.4: the facilitator hears what happened to the council's recommendation.
+            users.extend(
+                get_user_model()
+                .objects.filter(is_active=True, groups__name=roles.CHILDREN_COUNCIL)
+                .filter(models.Q(collectivity__isnull=True) | models.Q(collectivity_id=case.collectivity_id))
+                .order_by("id")
+            )
         if event == TRANSITION_EVENT and case.state in S.OPEN_STATES and settings.MITHAQ_NOTIFY_NEW_TASKS:
             # The group that must act next hears of its new task (one event, one outbox row).
             users.extend(acting_users(case).order_by("id"))
@@ -205,6 +217,16 @@ class CaseNotifications:
             }
 
     def _transition_context(self, case: Case, payload: dict, reference: str) -> dict:
+        context = self._transition_context_base(case, payload, reference)
+        if _is_children_decision(case, payload):
+            # The plain-words summary the decision carried (participation keeps it), first.
+            text = getattr(getattr(case, "child_summary", None), "text", "")
+            if text:
+                context["child_summary"] = text
+                context["summary"] = text
+        return context
+
+    def _transition_context_base(self, case: Case, payload: dict, reference: str) -> dict:
         transition = payload.get("transition", "")
         spec = lifecycle.TRANSITIONS.get(transition)
         to_state = payload.get("to", case.state)

@@ -184,6 +184,13 @@ SCHEDULE_DEROGATION = (
     "mandatory session was sent to the governor."
 )
 
+CHILD_SUMMARIES = {
+    "adopt": "المجلس الجماعي وافق على توصيتكم. ستعمل الجماعة على إنجازها، وسنخبركم بكل خطوة.",
+    "reject": (
+        "المجلس الجماعي درس توصيتكم ولم يستطع قبولها الآن. السبب مكتوب في القرار، ويمكنكم اقتراح فكرة أخرى."
+    ),
+}
+
 
 def _resolve(ctx: SeedContext, plan: PlannedCase, step: PlannedStep) -> dict:
     data = dict(step.data)
@@ -219,6 +226,9 @@ def _resolve(ctx: SeedContext, plan: PlannedCase, step: PlannedStep) -> dict:
             )
         if answers:
             data["opinions"] = answers
+        if case.kind == Case.Kind.CHILDREN_RECOMMENDATION and not data.get("child_summary"):
+            # docs/domain.md §3.4: the decision tells the children, in plain words, what happened.
+            data["child_summary"] = CHILD_SUMMARIES["adopt" if step.name == "adopt" else "reject"]
     return data
 
 

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -228,7 +229,11 @@ class ImportRejected(InvalidInput):
 
     def __init__(self, rows: list[tuple[int, list[str]]], bad: int):
         self.rows = rows
-        message = _("Nothing was imported: %(n)d row(s) have problems.") % {"n": bad}
+        message = ngettext(
+            "Nothing was imported: %(n)d row has problems.",
+            "Nothing was imported: %(n)d rows have problems.",
+            bad,
+        ) % {"n": bad}
         super().__init__(
             message,
             field_errors={

@@ -10,7 +10,6 @@ class ParticipationConfig(AppConfig):
     def ready(self):
         # The children's summary of a decision plugs into the case's lifecycle (docs/architecture.md).
         from cases import hooks
-        from participation import bodies, notify
+        from participation import bodies
 
         hooks.register_transition_applier(bodies.child_summary_on_decision)
-        notify.register()

@@ -18,15 +18,12 @@ from cases.models import Case
 from cases.services import public_case_in
 from core.errors import GuardFailed, InvalidInput, NotFound, TransitionNotAllowed
 from core.history import history_stamp
-from notifications.services import outbox_enqueue
 from organisation.models import Collectivity, Committee
 from participation import predicates as P
 from participation.models import ChildMember, ChildSummary, CommissionMember, DecisionRating, OpinionRequest
 
 CHILDREN_KIND = "children_recommendation"
 OPINION_KIND = "advisory_opinion"
-SUMMARY_EVENT = "children.summary"
-SUMMARY_SUBJECT = "children_summary"
 MEMBER_FIELDS = ("full_name", "gender", "association", "role", "user", "mandate_start", "mandate_end")
 CHILD_FIELDS = (
     "first_name",
@@ -200,8 +197,9 @@ def child_member_save(
 
 def child_summary_on_decision(case, name: str, values: dict, actor, at) -> None:
     """Transition applier (cases.hooks): a decision on a children's recommendation carries its
-    plain-words summary, within the collectivity's maximum length; it is kept, shown first on the
-    public page and sent to the facilitator, all in the transition's transaction."""
+    plain-words summary, within the collectivity's maximum length; it is kept (shown first on the
+    public page, sent to the facilitator with the decision's notification) in the transition's
+    transaction."""
     if case.kind != CHILDREN_KIND or name not in ("adopt", "reject"):
         return
     text = (values.get("child_summary") or "").strip()
@@ -222,13 +220,8 @@ def child_summary_on_decision(case, name: str, values: dict, actor, at) -> None:
     ChildSummary.objects.update_or_create(
         case=case, defaults={"text": text, "transition": name, "written_by": actor, "written_at": at}
     )
-    outbox_enqueue(
-        event=SUMMARY_EVENT,
-        subject_type=SUMMARY_SUBJECT,
-        subject_id=case.pk,
-        payload={"reference": case.reference, "transition": name},
-        at=at,
-    )
+    # The transition's own notification (one outbox row per transition) carries the summary to the
+    # facilitator: cases.notify adds the children_council group and the text for this decision.
 
 
 # Satisfaction after a decision -------------------------------------------------------------

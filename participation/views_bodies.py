@@ -4,6 +4,7 @@ after a decision. Thin views over participation.bodies, organisation.association
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
@@ -59,8 +61,17 @@ def _collectivity(request):
 
 
 def _period():
+    """The last twelve months, today included."""
     today = timezone.localdate()
-    return today.replace(year=today.year - 1), today + timezone.timedelta(days=1)
+    return today - datetime.timedelta(days=365), today + datetime.timedelta(days=1)
+
+
+def _int(value) -> int:
+    """A posted id; anything else names no row (NotFound from the service, never a 500)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _fail(request, form, exc: DomainError) -> None:
@@ -110,7 +121,7 @@ def commission(request):
                 if form.is_valid():
                     bodies.opinion_request_answer(
                         actor=user,
-                        request=int(request.POST.get("request") or 0),
+                        request=_int(request.POST.get("request")),
                         opinion=form.cleaned_data["opinion"].strip(),
                     )
                     messages.success(request, _("The request is answered by the opinion."))
@@ -227,8 +238,11 @@ def association_registry(request):
             else:
                 messages.success(
                     request,
-                    _("%(created)d associations added and %(updated)d updated.")
-                    % {"created": result.created, "updated": result.updated},
+                    ngettext("%(n)d association added.", "%(n)d associations added.", result.created)
+                    % {"n": result.created}
+                    + " "
+                    + ngettext("%(n)d association updated.", "%(n)d associations updated.", result.updated)
+                    % {"n": result.updated},
                 )
                 return redirect("participation:staff_associations")
         else:

@@ -283,3 +283,35 @@ def test_the_demo_shows_opinions_of_further_committees(seeded, db):
     # Only a second committee is ever asked, never the case's lead committee.
     for referral in CommitteeReferral.objects.filter(role="opinion").select_related("case"):
         assert referral.committee_id != referral.case.committee_id
+
+
+def test_the_charter_bodies_fill_their_screens(seeded, db, client):
+    from organisation.models import Association, Partnership
+    from participation.models import (
+        ChildMember,
+        ChildSummary,
+        CommissionMember,
+        DecisionRating,
+        OpinionRequest,
+    )
+    from participation.selectors import late_opinion_requests
+
+    assert CommissionMember.objects.filter(role="secretary", user__username="equality_commission").exists()
+    assert CommissionMember.objects.count() >= 5 and ChildMember.objects.count() >= 5
+    assert OpinionRequest.objects.filter(opinion__isnull=False).exists()
+    assert late_opinion_requests(collectivity=None).exists()
+    assert Partnership.objects.exists() and Association.objects.filter(status="pending").exists()
+    assert DecisionRating.objects.count() >= 3
+    decided_children = Case.objects.filter(kind="children_recommendation", decided_at__isnull=False)
+    assert decided_children.exists()
+    assert ChildSummary.objects.count() == decided_children.count()
+    for role, path in (
+        ("equality_commission", "/staff/bodies/commission/"),
+        ("children_council", "/staff/bodies/children/"),
+        ("bureau", "/staff/bodies/associations/"),
+        ("followup", "/staff/audit/"),
+    ):
+        client.force_login(User.objects.get(username=role))
+        assert client.get(path).status_code == 200, path
+    client.logout()
+    assert client.get("/associations/").status_code == 200

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone, translation
 
 from cases import services as case_services
+from cases.notify import CaseNotifications
 from core import roles
 from core.errors import GuardFailed, InvalidInput, TransitionNotAllowed
 from notifications.models import OutboxEvent
@@ -174,8 +175,13 @@ def test_decision_on_children_recommendation_needs_the_summary(world):
         data={**data, "child_summary": "Your playground will be built."},
     )
     assert decided.child_summary.text == "Your playground will be built."
-    event = OutboxEvent.objects.get(subject_type="children_summary", subject_id=case.pk)
-    assert event.event == "children.summary"
+    # One outbox row for the transition; its message carries the summary to the facilitator.
+    event = OutboxEvent.objects.filter(subject_type="case", subject_id=case.pk).order_by("id").last()
+    resolver = CaseNotifications()
+    recipients = {r.user_id for r in resolver.recipients(case.pk, event.event, event.payload)}
+    assert world[roles.CHILDREN_COUNCIL].pk in recipients
+    context = resolver.context(case.pk, event.event, event.payload, "en")
+    assert context["child_summary"] == "Your playground will be built."
 
 
 def test_other_kinds_do_not_carry_the_summary(world):

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from audit.digest import publish_recent
 from cases import states as S
 from demo import data as demo
-from participation.demo import seed_meetings
+from demo.loader import read
+from participation.demo import seed_bodies, seed_meetings
 
 
 class Command(BaseCommand):
@@ -47,6 +48,9 @@ class Command(BaseCommand):
         meetings = seed_meetings(collectivity=c)
         if meetings:
             self.stdout.write(f"Meetings: {meetings} added (attendance and evaluation counts, calendar).")
+        bodies = seed_bodies(collectivity=c, data=read("bodies.json"))
+        if bodies:
+            self.stdout.write("Charter bodies: " + ", ".join(f"{k} {v}" for k, v in bodies.items()) + ".")
         # README: audit integrity: the demo shows signed daily digests without Celery beat.
         digests = publish_recent(days=7)
         if digests:
