@@ -99,3 +99,20 @@ def register_personal_data_access(fn: Callable) -> None:
 def personal_data_accessed(user, attachment) -> None:
     for fn in list(_personal_data_readers):
         fn(user, attachment)
+
+
+_rules_sections: list[Callable] = []
+
+
+def register_rules_section(fn: Callable) -> None:
+    """fn(collectivity) -> {key: value}: what a room above cases adds to the published participation
+    rules (GET /api/v1/rules/ and the /rules/ page); clocks adds each stage's deadline and its source."""
+    if fn not in _rules_sections:
+        _rules_sections.append(fn)
+
+
+def rules_sections(collectivity) -> dict:
+    out: dict = {}
+    for fn in list(_rules_sections):
+        out.update(fn(collectivity))
+    return out

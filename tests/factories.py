@@ -269,6 +269,14 @@ class World:
             actor=actor or case.submitter or self.users[roles.INTAKE], case=case, rows=rows
         )
 
+    def check_admissible(self, case):
+        """The bureau's checklist with every applicable condition met: a petition is referred only
+        then (OL 113-14 art. 125 §2-3)."""
+        from petitions import admissibility
+
+        results = {code: {"met": True} for code in admissibility.applicable_conditions(case)}
+        admissibility.admissibility_record(actor=self.users[roles.BUREAU], case=case, results=results)
+
     def case_in(self, state: str, kind: str = "proposal", **kwargs):
         """A case brought to `state` through the services, so its audit chain is valid."""
         path = path_to(kind, state)
@@ -280,6 +288,8 @@ class World:
             self.sign(case, case.collectivity.petition_min_signatures)
             case.refresh_from_db()
         for name in path:
+            if name == "refer_to_committee" and kind == "petition":
+                self.check_admissible(case)
             case = case_services.case_transition(
                 actor=self.actor_for(name, case), case=case, name=name, data=self.payload_for(name)
             )
