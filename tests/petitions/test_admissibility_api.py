@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from audit.models import TransitionEntry
 from core import roles
@@ -30,7 +29,7 @@ def _counts(case) -> tuple[int, int]:
 
 
 def test_the_bureau_reads_one_item_per_condition(client_as, world, reviewed):
-    answer = client_as(world[roles.BUREAU]).get(_url(reviewed), HTTP_ACCEPT_LANGUAGE="en")
+    answer = client_as(world[roles.BUREAU]).get(_url(reviewed), HTTP_ACCEPT_LANGUAGE="fr")
     assert answer.status_code == 200
     body = answer.json()
     assert body["reference"] == reviewed.reference
@@ -72,10 +71,9 @@ def test_anonymous_is_refused(api_client, reviewed):
 def test_not_a_petition_or_no_such_case(client_as, world):
     bureau = client_as(world[roles.BUREAU])
     proposal = world.case_in("under_review", "proposal")
-    with translation.override("en"):
-        answer = bureau.get(_url(proposal), HTTP_ACCEPT_LANGUAGE="en")
+    answer = bureau.get(_url(proposal), HTTP_ACCEPT_LANGUAGE="fr")
     assert answer.status_code == 404
-    assert "Only a petition" in answer.json()["detail"]
+    assert "Seule une pétition" in answer.json()["detail"]
     missing = bureau.get(reverse("api:case-admissibility", kwargs={"reference": "DMN-PET-2099-9999"}))
     assert missing.status_code == 404
 

@@ -94,10 +94,10 @@ def test_the_api_refuses_the_petition_with_a_clear_message(client_as, world, no_
             "draft": True,
         },
         format="json",
-        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_ACCEPT_LANGUAGE="fr",
     )
     assert answer.status_code == 400
-    assert "legal population" in answer.json()["detail"]
+    assert "population légale" in answer.json()["detail"]
     rules = client_as(None).get(reverse("api:rules")).json()
     assert rules["petition_min_signatures"] is None
     assert rules["petition_population_missing"] is True
