@@ -316,7 +316,8 @@ def parse_checklist_items(data) -> dict:
 class AdmissibilityIncomplete(GuardFailed):
     """A petition referred before the bureau found every legal condition met (OL 113-14 art. 125 §2-3)."""
 
-    code = "admissibility_incomplete"
+    # The API's stable code stays `guard_failed`, as for every unmet guard; `fields.admissibility`
+    # names what is missing.
     default_message = gettext_lazy(
         "The petition cannot be referred to a committee until the admissibility checklist is complete "
         "with every condition met."

@@ -71,7 +71,7 @@ def test_refer_without_a_checklist_is_refused_and_changes_nothing(world, reviewe
     with translation.override("en"), pytest.raises(admissibility.AdmissibilityIncomplete) as refused:
         _refer(world, reviewed)
     assert isinstance(refused.value, GuardFailed)
-    assert refused.value.code == "admissibility_incomplete"
+    assert refused.value.code == "guard_failed"
     assert refused.value.http_status == 400
     detail = refused.value.detail
     assert "Not yet checked" in detail
@@ -164,3 +164,25 @@ def test_the_data_migration_completes_the_checklists_of_referred_petitions(world
     assert not AdmissibilityCheck.objects.filter(case=reviewed).exists()
     migration.add_direct_interest(apps, None)  # idempotent
     assert AdmissibilityCheck.objects.filter(condition="direct_interest").count() == 1
+
+
+def test_the_api_refuses_the_referral_naming_what_is_missing(client_as, world, reviewed):
+    from django.urls import reverse
+
+    url = reverse(
+        "api:case-transition", kwargs={"reference": reviewed.reference, "name": "refer_to_committee"}
+    )
+    entries = TransitionEntry.objects.filter(case_id=reviewed.pk).count()
+    answer = client_as(world[roles.BUREAU]).post(
+        url, {"committee": world.committee.pk}, format="json", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert answer.status_code == 400
+    body = answer.json()
+    assert body["error"] == "guard_failed"
+    assert "intérêt commun direct" in " ".join(body["fields"]["admissibility"])
+    _unchanged(reviewed, entries)
+    world.check_admissible(reviewed)
+    assert (
+        client_as(world[roles.BUREAU]).post(url, {"committee": world.committee.pk}, format="json").status_code
+        == 200
+    )
