@@ -271,11 +271,18 @@ class World:
 
     def check_admissible(self, case):
         """The bureau's checklist with every applicable condition met: a petition is referred only
-        then (OL 113-14 art. 125 §2-3)."""
+        then (OL 113-14 art. 125 §2-3). Set-up rows, written directly so that a walk's audit chain
+        holds its transitions only; tests of the checklist itself go through
+        petitions.admissibility.admissibility_record."""
         from petitions import admissibility
+        from petitions.models import AdmissibilityCheck
 
-        results = {code: {"met": True} for code in admissibility.applicable_conditions(case)}
-        admissibility.admissibility_record(actor=self.users[roles.BUREAU], case=case, results=results)
+        for code in admissibility.applicable_conditions(case):
+            AdmissibilityCheck.objects.update_or_create(
+                case_id=case.pk,
+                condition=code,
+                defaults={"met": True, "note": "", "checked_by": self.users[roles.BUREAU]},
+            )
 
     def case_in(self, state: str, kind: str = "proposal", **kwargs):
         """A case brought to `state` through the services, so its audit chain is valid."""

@@ -204,11 +204,8 @@ class TestLifecycleProperty(TestCase):
                 and allowed
                 and payload_kind == "valid"
             ):
-                # OL 113-14 art. 125 §2-3: the bureau's checklist, complete and met, comes first;
-                # it is an audited action of its own.
+                # OL 113-14 art. 125 §2-3: the bureau's checklist, complete and met, comes first.
                 world.check_admissible(case)
-                accepted[pk].append("admissibility_check")
-                case = Case.objects.get(pk=pk)
             before = _footprint(pk)
             try:
                 result = services.case_transition(actor=actors.users[who], case=case, name=name, data=payload)
