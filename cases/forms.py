@@ -118,6 +118,9 @@ class TransitionForm(forms.Form):
                 label=_("Why (opinion %(reference)s)") % {"reference": opinion.reference},
                 widget=forms.Textarea(attrs={"rows": 2}),
                 max_length=5000,
+                # A justification like any other (docs/domain.md §3.2): the service checks the minimum.
+                help_text=_("At least %(n)d letters; spaces and punctuation do not count.")
+                % {"n": case.collectivity.justification_min_chars},
             )
 
     def clean(self):

@@ -144,3 +144,20 @@ def committee_due_date(case, start):
         if (due := fn(case, start)) is not None:
             return due
     return None
+
+
+_rules_sections: list[Callable] = []
+
+
+def register_rules_section(fn: Callable) -> None:
+    """fn(collectivity) -> {key: value}: what a room above cases adds to the published participation
+    rules (GET /api/v1/rules/ and the /rules/ page); clocks adds each stage's deadline and its source."""
+    if fn not in _rules_sections:
+        _rules_sections.append(fn)
+
+
+def rules_sections(collectivity) -> dict:
+    out: dict = {}
+    for fn in list(_rules_sections):
+        out.update(fn(collectivity))
+    return out

@@ -30,6 +30,7 @@ INADMISSIBILITY_GROUNDS = {
     "signatures": gettext_lazy("Not enough valid, distinct signatories"),
     "territorial_link": gettext_lazy("Signatories not linked to the territory"),
     "electoral_conditions": gettext_lazy("Signatories do not meet the electoral conditions"),
+    "direct_interest": gettext_lazy("Signatories share no direct common interest in the petition"),
     "association_conditions": gettext_lazy("The association does not meet the legal conditions"),
     "documents": gettext_lazy("Required documents missing"),
     "competence": gettext_lazy("Outside the council's competences"),
@@ -320,9 +321,8 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             ),
             (
                 *_votes,
-                FieldSpec(
-                    "reason_code", "choice", gettext_lazy("Reason"), required=False, choices=REJECTION_REASONS
-                ),
+                # Chosen explicitly, "other" included: never a silent default (docs/domain.md §3.2).
+                FieldSpec("reason_code", "choice", gettext_lazy("Reason"), choices=REJECTION_REASONS),
                 _justification(),
                 _child_summary,
             ),

@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from audit.models import TransitionEntry
-from cases import labels, lifecycle, register_cache
+from cases import hooks, labels, lifecycle, register_cache
 from cases import states as S
 from cases.committee_selectors import referred_cases_q
 from cases.models import Case
@@ -530,7 +530,12 @@ def collectivity_rules(collectivity) -> dict:
             "name": collectivity.name,
             "type": collectivity.type,
         },
-        "petition_min_signatures": collectivity.petition_min_signatures,
+        # None until the legal population is entered: petitions are refused, no threshold assumed.
+        "petition_min_signatures": None
+        if collectivity.petition_population_missing
+        else collectivity.petition_min_signatures,
+        "petition_population_missing": collectivity.petition_population_missing,
+        "cnie_copies_required": collectivity.cnie_copies_required,
         "association_conditions": {
             "min_age_years": collectivity.association_min_age_years,
             "age_strictly_more_than": True,  # OL 113-14 art. 122: founded "more than" 3 years before
@@ -544,4 +549,6 @@ def collectivity_rules(collectivity) -> dict:
         "justification_min_chars": collectivity.justification_min_chars,
         "states": states,
         "transitions": transitions,
+        "deadlines": [],
+        **hooks.rules_sections(collectivity),
     }

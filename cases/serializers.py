@@ -98,9 +98,43 @@ class AssociationConditionsSerializer(serializers.Serializer):
     seat_or_branch_in_collectivity = serializers.BooleanField()
 
 
+class RuleDeadlineSerializer(serializers.Serializer):
+    """One deadline of a case's life, with where it comes from (docs/legal.md §11)."""
+
+    key = serializers.CharField()
+    kind = serializers.CharField(allow_null=True, help_text=_("The kind it applies to; null for every kind."))
+    kind_label = serializers.CharField(allow_null=True)
+    state = serializers.CharField(allow_null=True)
+    state_label = serializers.CharField(allow_null=True)
+    label = serializers.CharField(help_text=_("What must happen within the time."))
+    duration = serializers.CharField(help_text=_("The time allowed, in words."))
+    days = serializers.IntegerField(allow_null=True)
+    months = serializers.IntegerField(allow_null=True)
+    unit = serializers.CharField(help_text=_("calendar, working or months."))
+    counted_from = serializers.CharField(help_text=_("state (entering the stage) or filing."))
+    status = serializers.ChoiceField(
+        choices=["legal", "adopted", "internal_target"],
+        help_text=_(
+            "legal: set by law; adopted: adopted by the council; internal_target: the commune's own "
+            "target, awaiting the council's adoption."
+        ),
+    )
+    status_label = serializers.CharField()
+    source = serializers.CharField(help_text=_("The article of law or the deliberation it comes from."))
+
+
 class RulesSerializer(serializers.Serializer):
     collectivity = RuleCollectivitySerializer()
-    petition_min_signatures = serializers.IntegerField()
+    petition_min_signatures = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "Null while the collectivity has not entered its legal population: petitions are refused."
+        ),
+    )
+    petition_population_missing = serializers.BooleanField()
+    cnie_copies_required = serializers.BooleanField(
+        help_text=_("Decree 2.16.403 art. 3: CNIE copies attached at filing to petitions signed on paper.")
+    )
     association_conditions = AssociationConditionsSerializer()
     rejection_notice_months = serializers.IntegerField()
     ordinary_session_months = serializers.ListField(child=serializers.IntegerField())
@@ -109,6 +143,7 @@ class RulesSerializer(serializers.Serializer):
     justification_min_chars = serializers.IntegerField()
     states = RuleStateSerializer(many=True)
     transitions = RuleTransitionSerializer(many=True)
+    deadlines = RuleDeadlineSerializer(many=True)
 
 
 class CaseListSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ public_patterns = [
     path("register/", public.register, name="register"),
     path("register/<str:reference>/", public.case_detail, name="case"),
     path("track/", public.track, name="track"),
+    path("rules/", public.rules, name="rules"),
     path("file/", public.file_case, name="file"),
     path("file/done/", public.file_done, name="file_done"),
     path("my/", public.my_cases, name="my_cases"),

@@ -13,8 +13,8 @@ class DeadlineRuleAdmin(SimpleHistoryAdmin):
     """Editable by an administrator; every change is kept by simple-history and the open cases'
     deadlines follow at once."""
 
-    list_display = ("collectivity", "state", "kind", "days", "unit", "counted_from")
-    list_filter = ("collectivity", "state", "unit")
+    list_display = ("collectivity", "state", "kind", "days", "unit", "counted_from", "status", "source")
+    list_filter = ("collectivity", "state", "unit", "status")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -11,7 +11,7 @@ class ClocksConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from cases import hooks
-        from clocks import deadlines
+        from clocks import deadlines, published
         from clocks.models import DeadlineRule, HolidayOverride
 
         hooks.register_transition_applier(deadlines.on_transition)
@@ -24,3 +24,5 @@ class ClocksConfig(AppConfig):
         ):
             post_save.connect(handler, sender=model, dispatch_uid=f"clocks-cache-{model.__name__}-save")
             post_delete.connect(handler, sender=model, dispatch_uid=f"clocks-cache-{model.__name__}-delete")
+        # Each stage's deadline, its status and source, published with the rules (docs/legal.md §11).
+        hooks.register_rules_section(published.rules_section)

@@ -26,6 +26,12 @@ class DeadlineRule(models.Model):
         STATE = "state", _("Entering the state")
         FILING = "filing", _("Filing")
 
+    class Status(models.TextChoices):
+        # docs/legal.md §11: the charter sets no stage deadline; the law only the petition's 3 months.
+        LEGAL = "legal", _("Legal deadline")
+        ADOPTED = "adopted", _("Adopted by the council")
+        INTERNAL_TARGET = "internal_target", _("Internal target, awaiting the council's adoption")
+
     collectivity = models.ForeignKey(Collectivity, verbose_name=_("collectivity"), on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=30, choices=Case.Kind.choices, blank=True)
     state = models.CharField(_("state"), max_length=30, choices=S.STATE_CHOICES)
@@ -35,6 +41,22 @@ class DeadlineRule(models.Model):
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.CALENDAR)
     counted_from = models.CharField(
         _("counted from"), max_length=10, choices=From.choices, default=From.STATE
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.INTERNAL_TARGET,
+        help_text=_("Published with the rule: a legal deadline, or the commune's own target."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where the figure comes from, published with it: an article of the law, or the council's "
+            "deliberation that adopted it (e.g. deliberation 12/2026)."
+        ),
     )
     history = HistoricalRecords()
 

@@ -25,6 +25,14 @@ def _default_weekend() -> list[int]:
     return [5, 6]  # Saturday, Sunday (Python weekday numbers)
 
 
+# Shown when a citizens' petition is created or filed in a collectivity without its legal population.
+POPULATION_MISSING_MESSAGE = _(
+    "Petitions cannot be filed yet: the collectivity has not entered its legal population, on which the "
+    "minimum number of signatures depends (OL 113-14 art. 123). The administration must enter the "
+    "official figure first."
+)
+
+
 class Collectivity(models.Model):
     """A territorial collectivity and the legal settings it runs under (docs/legal.md §9)."""
 
@@ -107,6 +115,17 @@ class Collectivity(models.Model):
         _("signatories meet electoral conditions"), default=True
     )
     acceptance_notice_required = models.BooleanField(_("acceptance of a petition notified"), default=True)
+    # Decree 2.16.403 art. 3: citizens attach copies of the petitioners' CNIE. Off by default (the bureau
+    # checks the documents on its checklist); on, a citizens' petition with paper signatures cannot be
+    # filed without a `cnie_copies` attachment (docs/legal.md §2).
+    cnie_copies_required = models.BooleanField(
+        _("CNIE copies required at filing (paper signatures)"),
+        default=False,
+        help_text=_(
+            "Decree 2.16.403 art. 3: a citizens' petition signed on paper is filed only with the copies "
+            "of the signatories' national identity cards attached."
+        ),
+    )
     personal_data_retention_days = models.PositiveIntegerField(
         _("personal data kept after closing (days)"), default=365
     )
@@ -178,6 +197,16 @@ class Collectivity(models.Model):
             "standing_committees_max": 5,
             "signatory_electoral_conditions_required": True,
         }
+
+    @property
+    def petition_population_missing(self) -> bool:
+        """OL 113-14 art. 123 (111-14 art. 120): the threshold follows the legal population; without the
+        figure none can be set, and petitions are refused rather than held to the lowest one."""
+        if self.petition_min_signatures_override:
+            return False
+        if self.type == self.Type.PROVINCE or (self.type == self.Type.COMMUNE and self.has_arrondissements):
+            return False
+        return not self.population_legal
 
     @property
     def petition_min_signatures(self) -> int:

@@ -18,8 +18,8 @@ from cases import lifecycle
 from cases import states as S
 from cases.models import Case, CaseAttachment
 from core import text
-from core.errors import GuardFailed, InvalidTransition, TransitionNotAllowed
-from organisation.models import Collectivity
+from core.errors import GuardFailed, InvalidInput, InvalidTransition, TransitionNotAllowed
+from organisation.models import POPULATION_MISSING_MESSAGE, Collectivity
 from petitions.actions import lock, record_action
 from petitions.models import AdmissibilityCheck, Signature
 from petitions.paper import is_paper_history
@@ -31,6 +31,8 @@ ASSOCIATION_ATTACHMENTS = (
 )
 
 
+NOTE_MAX_LENGTH = 2000
+
 # The bureau's admissibility checklist (docs/domain.md §3.3). Codes match lifecycle.INADMISSIBILITY_GROUNDS.
 CHECKLIST = {
     "signatures": gettext_lazy("Enough valid, distinct signatories (art. 123)"),
@@ -38,6 +40,7 @@ CHECKLIST = {
     "electoral_conditions": gettext_lazy(
         "Signatories meet the conditions for the electoral lists (art. 123)"
     ),
+    "direct_interest": gettext_lazy("Signatories share a direct common interest in the petition (art. 123)"),
     "association_conditions": gettext_lazy("The association meets the conditions of art. 124"),
     "documents": gettext_lazy("The documents of Decree 2.16.403 are attached"),
     "competence": gettext_lazy("Within the council's competences (art. 121-122, 77-91)"),
@@ -131,6 +134,9 @@ def guard_petition_submit(case: Case, at: datetime.datetime) -> dict[str, list[s
     if case.association_id:
         return association_unmet(case, at, documents_on_paper=paper)
     errors: dict[str, list[str]] = {}
+    if case.collectivity.petition_population_missing:
+        # OL 113-14 art. 123: without the legal population no threshold can be set.
+        return {"signatures": [str(POPULATION_MISSING_MESSAGE)]}
     minimum = case.collectivity.petition_min_signatures
     if paper:
         count = case.purged_signature_count or 0
@@ -150,7 +156,24 @@ def guard_petition_submit(case: Case, at: datetime.datetime) -> dict[str, list[s
             )
             % {"provinces": ", ".join(short), "pct": case.collectivity.region_min_share_per_province_percent}
         ]
+    if cnie_copies_missing(case):
+        errors["documents"] = [
+            _(
+                "Attach the copies of the signatories' national identity cards (CNIE), required for a "
+                "petition signed on paper (Decree 2.16.403 art. 3)."
+            )
+        ]
     return errors
+
+
+def cnie_copies_missing(case: Case) -> bool:
+    """Decree 2.16.403 art. 3, where the collectivity requires it: a citizens' petition with paper
+    signatures carries the CNIE copies (online signers confirmed their own identity)."""
+    if not case.collectivity.cnie_copies_required or case.association_id:
+        return False
+    if not Signature.objects.filter(case=case, valid=True, channel=Signature.Channel.PAPER).exists():
+        return False
+    return not case.attachments.filter(purpose=CaseAttachment.Purpose.CNIE_COPIES).exists()
 
 
 def applicable_conditions(case: Case) -> list[str]:
@@ -160,6 +183,7 @@ def applicable_conditions(case: Case) -> list[str]:
         "signatures",
         "territorial_link",
         "electoral_conditions",
+        "direct_interest",
         "documents",
         "competence",
         "constitutional_constants",
@@ -183,15 +207,31 @@ def admissibility_record(*, actor, case: Case | str, results: Mapping, at=None) 
             raise GuardFailed(field_errors={"conditions": [_("Mark at least one condition.")]})
         errors: dict[str, list[str]] = {}
         clean = {}
+        applicable = applicable_conditions(locked)
         for condition, value in results.items():
             if condition not in CHECKLIST:
                 errors.setdefault("conditions", []).append(_("Unknown condition: %(c)s.") % {"c": condition})
                 continue
+            if condition not in applicable:
+                errors.setdefault(condition, []).append(
+                    _("This condition does not apply to this petition: %(c)s.") % {"c": condition}
+                )
+                continue
             met, note = (
                 (value.get("met"), value.get("note", "")) if isinstance(value, Mapping) else (value, "")
             )
+            if note is None:
+                note = ""
             if not isinstance(met, bool) or not isinstance(note, str):
                 errors.setdefault(condition, []).append(_("Say whether the condition is met."))
+                continue
+            if len(note) > NOTE_MAX_LENGTH:
+                errors.setdefault(condition, []).append(
+                    _("The note is too long (at most %(n)d characters).") % {"n": NOTE_MAX_LENGTH}
+                )
+                continue
+            if text.has_invalid_characters(note):
+                errors.setdefault(condition, []).append(_("The text contains invalid characters."))
                 continue
             if not met and not text.letter_count(note):
                 errors.setdefault(condition, []).append(_("Explain why the condition is not met."))
@@ -215,6 +255,116 @@ def admissibility_record(*, actor, case: Case | str, results: Mapping, at=None) 
             {"conditions": {c: m for c, (m, _n) in clean.items()}},
         )
     return saved
+
+
+def checklist_items(case: Case) -> list[dict]:
+    """One item per condition that applies to the petition, in the checklist's order: `met` is None
+    while the bureau has not checked it."""
+    recorded = {c.condition: c for c in AdmissibilityCheck.objects.filter(case=case)}
+    items = []
+    for code in applicable_conditions(case):
+        check = recorded.get(code)
+        items.append(
+            {
+                "code": code,
+                "label": str(CHECKLIST[code]),
+                "met": check.met if check is not None else None,
+                "note": check.note if check is not None else "",
+                "checked_at": check.checked_at if check is not None else None,
+            }
+        )
+    return items
+
+
+def referral_problems(case: Case) -> tuple[list[str], list[str]]:
+    """The applicable conditions not yet checked, and those checked as not met."""
+    items = checklist_items(case)
+    return (
+        [i["code"] for i in items if i["met"] is None],
+        [i["code"] for i in items if i["met"] is False],
+    )
+
+
+REVIEW_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.AWAITING_INFORMATION)
+
+
+def may_read_checklist(user, case: Case) -> bool:
+    """The staff who see the checklist on the staff case page: the bureau fills it; the president,
+    the secretariat and the follow-up team read it."""
+    P = lifecycle.P
+    return bool((P.is_bureau_member | P.is_president | P.is_secretariat | P.is_followup)(user, case))
+
+
+def checklist_summary(case: Case, *, user) -> dict:
+    """The checklist as the API answers it."""
+    items = checklist_items(case)
+    return {
+        "reference": case.reference,
+        "state": case.state,
+        "editable": bool(lifecycle.P.is_bureau_member(user, case)) and case.state in REVIEW_STATES,
+        "complete": all(i["met"] is not None for i in items),
+        "admissible": all(i["met"] is True for i in items),
+        "items": items,
+    }
+
+
+def parse_checklist_items(data) -> dict:
+    """`{"items": [{"code", "met", "note"}, ...]}` (or the bare list) as the mapping admissibility_record
+    takes; a malformed body or a condition named twice is refused, nothing recorded."""
+    items = data.get("items") if isinstance(data, Mapping) else data
+    if not isinstance(items, list) or not items:
+        raise InvalidInput(
+            _('Send {"items": [{"code": ..., "met": true or false, "note": ...}]}, at least one item.')
+        )
+    results: dict = {}
+    errors: dict[str, list[str]] = {}
+    for position, item in enumerate(items, start=1):
+        code = item.get("code") if isinstance(item, Mapping) else None
+        if not isinstance(code, str) or not code:
+            errors.setdefault("items", []).append(
+                _("Item %(n)d: give the code of the condition.") % {"n": position}
+            )
+            continue
+        if code in results:
+            errors.setdefault(code, []).append(_("The condition is given twice."))
+            continue
+        results[code] = {"met": item.get("met"), "note": item.get("note", "")}
+    if errors:
+        raise InvalidInput(_("The checklist cannot be recorded."), field_errors=errors)
+    return results
+
+
+class AdmissibilityIncomplete(GuardFailed):
+    """A petition referred before the bureau found every legal condition met (OL 113-14 art. 125 §2-3)."""
+
+    # The API's stable code stays `guard_failed`, as for every unmet guard; `fields.admissibility`
+    # names what is missing.
+    default_message = gettext_lazy(
+        "The petition cannot be referred to a committee until the admissibility checklist is complete "
+        "with every condition met."
+    )
+
+
+def guard_referral(case, name: str, v: dict, actor, at) -> None:
+    """OL 113-14 art. 125 §2-3: only a petition the bureau found admissible (every condition of art.
+    123 or 124 checked and met) goes to a committee; otherwise `declare_inadmissible` is the path."""
+    if name != "refer_to_committee" or case.kind != Case.Kind.PETITION:
+        return
+    missing, unmet = referral_problems(case)
+    if not (missing or unmet):
+        return
+    messages = []
+    if missing:
+        messages.append(
+            _("Not yet checked: %(conditions)s.")
+            % {"conditions": "; ".join(str(CHECKLIST[c]) for c in missing)}
+        )
+    if unmet:
+        messages.append(
+            _("Not met: %(conditions)s. A petition that fails a legal condition is declared inadmissible.")
+            % {"conditions": "; ".join(str(CHECKLIST[c]) for c in unmet)}
+        )
+    raise AdmissibilityIncomplete(field_errors={"admissibility": messages})
 
 
 def unmet_conditions(case: Case) -> list[str]:

@@ -13,5 +13,6 @@ class PetitionsConfig(AppConfig):
 
         hooks.register_submit_guard(admissibility.submit_guard)
         hooks.register_transition_applier(admissibility.record_unmet_conditions)
+        hooks.register_transition_applier(admissibility.guard_referral)
         hooks.register_personal_data_access(signatures.log_document_access)
         hooks.register_case_page_panel(views.staff_petition_panel)

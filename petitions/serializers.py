@@ -36,3 +36,39 @@ class SignatureImportSerializer(serializers.Serializer):
     accepted = serializers.IntegerField()
     rejected = SignatureRejectionSerializer(many=True)
     signature_count = serializers.IntegerField(help_text=_("Valid, distinct signatures of the petition now."))
+
+
+# The admissibility checklist (OL 113-14 art. 123-125) ---------------------------------------------
+
+
+class AdmissibilityItemSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("Stable code of the legal condition, e.g. direct_interest."))
+    label = serializers.CharField(help_text=_("The condition, in the request's language."))
+    met = serializers.BooleanField(
+        allow_null=True, help_text=_("true met, false not met, null not yet checked by the bureau.")
+    )
+    note = serializers.CharField(allow_blank=True, help_text=_("The bureau's note; required when not met."))
+    checked_at = serializers.DateTimeField(allow_null=True)
+
+
+class AdmissibilitySerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    state = serializers.CharField()
+    editable = serializers.BooleanField(help_text=_("Whether the requester may record the checklist now."))
+    complete = serializers.BooleanField(help_text=_("Every applicable condition checked."))
+    admissible = serializers.BooleanField(
+        help_text=_("Every applicable condition checked and met: the petition may be referred.")
+    )
+    items = AdmissibilityItemSerializer(many=True)
+
+
+class AdmissibilityItemUpdateSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    met = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class AdmissibilityUpdateSerializer(serializers.Serializer):
+    """The conditions to record; conditions left out keep what was recorded."""
+
+    items = AdmissibilityItemUpdateSerializer(many=True)

@@ -35,4 +35,9 @@ case_patterns = [
 # Joined to the `api` namespace under /api/v1/.
 api_patterns = [
     path("cases/<str:reference>/signatures/", api.CaseSignaturesView.as_view(), name="case-signatures"),
+    path(
+        "cases/<str:reference>/admissibility/",
+        api.CaseAdmissibilityView.as_view(),
+        name="case-admissibility",
+    ),
 ]

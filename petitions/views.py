@@ -393,6 +393,11 @@ def staff_petition_panel(request, case: Case) -> dict | None:
         if case.mandatory_session is None and case.state in ADMISSIBILITY_STATES
         else None,
     }
+    if case.state in ADMISSIBILITY_STATES:
+        # OL 113-14 art. 125 §2-3: what still stands between the petition and its referral.
+        missing, unmet = admissibility.referral_problems(case)
+        panel["not_checked"] = [str(admissibility.CHECKLIST[c]) for c in missing]
+        panel["not_met"] = [str(admissibility.CHECKLIST[c]) for c in unmet]
     if case.association_id is not None:
         at = case.submitted_at or timezone.now()
         panel["association_unmet"] = admissibility.association_unmet(case, at)

@@ -287,6 +287,21 @@ class World:
             actor=actor or case.submitter or self.users[roles.INTAKE], case=case, rows=rows
         )
 
+    def check_admissible(self, case):
+        """The bureau's checklist with every applicable condition met: a petition is referred only
+        then (OL 113-14 art. 125 §2-3). Set-up rows, written directly so that a walk's audit chain
+        holds its transitions only; tests of the checklist itself go through
+        petitions.admissibility.admissibility_record."""
+        from petitions import admissibility
+        from petitions.models import AdmissibilityCheck
+
+        for code in admissibility.applicable_conditions(case):
+            AdmissibilityCheck.objects.update_or_create(
+                case_id=case.pk,
+                condition=code,
+                defaults={"met": True, "note": "", "checked_by": self.users[roles.BUREAU]},
+            )
+
     def case_in(self, state: str, kind: str = "proposal", **kwargs):
         """A case brought to `state` through the services, so its audit chain is valid."""
         path = path_to(kind, state)
@@ -298,6 +313,8 @@ class World:
             self.sign(case, case.collectivity.petition_min_signatures)
             case.refresh_from_db()
         for name in path:
+            if name == "refer_to_committee" and kind == "petition":
+                self.check_admissible(case)
             case = case_services.case_transition(
                 actor=self.actor_for(name, case), case=case, name=name, data=self.payload_for(name)
             )

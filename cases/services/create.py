@@ -19,7 +19,7 @@ from cases.services.transition import run_transition
 from core import roles, text
 from core.errors import InvalidInput, TransitionNotAllowed
 from core.history import history_stamp
-from organisation.models import Association, Collectivity
+from organisation.models import POPULATION_MISSING_MESSAGE, Association, Collectivity
 from organisation.selectors import default_collectivity
 
 # Which kinds each filing group may file (docs/domain.md §1).
@@ -82,6 +82,9 @@ def case_create(
         related_case=_related_case(kind, related_case, collectivity, errors),
         is_intake=roles.INTAKE in groups,
     )
+    if kind == Case.Kind.PETITION and filing.association is None and collectivity.petition_population_missing:
+        # OL 113-14 art. 123: no legal population, no threshold; never assume the lowest one.
+        errors.setdefault("collectivity", []).append(str(POPULATION_MISSING_MESSAGE))
     if not isinstance(draft, bool):
         errors.setdefault("draft", []).append(_("Must be true or false."))
     if errors:

@@ -258,6 +258,8 @@ def _clean_opinion_outcomes(case: Case, data) -> list[tuple[Case, bool, str]]:
                 by_ref[item["reference"]] = item
     errors: list[str] = []
     out = []
+    # The reason is a justification like any other: the collectivity's minimum of letters.
+    min_letters = case.collectivity.justification_min_chars
     for opinion in linked:
         item = by_ref.get(opinion.reference)
         followed = item.get("followed") if item else None
@@ -269,6 +271,18 @@ def _clean_opinion_outcomes(case: Case, data) -> list[tuple[Case, bool, str]]:
                 _("Say whether the linked opinion %(reference)s was followed, and why.")
                 % {"reference": opinion.reference}
             )
+            continue
+        if text.letter_count(reason) < min_letters:
+            errors.append(
+                _(
+                    "Explain why the linked opinion %(reference)s was or was not followed in at least "
+                    "%(n)d letters (spaces and punctuation do not count)."
+                )
+                % {"reference": opinion.reference, "n": min_letters}
+            )
+            continue
+        if text.has_invalid_characters(reason):
+            errors.append(_("The text contains invalid characters."))
             continue
         out.append((opinion, followed, reason.strip()))
     if errors:
@@ -348,8 +362,6 @@ def _apply_decision(case: Case, spec, v: dict, *, actor, at) -> None:
     case.decision_justification = v["justification"]
     reason = v.get("reason_code", "")
     case.decision_reason_code = ",".join(reason) if isinstance(reason, list) else reason
-    if name == "reject" and not case.decision_reason_code:
-        case.decision_reason_code = "other"
     case.decided_by_president = name != "declare_inadmissible" and case.session_id is None
     if name != "declare_inadmissible":
         case.deliberation_number = v.get("deliberation_number", "")

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -52,6 +53,20 @@ def home(request):
     collectivity = portal_collectivity(request)
     counts = selectors.case_counts_public(collectivity=collectivity)
     return render(request, "public/home.html", {"counts": counts, "collectivity": collectivity})
+
+
+def rules(request):
+    """The participation rules written for citizens (the charter's duty to tell participants the rules,
+    §6.1): who may petition, the conditions, the stages and how long each may take, with the source of
+    every deadline. The same figures as GET /api/v1/rules/."""
+    collectivity = portal_collectivity(request)
+    data = selectors.collectivity_rules(collectivity)
+    months = [str(MONTHS[m]) for m in data["ordinary_session_months"] if m in MONTHS]
+    return render(
+        request,
+        "public/rules.html",
+        {"collectivity": collectivity, "rules": data, "session_months": months},
+    )
 
 
 # The register's filters (cases.forms.CaseFilterForm) and its page number.

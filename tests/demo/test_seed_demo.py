@@ -201,6 +201,20 @@ def test_filed_petitions_meet_the_filing_conditions(seeded, db):
     )
 
 
+def test_referred_petitions_have_a_complete_checklist(seeded, db):
+    """OL 113-14 art. 125 §2-3: every demo petition that reached a committee was found admissible on
+    each condition of its checklist, the direct common interest included."""
+    from petitions import admissibility
+
+    referred = Case.objects.filter(kind="petition", committee__isnull=False)
+    assert referred.filter(association__isnull=True).exists()
+    for case in referred:
+        items = admissibility.checklist_items(case)
+        assert items and all(item["met"] is True for item in items), case.reference
+        if case.association_id is None:
+            assert "direct_interest" in [item["code"] for item in items]
+
+
 def test_verify_audit_passes_after_seeding(seeded, db):
     out = io.StringIO()
     call_command("verify_audit", stdout=out, stderr=io.StringIO())

@@ -35,6 +35,8 @@ def _case_with_documents(world):
     )
     world.sign(case, case.collectivity.petition_min_signatures)
     for name in ("submit", "start_review", "refer_to_committee"):
+        if name == "refer_to_committee":
+            world.check_admissible(case)
         case = services.case_transition(
             actor=world.actor_for(name, case), case=case, name=name, data=world.payload_for(name)
         )

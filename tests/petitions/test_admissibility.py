@@ -124,6 +124,7 @@ def test_refer_to_committee_sets_the_next_ordinary_session(world, reviewed):
         collectivity=c, kind="ordinary", date=today + datetime.timedelta(days=10)
     )
     CouncilSession.objects.create(collectivity=c, kind="ordinary", date=today + datetime.timedelta(days=90))
+    world.check_admissible(reviewed)
     case = services.case_transition(
         actor=world[roles.BUREAU],
         case=reviewed,

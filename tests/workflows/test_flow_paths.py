@@ -74,6 +74,8 @@ def test_path_through_the_flow(world, kind, path_name):
         # OL 113-14 art. 123: a citizens' petition is filed with its minimum of signatures.
         world.sign(case, case.collectivity.petition_min_signatures)
     for name in steps:
+        if name == "refer_to_committee" and kind == "petition":
+            world.check_admissible(case)  # OL 113-14 art. 125: the checklist before the referral
         case = services.case_transition(
             actor=world.actor_for(name, case), case=case, name=name, data=world.payload_for(name)
         )

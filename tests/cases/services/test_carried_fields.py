@@ -139,7 +139,11 @@ def test_payload_must_be_an_object(stage, data):
 
 def test_president_ruling_needs_no_votes_but_checks_them_if_given(stage):
     case, call = _attempt(
-        stage, "reject", "proposal", "reported", {"justification": JUSTIFICATION, "votes_for": -2}
+        stage,
+        "reject",
+        "proposal",
+        "reported",
+        {"justification": JUSTIFICATION, "reason_code": "budget", "votes_for": -2},
     )
     before = counts(case)
     with pytest.raises(errors.GuardFailed) as info:

@@ -125,7 +125,11 @@ def test_decision_answers_every_linked_opinion(world):
     assert "opinions" in refused.value.field_errors
     assert TransitionEntry.objects.count() == before
     payload["opinions"] = [
-        {"reference": opinion.reference, "followed": True, "reason": "The opinion was sound."}
+        {
+            "reference": opinion.reference,
+            "followed": True,
+            "reason": "The opinion was sound and the plan follows it.",
+        }
     ]
     decided = services.case_transition(
         actor=world["secretariat"], case=target.reference, name="adopt", data=payload
@@ -219,10 +223,13 @@ def test_decision_form_asks_for_each_linked_opinion(world, client):
     refused = client.post(reverse("staff:transition", args=[target.reference, "adopt"]), data)
     assert refused.status_code == 400
     data.update(
-        {f"opinion_{opinion.pk}_followed": "no", f"opinion_{opinion.pk}_reason": "Outside the budget year."}
+        {
+            f"opinion_{opinion.pk}_followed": "no",
+            f"opinion_{opinion.pk}_reason": "Outside the budget year; the council plans it for the next one.",
+        }
     )
     ok = client.post(reverse("staff:transition", args=[target.reference, "adopt"]), data)
     assert ok.status_code == 302
     assert OpinionOutcome.objects.get(opinion=opinion).followed is False
     opinion_page = client.get(reverse("staff:case", args=[opinion.reference])).content.decode()
-    assert "Outside the budget year." in opinion_page
+    assert "Outside the budget year; the council plans it for the next one." in opinion_page

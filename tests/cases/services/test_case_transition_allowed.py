@@ -28,6 +28,9 @@ def test_every_transition_of_the_contract_is_exercised():
 def test_allowed_edge(stage, edge, kind, role):
     case = stage.case_for(role, kind, edge.source)
     actor = stage.actor(role, case)
+    if edge.name == "refer_to_committee" and kind == "petition":
+        # OL 113-14 art. 125 §2-3: the bureau's checklist, complete and met, before the referral.
+        stage.world.check_admissible(case)
     before = counts(case)
 
     result = services.case_transition(

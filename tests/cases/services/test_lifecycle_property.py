@@ -197,6 +197,15 @@ class TestLifecycleProperty(TestCase):
                 payload = {**payload, **data.draw(GARBAGE, label="garbage")}
 
             allowed = actors.allowed(name, who, case)
+            if (
+                name == "refer_to_committee"
+                and case.kind == "petition"
+                and case.state == S.UNDER_REVIEW
+                and allowed
+                and payload_kind == "valid"
+            ):
+                # OL 113-14 art. 125 §2-3: the bureau's checklist, complete and met, comes first.
+                world.check_admissible(case)
             before = _footprint(pk)
             try:
                 result = services.case_transition(actor=actors.users[who], case=case, name=name, data=payload)
