@@ -151,7 +151,7 @@ def _clean_row(raw, *, row: int, collectivity: Collectivity) -> tuple[dict | Non
         "cnie": pd.cnie_normalize(values["cnie"] or ""),
         "province": province or "",
     }
-    if any(text.has_invalid_characters(v or "") for v in values.values()):
+    if text.has_invalid_characters("".join(v for v in values.values() if v)):
         return None, RowResult(row, _("The text contains invalid characters."), "malformed")
     problem = _signatory_problem(clean, collectivity)
     if problem is not None:
@@ -293,6 +293,16 @@ def _signatures_copy(pending: list[tuple[dict, str]], *, case: Case, channel: st
         "created_at": at,
     }
     columns = [f.attname for f in _COPY_FIELDS]
+    # Each row is the constant values with the signatory's own in their places.
+    template = [values.get(c) for c in columns]
+    at_ = {c: i for i, c in enumerate(columns)}
+    name_i, enc_i, hash_i, last3_i = (
+        at_["full_name"],
+        at_["cnie_encrypted"],
+        at_["cnie_hash"],
+        at_["cnie_last3"],
+    )
+    address_i, link_i, province_i = at_["address"], at_["link"], at_["province"]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table} WHERE case_id = %s", [case.pk])  # noqa: S608
         before = cursor.fetchone()[0]
@@ -301,17 +311,11 @@ def _signatures_copy(pending: list[tuple[dict, str]], *, case: Case, channel: st
         with cursor.cursor.copy(sql) as copy:
             for clean, digest in pending:
                 cnie = clean["cnie"]
-                row = {
-                    **values,
-                    "full_name": clean["full_name"],
-                    "cnie_encrypted": pd.cnie_encrypt(cnie),
-                    "cnie_hash": digest,
-                    "cnie_last3": cnie[-3:],
-                    "address": clean["address"],
-                    "link": clean["link"],
-                    "province": clean["province"],
-                }
-                copy.write_row([row[c] for c in columns])
+                row = template.copy()
+                row[name_i], row[address_i] = clean["full_name"], clean["address"]
+                row[enc_i], row[hash_i], row[last3_i] = pd.cnie_encrypt(cnie), digest, cnie[-3:]
+                row[link_i], row[province_i] = clean["link"], clean["province"]
+                copy.write_row(row)
     _history_copy(actor=actor, case=case, after=before)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Case as When_
+from django.db.models import Case as SqlCase
 from django.db.models import F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from cases import states as S
 from cases.models import Case
 from core.errors import ConcurrentUpdate
-from workflows.flows import expected_step, flow_for, owner_permission_for
+from workflows.flows import STEPS, expected_step, flow_for, owner_permission_for
 from workflows.models import CaseProcess
 
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -116,7 +116,7 @@ def _next_tasks(case: Case, flow, at) -> tuple[list[Task], bool]:
         created=at,
         owner_permission=owner_permission_for(step, case),
     )
-    if node._owner is not None:  # the submitter completes their own file (flows.py, Assign)
+    if STEPS[step][2] == "submitter":  # the submitter completes their own file (flows.py, Assign)
         task.owner_id = case.submitter_id
         if task.owner_id is not None:
             task.status = STATUS.ASSIGNED
@@ -163,7 +163,7 @@ def _advance(case: Case, tasks: list[Task], actor, at) -> None:
     else:
         # The acting user becomes the owner of record of the task they completed.
         taken = When(owner_id=actor_pk, status__in=(STATUS.ASSIGNED, STATUS.STARTED), then=F("assigned"))
-        owner, assigned = Value(actor_pk), When_(taken, default=Value(at))
+        owner, assigned = Value(actor_pk), SqlCase(taken, default=Value(at))
     Task.objects.filter(pk__in=[t.pk for t in tasks]).update(
         status=STATUS.DONE,
         owner_id=owner,
