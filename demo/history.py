@@ -100,6 +100,10 @@ def _notify_and_post(ctx: SeedContext, case: Case, name: str, at: datetime.datet
     if not notice_rules.requires_notice(case, name):
         return
     desk = ctx.users["intake"]
+    # In the order they happen: posted on the board (3 days), then handed over (4 days).
+    if name in notice_rules.POSTED and at + POSTED_AFTER < now:
+        posted = timezone.localtime(at + POSTED_AFTER)
+        notice_services.decision_posting_record(actor=desk, case=case.pk, posted_on=posted.date(), at=posted)
     sent = at + NOTIFIED_AFTER
     if sent < now:
         notice_services.case_notification_record(
@@ -110,9 +114,6 @@ def _notify_and_post(ctx: SeedContext, case: Case, name: str, at: datetime.datet
             sent_at=sent,
             at=sent,
         )
-    if name in notice_rules.POSTED and at + POSTED_AFTER < now:
-        posted = timezone.localtime(at + POSTED_AFTER)
-        notice_services.decision_posting_record(actor=desk, case=case.pk, posted_on=posted.date(), at=posted)
 
 
 def _petition_extra(ctx: SeedContext, plan: PlannedCase, name: str, at: datetime.datetime) -> None:

@@ -199,9 +199,11 @@ def lead_referral_on_transition(case: Case, name: str, values: dict, actor, at) 
             due_on=_due(case, at),
         )
     elif name == "report":
+        # The case row is locked by the transition: its referrals need no lock of their own.
         lead = (
-            CommitteeReferral.objects.select_for_update()
-            .filter(case=case, role=CommitteeReferral.Role.LEAD, reported_at__isnull=True)
+            CommitteeReferral.objects.filter(
+                case=case, role=CommitteeReferral.Role.LEAD, reported_at__isnull=True
+            )
             .order_by("-requested_at", "-id")
             .first()
         )

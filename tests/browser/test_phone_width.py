@@ -107,7 +107,7 @@ def test_followup_dashboard_at_1366_in_french(world, live_server, browser):
         _assert_fits(page, f"{live_server.url}/staff/audit/")
         assert page.locator("html").get_attribute("lang") == "fr"
         boxes = page.locator(".table-wrap")
-        assert boxes.count() == 2
+        assert boxes.count() >= 2
         # Each scroll box is reached with the keyboard, and named.
         for i in range(boxes.count()):
             assert boxes.nth(i).get_attribute("tabindex") == "0"

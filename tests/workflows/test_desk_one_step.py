@@ -104,6 +104,8 @@ def walk(world, kind, steps):
     if kind == "petition":
         world.sign(case, case.collectivity.petition_min_signatures)
     for name in steps:
+        if name == "refer_to_committee" and kind == "petition":
+            world.check_admissible(case)  # the referral guard of OL 113-14 art. 125 §2-3
         case = services.case_transition(
             actor=world.actor_for(name, case), case=case, name=name, data=world.payload_for(name)
         )
