@@ -207,7 +207,7 @@ def test_response_times_charts_are_sized(client, world):
     js = (Path(settings.BASE_DIR) / "static" / "js" / "response_times.js").read_text()
     assert "maintainAspectRatio: false" in js
     assert '"ar-MA"' in js  # Western digits in the axes
-    assert html.count('class="table-wrap" tabindex="0"') == 2
+    assert html.count('class="table-wrap" tabindex="0"') == html.count('class="table-wrap"') >= 2
 
 
 # 9. The public register on a phone ----------------------------------------------------------------
