@@ -24,22 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mithaq_bench_ind")
-if not url.startswith("postgres"):
-    sys.exit("This benchmark needs PostgreSQL (BENCH_DATABASE_URL=postgres://...).")
-os.environ["DATABASE_URL"] = url
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+from bench.harness import fresh_postgres  # noqa: E402
 
-import psycopg  # noqa: E402
-
-base, _, name = url.rpartition("/")
-with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    conn.execute(f'CREATE DATABASE "{name}"')
-
-import django  # noqa: E402
-
-django.setup()
+url = fresh_postgres("mithaq_bench_ind")
 
 import datetime  # noqa: E402
 
