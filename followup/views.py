@@ -204,6 +204,21 @@ def open_data_file(request, name: str):
     return response
 
 
+def _satisfaction(user, d_start, d_end) -> dict | None:
+    collectivity = user.collectivity if user.collectivity_id else org_selectors.collectivity_default()
+    if collectivity is None:
+        return None
+    figures = participation_selectors.satisfaction_after_decision(collectivity, d_start, d_end)
+    kinds = dict(Case.Kind.choices)
+    names = {c.pk: c.name for c in org_selectors.committee_list(collectivity=collectivity)}
+    for row in figures["by_kind"]:
+        row["label"] = kinds.get(row["kind"], row["kind"])
+    for row in figures["by_committee"]:
+        row["label"] = names.get(row["committee"], row["committee"])
+    figures["min_group"] = participation_selectors.RATING_MIN_GROUP
+    return figures
+
+
 @login_required
 def response_times_page(request):
     if not reports.can_audit(request.user):
@@ -276,6 +291,8 @@ def response_times_page(request):
             "late_opinion_requests": participation_selectors.late_opinion_requests(
                 collectivity=request.user.collectivity if collectivity_id else None
             ),
+            # How submitters rated the handling of their decided cases: per kind and committee only.
+            "satisfaction": _satisfaction(request.user, d_start, d_end),
         },
         status=400 if error else 200,
     )
