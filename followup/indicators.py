@@ -384,8 +384,10 @@ def _participation(collectivity, cases, start, end, date_from, date_to) -> dict:
             "implemented": opinions[f"{prefix}_implemented"],
         }
 
+    p = participation_figures(collectivity, date_from, date_to)
+    children, commission = p["children_council"], p["equality_commission"]
     return {
-        "participation": _meetings(collectivity, date_from, date_to),
+        "participation": _meetings(p),
         "adherence": {
             "associations_registered": assoc["registered"],
             "associations_signed": assoc["signed"],
@@ -396,8 +398,22 @@ def _participation(collectivity, cases, start, end, date_from, date_to) -> dict:
             "promoter_rate": rate(assoc["promoters"], assoc["signed"]),
             "promoter_target": PROMOTER_TARGET,
         },
-        "children_council": {"members": None, "sessions_held": None, "recommendations": outcome("ch")},
-        "equality_commission": {"women_share": None, "opinions": outcome("eq")},
+        # The bodies' own records (participation.selectors): members on the period's last day.
+        "children_council": {
+            "members": children["members"],
+            "sessions_held": children["sessions_held"],
+            "implementation_rate": children["implementation_rate"],
+            "recommendations": outcome("ch"),
+        },
+        "equality_commission": {
+            "members": commission["members"],
+            "women_share": commission["women_share"],
+            "opinions": outcome("eq"),
+        },
+        "satisfaction_after_decision": {
+            "ratings": p["satisfaction_after_decision"]["ratings"],
+            "average": p["satisfaction_after_decision_average"],
+        },
         "digital": {
             "online_signatures_in_period": signatures["period"],
             "online_signatures_total": signatures["total"],
@@ -406,9 +422,8 @@ def _participation(collectivity, cases, start, end, date_from, date_to) -> dict:
     }
 
 
-def _meetings(collectivity, date_from, date_to) -> dict:
-    """participation.selectors.participation_figures, in the indicators' names (three queries)."""
-    p = participation_figures(collectivity, date_from, date_to)
+def _meetings(p: dict) -> dict:
+    """The meetings of participation.selectors.participation_figures, in the indicators' names."""
     return {
         "recorded": p["meetings_held"] > 0,
         "meetings_held": p["meetings_held"],

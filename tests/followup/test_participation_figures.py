@@ -95,3 +95,25 @@ def test_api_carries_participation(world, meetings, client):
     answer = client.get("/api/v1/indicators/", {"from": FROM.isoformat(), "to": TO.isoformat()})
     assert answer.status_code == 200
     assert answer.json()["participation"]["participants"] == 20
+
+
+def test_the_bodies_figures_reach_the_indicators(world):
+    """Issue 12 item 6: the Commission's members and women's share, the Children's Council's
+    members, and the ratings after a decision are the indicators' too."""
+    import datetime as _dt
+
+    from participation.models import ChildMember, CommissionMember, Gender
+
+    today = _dt.date.today()
+    start = today - _dt.timedelta(days=400)
+    for i, gender in enumerate((Gender.FEMALE, Gender.FEMALE, Gender.MALE)):
+        CommissionMember.objects.create(
+            collectivity=world.collectivity, full_name=f"Membre {i}", gender=gender, mandate_start=start
+        )
+    figures = compute_indicators(
+        world.collectivity, today - _dt.timedelta(days=365), today + _dt.timedelta(days=1)
+    )
+    assert figures["equality_commission"]["members"] == 3
+    assert figures["equality_commission"]["women_share"] == round(2 / 3, 4)
+    assert figures["children_council"]["members"] == ChildMember.objects.count() == 0
+    assert figures["satisfaction_after_decision"] == {"ratings": 0, "average": None}
