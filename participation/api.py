@@ -121,11 +121,29 @@ def _meetings(request):
     return qs
 
 
+def _page_of(item_serializer, name: str):
+    """The schema of a page of the list (count, next, previous, results), as Pagination answers."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item_serializer(many=True),
+        },
+    )
+
+
 class MeetingListView(APIView):
     @extend_schema(
         operation_id="meetings_list",
         parameters=[MeetingQuerySerializer],
-        responses={200: MeetingSerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={
+            200: _page_of(MeetingSerializer, "PaginatedMeetingList"),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+        },
         description=(
             "Participatory meetings (charter 7.3-7.4), newest first: attendance as totals and shares "
             "only (women, youth 15-34, people with a disability); no attendee is ever named. Filters: "
@@ -246,7 +264,11 @@ class AssociationListView(APIView):
     @extend_schema(
         operation_id="associations_list",
         parameters=[AssociationQuerySerializer],
-        responses={200: AssociationSerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={
+            200: _page_of(AssociationSerializer, "PaginatedAssociationList"),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+        },
         description=(
             "The registry of associations (validated ones; the bureau and the follow-up team may ask "
             "for `status=pending`): charter signature and promotion (charter 7.3), partnerships "
