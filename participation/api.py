@@ -32,10 +32,16 @@ class Pagination(PageNumberPagination):
     page_size = 50
 
 
+MAX_ID = 2**62  # past the largest id a bigint column holds: no such row
+
+
 class MeetingQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Meeting.Kind.choices, required=False, help_text="Meeting kind.")
     organiser = serializers.ChoiceField(choices=Meeting.Organiser.choices, required=False)
-    committee = serializers.IntegerField(required=False, help_text="Organising committee (id).")
+    # Bounded: a number past the database's integer is a 400, never a 500.
+    committee = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Organising committee (id)."
+    )
     date_from = serializers.DateField(required=False, help_text="Meetings starting on or after (YYYY-MM-DD).")
     date_to = serializers.DateField(required=False, help_text="Meetings starting before (YYYY-MM-DD).")
     upcoming = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -184,7 +190,7 @@ class MeetingDetailView(APIView):
         description="One meeting with its attendance shares and its evaluation cards' averages.",
     )
     def get(self, request, meeting_id: int):
-        meeting = _meetings(request).filter(pk=meeting_id).first()
+        meeting = _meetings(request).filter(pk=meeting_id).first() if 0 < meeting_id <= MAX_ID else None
         if meeting is None:
             raise NotFound(_("No such meeting."))
         return Response(MeetingDetailSerializer(meeting).data)
@@ -301,7 +307,11 @@ class AssociationDetailView(APIView):
         description="One registered association with its filed cases and their states (public fields).",
     )
     def get(self, request, association_id: int):
-        association = _associations(request, None).filter(pk=association_id).first()
+        association = (
+            _associations(request, None).filter(pk=association_id).first()
+            if 0 < association_id <= MAX_ID
+            else None
+        )
         if association is None:
             raise NotFound(_("No such association."))
         return Response(AssociationDetailSerializer(association).data)
