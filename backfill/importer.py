@@ -8,9 +8,7 @@ asks to skip the invalid ones), and a dry run keeps nothing. A row is never half
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -26,7 +24,8 @@ from cases import lifecycle, services
 from cases import states as S
 from cases.models import Case
 from core import roles
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
+from core.sheets import read_table
 from notifications.services import dispatch_paused, outbox_skip
 from organisation.models import Association, Collectivity, Committee, CouncilSession, Service
 from petitions import admissibility, paper
@@ -153,12 +152,10 @@ def read_file(stream, name: str) -> list[dict]:
     data = stream.read(MAX_FILE_BYTES + 1) if hasattr(stream, "read") else stream
     if len(data) > MAX_FILE_BYTES:
         raise ImportFatal(_("The file is larger than %(n)d MB.") % {"n": MAX_FILE_BYTES // (1024 * 1024)})
-    if name.lower().endswith(".xlsx"):
-        table = _xlsx_rows(data)
-    elif name.lower().endswith(".csv"):
-        table = _csv_rows(data)
-    else:
-        raise ImportFatal(_("Give a .csv or .xlsx file."))
+    try:
+        table = read_table(data, name, max_rows=MAX_ROWS, wrong_type=_("Give a .csv or .xlsx file."))
+    except InvalidInput as exc:
+        raise ImportFatal(exc.detail) from None
     if not table:
         raise ImportFatal(_("The file is empty."))
     header = [str(h or "").strip().lower() for h in table[0]]
@@ -180,34 +177,6 @@ def read_file(stream, name: str) -> list[dict]:
     if not rows:
         raise ImportFatal(_("The file has no rows."))
     return rows
-
-
-def _csv_rows(data: bytes) -> list[list]:
-    try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    except UnicodeDecodeError as exc:
-        raise ImportFatal(_("The CSV file must be UTF-8.")) from exc
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ImportFatal(_("The CSV file cannot be read.")) from exc
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    import openpyxl  # only for XLSX files
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise ImportFatal(_("The XLSX file cannot be read.")) from exc
-    try:
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
 
 
 # Cleaning ------------------------------------------------------------------------------------

@@ -101,19 +101,9 @@ def notice_board(*, collectivity, year: int | None = None, limit: int = 200) -> 
     if year is not None:
         cases = cases.filter(decided_at__year=year)
     cases = list(cases[:limit])
-    ids = [c.pk for c in cases]
-    last_entry: dict[int, TransitionEntry] = {}
-    for e in TransitionEntry.objects.filter(case_id__in=ids, transition__in=rules.POSTED).order_by("seq"):
-        last_entry[e.case_id] = e
-    postings = {(p.case_id, p.decision_entry): p for p in DecisionPosting.objects.filter(case_id__in=ids)}
     today = timezone.localdate()
     rows = []
-    for case in cases:
-        entry = last_entry.get(case.pk)
-        if entry is None:
-            continue
-        posting = postings.get((case.pk, entry.seq))
-        due = posting.due_on if posting else rules.posting_due_on(case, entry.created_at)
+    for case, entry, posting, due in _postings(cases):
         rows.append(
             {
                 "case": case,
@@ -143,14 +133,10 @@ def board_postings_for_audit(*, collectivity_id, start: datetime.date, end: date
     )
     if collectivity_id is not None:
         qs = qs.filter(collectivity_id=collectivity_id)
+    cases = list(qs.select_related("session", "collectivity").order_by("decided_at", "id"))
     rows = []
     today = timezone.localdate()
-    for case in qs.select_related("session", "collectivity").order_by("decided_at", "id"):
-        entry = rules.posted_entry(case)
-        if entry is None:
-            continue
-        posting = DecisionPosting.objects.filter(case_id=case.pk, decision_entry=entry.seq).first()
-        due = posting.due_on if posting else rules.posting_due_on(case, entry.created_at)
+    for case, entry, posting, due in _postings(cases):
         if not (start <= due < end):
             continue
         posted = posting.posted_on if posting else None
@@ -165,6 +151,30 @@ def board_postings_for_audit(*, collectivity_id, start: datetime.date, end: date
             }
         )
     return rows
+
+
+def _postings(cases: list[Case]):
+    """(case, its last posted decision, its posting or None, the day it is due), in the cases'
+    order, for the cases that have such a decision: two queries whatever the number of cases."""
+    last: dict[int, TransitionEntry] = {}
+    for entry in TransitionEntry.objects.filter(
+        case_id__in=[c.pk for c in cases], transition__in=rules.POSTED
+    ).order_by("case_id", "seq"):
+        last[entry.case_id] = entry
+    postings = {
+        (p.case_id, p.decision_entry): p for p in DecisionPosting.objects.filter(case_id__in=list(last))
+    }
+    for case in cases:
+        entry = last.get(case.pk)
+        if entry is None:
+            continue
+        posting = postings.get((case.pk, entry.seq))
+        yield (
+            case,
+            entry,
+            posting,
+            posting.due_on if posting else rules.posting_due_on(case, entry.created_at),
+        )
 
 
 def rejection_notices_for_audit(*, collectivity_id, start, end, today=None) -> list[dict]:

@@ -11,11 +11,7 @@ the answer names each bad row with its reasons.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import os
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -25,12 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from core import roles
 from core.errors import GuardFailed, InvalidInput, NotFound, TransitionNotAllowed
 from core.history import history_stamp
+from core.sheets import normalise as _norm
+from core.sheets import read_table
 from core.text import parse_day
 from organisation.models import Association, Collectivity, Partnership
 
@@ -242,44 +238,10 @@ class ImportRejected(InvalidInput):
         )
 
 
-def _norm(text) -> str:
-    return " ".join(str(text if text is not None else "").strip().lower().split())
-
-
 def _table(content: bytes, filename: str) -> list[list]:
     if len(content) > MAX_BYTES:
         raise InvalidInput(_("The file is too large (at most 5 MB)."))
-    ext = os.path.splitext(filename or "")[1].lower()
-    if ext == ".xlsx":
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            rows = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
-            workbook.close()
-            return rows
-        except (
-            InvalidFileException,
-            zipfile.BadZipFile,
-            KeyError,
-            IndexError,
-            ValueError,
-            TypeError,
-            OSError,
-        ):
-            raise InvalidInput(_("The file is not a readable XLSX workbook.")) from None
-    if ext == ".csv":
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidInput(_("The file is not UTF-8 text.")) from None
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        try:
-            return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-        except csv.Error:
-            raise InvalidInput(_("The file is not a valid CSV file.")) from None
-    raise InvalidInput(_("Send a CSV or XLSX file."))
+    return read_table(content, filename, max_rows=MAX_ROWS, wrong_type=_("Send a CSV or XLSX file."))
 
 
 def _columns(header: list) -> dict[str, int]:

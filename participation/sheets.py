@@ -7,19 +7,14 @@ header, and what comes out is a table of counts. Nothing of the sheet itself is 
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import InvalidInput
+from core.sheets import read_table
 from participation.models import AgeBand, Disability, Gender, ParticipantType
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -181,57 +176,15 @@ def _row_cell(values: list, columns: dict[str, int], row: int) -> tuple[tuple | 
     return (str(gender), str(band), str(disability), str(participant_type)), ""
 
 
-def _rows_csv(content: bytes):
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput(
-            _("The file is not UTF-8 text."), field_errors={"file": [_("The file is not UTF-8 text.")]}
-        ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error:
-        raise InvalidInput(_("The file is not a valid CSV file.")) from None
-
-
-def _rows_xlsx(content: bytes):
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        workbook.close()
-        return rows
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, IndexError, ValueError, TypeError, OSError):
-        raise InvalidInput(
-            _("The file is not a readable XLSX workbook."),
-            field_errors={"file": [_("The file is not a readable XLSX workbook.")]},
-        ) from None
-
-
 def read_sheet(*, content: bytes, filename: str) -> SheetCounts:
     """The counts of an attendance sheet; any bad row rejects the whole sheet, naming each row."""
     if len(content) > MAX_BYTES:
         raise InvalidInput(
             _("The file is larger than 5 MB."), field_errors={"file": [_("The file is larger than 5 MB.")]}
         )
-    ext = os.path.splitext(filename or "")[1].lower()
-    if ext == ".csv":
-        rows = _rows_csv(content)
-    elif ext == ".xlsx":
-        rows = _rows_xlsx(content)
-    else:
-        raise InvalidInput(
-            _("Send the attendance sheet as a CSV or XLSX file."),
-            field_errors={"file": [_("Send the attendance sheet as a CSV or XLSX file.")]},
-        )
+    rows = read_table(
+        content, filename, max_rows=MAX_ROWS, wrong_type=_("Send the attendance sheet as a CSV or XLSX file.")
+    )
     rows = [r for r in rows if any(_norm(v) for v in r)]
     if not rows:
         raise InvalidInput(_("The file is empty."), field_errors={"file": [_("The file is empty.")]})

@@ -146,3 +146,29 @@ def test_a3_notice_prints(world, client):
     assert client.get("/notice-board/DMN-PRO-2099-0001/print/").status_code == 404
     undecided = world.case_in("reported")
     assert client.get(f"/notice-board/{undecided.reference}/print/").status_code == 404
+
+
+def test_the_audit_of_postings_reads_the_same_queries_for_one_decision_or_four(world):
+    """The follow-up audit lists the postings due in a period without a query per decision."""
+    import datetime as _dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notices import selectors as _selectors
+
+    def count():
+        # A wide period: the test sessions are dated some way ahead, and the posting follows them.
+        with CaptureQueriesContext(connection) as ctx:
+            rows = _selectors.board_postings_for_audit(
+                collectivity_id=None, start=_dt.date(2000, 1, 1), end=_dt.date(2100, 1, 1)
+            )
+        return len(ctx.captured_queries), len(rows)
+
+    world.case_in("adopted", "proposal")
+    one, rows_one = count()
+    for _n in range(3):
+        world.case_in("rejected", "proposal")
+    four, rows_four = count()
+    assert (rows_one, rows_four) == (1, 4)
+    assert one == four
