@@ -54,11 +54,15 @@ class Journey:
         self.check(shot=shot)
         return self.page
 
+    def logout(self) -> None:
+        """Forget the session, keep the language."""
+        self.page.context.clear_cookies()
+        self._language_cookie()
+
     def login(self, user, password: str) -> None:
         user.set_password(password)
         user.save()
-        self.page.context.clear_cookies()
-        self._language_cookie()
+        self.logout()
         self.visit("/accounts/login/")
         self.page.fill("input[name=username]", user.username)
         self.page.fill("input[name=password]", password)
