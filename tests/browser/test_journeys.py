@@ -3,6 +3,8 @@ page visited fits the screen and passes axe-core with no serious or critical vio
 
 import re
 
+import pytest
+
 from cases import services
 from cases.models import Case
 from tests.browser.journey import browser_marks
@@ -166,3 +168,15 @@ def test_followup_team_reads_the_dashboard_and_exports_it(world, journey):
         link.click()
     assert re.search(r"\.csv$", download.value.suggested_filename)
     journey.visit("/indicators/")
+
+
+def test_the_checks_catch_a_wide_page_and_an_inaccessible_one(journey):
+    """The helper itself: a page wider than the screen, an image without a text alternative."""
+    page = journey.page
+    html = f'<html lang="{journey.lang}"><body><main>%s</main></body></html>'
+    page.set_content(html % '<div style="width: 3000px">x</div>')
+    with pytest.raises(AssertionError, match="px wide"):
+        journey.check()
+    page.set_content(html % '<img src="x.png">')
+    with pytest.raises(AssertionError, match="image-alt"):
+        journey.check()
