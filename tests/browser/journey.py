@@ -24,7 +24,7 @@ SCREENS = {"ar": {"width": 390, "height": 844}, "fr": {"width": 1366, "height": 
 LOCALES = {"ar": "ar-MA", "fr": "fr-MA"}
 
 # Generous: two cores shared by several people, a live server in a thread.
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 60_000
 
 browser_marks = [
     pytest.mark.browser,
