@@ -12,7 +12,7 @@ PORT ?= 8000
 # Two workers: the machines have two cores (pytest-xdist gives each worker its own test database).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install messages compile-messages migrate seed demo serve test test-fast test-postgres prod-smoke lint check bench bench-pages bench-load bench-transitions worker beat clean
+.PHONY: help install messages compile-messages migrate seed demo serve test test-fast test-postgres prod-smoke lint check screenshots bench bench-pages bench-load bench-transitions worker beat clean
 
 help:
 	@echo "make demo          install, migrate, seed the demo and serve on http://$(HOST):$(PORT) (SQLite, no broker)"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-fast     local runs: the suite without the slow tests, test databases kept (--reuse-db)"
 	@echo "make test-postgres the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mithaq)"
 	@echo "make lint          ruff and the migrations check"
+	@echo "make screenshots   the README's phone views (docs/screenshots/*-phone-ar.png) from the browser journeys"
 	@echo "make prod-smoke    production settings on PostgreSQL and Redis: migrate, collectstatic, seed, gunicorn, 20+ pages"
 	@echo "make bench         benchmarks under bench/ (bench-pages, bench-load: pages and load at 100,000 cases)"
 	@echo "make bench-transitions  a transition against its bare SQL floor (PostgreSQL)"
@@ -71,6 +72,10 @@ test-fast: install compile-messages
 
 test-postgres: install compile-messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq} $(VENV)/bin/pytest -q --create-db $(PYTEST_ARGS)
+
+# The README's phone views (Arabic, 390 px), taken by the citizen's browser journey (system Chromium).
+screenshots: install compile-messages
+	MITHAQ_SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest -q -n 0 -m browser tests/browser/test_journeys.py -k "citizen and ar"
 
 # deploy/smoke.sh: a fresh PostgreSQL database (SMOKE_DB_NAME, dropped after), Redis db 14
 # (SMOKE_REDIS_URL), gunicorn with deploy/gunicorn.conf.py on a free port (README: production).
