@@ -326,11 +326,16 @@ class CaseFilingForm(forms.Form):
                 max_length=30,
                 required=False,
                 widget=forms.TextInput(
-                    attrs={"autocomplete": "off", "dir": "ltr", "inputmode": "tel", "placeholder": "06 12 34 56 78"}
+                    attrs={
+                        "autocomplete": "off",
+                        "dir": "ltr",
+                        "inputmode": "tel",
+                        "placeholder": "06 12 34 56 78",
+                    }
                 ),
                 help_text=_(
-                    "For a filer without e-mail: the receipt and each decision are sent by SMS. Never published "
-                    "(Law 09-08)."
+                    "For a filer without e-mail: the receipt and each decision are sent by SMS. Never "
+                    "published (Law 09-08)."
                 ),
             )
             self.fields["submitter_language"] = forms.ChoiceField(

@@ -272,7 +272,10 @@ class CaseNotifications:
         code = str(payload.get("receipt_code") or "")
         if is_receipt and code:
             # An SMS is short (two segments, 70 Arabic characters each): reference, code, link.
-            sms_text = _("%(reference)s filed. Tracking code: %(code)s") % {"reference": reference, "code": code}
+            sms_text = _("%(reference)s filed. Tracking code: %(code)s") % {
+                "reference": reference,
+                "code": code,
+            }
         elif is_receipt:
             sms_text = _("%(reference)s filed.") % {"reference": reference}
         else:

@@ -96,7 +96,9 @@ class ConsoleSmsBackend:
 
     def send(self, to: str, text: str) -> str:
         provider_id = "console-" + uuid.uuid4().hex[:12]
-        self.stream.write(f"SMS to {phone_mask(to)} ({segments(text)} segment(s), {provider_id}):\n{text}\n\n")
+        self.stream.write(
+            f"SMS to {phone_mask(to)} ({segments(text)} segment(s), {provider_id}):\n{text}\n\n"
+        )
         self.stream.flush()
         logger.info("SMS %s written to the console for %s", provider_id, phone_mask(to))
         return provider_id

@@ -18,9 +18,9 @@ from cases.services.codes import reference_next, tracking_code_hash, tracking_co
 from cases.services.record import public_case_in
 from cases.services.transition import run_transition
 from core import roles, text
-from core.phone import phone_normalize
 from core.errors import InvalidInput, TransitionNotAllowed
 from core.history import history_stamp
+from core.phone import phone_normalize
 from organisation.models import POPULATION_MISSING_MESSAGE, Association, Collectivity
 from organisation.selectors import default_collectivity
 
