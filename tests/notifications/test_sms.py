@@ -48,6 +48,10 @@ def desk_file(client, world, django_capture_on_commit_callbacks, **extra):
         response = client.post(reverse("public:file"), data)
     assert response.status_code == 302, response.content[:2000]
     code = client.session[FILED_SESSION_KEY]["tracking_code"]
+    done = client.get(response.url).content.decode()
+    # The desk sees where the SMS went, masked; the whole number is on no page.
+    assert ("+212*******78" in done) == bool(data["submitter_phone"])
+    assert "612345678" not in done
     return Case.objects.latest("id"), code
 
 
