@@ -314,3 +314,20 @@ def test_an_sms_that_fails_for_good_forgets_the_code(
     assert event.status == OutboxEvent.Status.FAILED
     assert "receipt_code" not in event.payload
     assert code not in Delivery.objects.get(channel="sms").body
+
+
+def test_a_tamazight_desk_filer_gets_the_sms_in_tamazight(
+    client, world, django_capture_on_commit_callbacks, smsoutbox
+):
+    # Delivery.language holds "zgh" (three letters) on PostgreSQL too.
+    case, _code = desk_file(client, world, django_capture_on_commit_callbacks, submitter_language="zgh")
+    assert Delivery.objects.get(channel="sms").language == "zgh"
+    assert [m.to for m in smsoutbox] == [PHONE]
+
+
+def test_the_staff_case_page_shows_the_phone_masked(client, world, django_capture_on_commit_callbacks):
+    case, _code = desk_file(client, world, django_capture_on_commit_callbacks)
+    client.force_login(world[roles.BUREAU])
+    page = client.get(reverse("staff:case", args=[case.reference])).content.decode()
+    assert "+212*******78" in page
+    assert "612345678" not in page
