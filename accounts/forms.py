@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import NO_ADDRESS_MESSAGE, SMS_NEEDS_PHONE_MESSAGE
+from core.phone import phone_normalize
 
 # Each language in its own name, as on the language switch of base.html.
 LANGUAGE_AUTONYMS = (("ar", "العربية"), ("fr", "Français"))
@@ -113,6 +115,20 @@ class ProfileForm(forms.Form):
     first_name = _name_field(_("First name"), "given-name")
     last_name = _name_field(_("Last name"), "family-name")
     email = _email_field()
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "dir": "ltr", "inputmode": "tel", "placeholder": "06 12 34 56 78"}
+        ),
+        help_text=_("For notices by SMS. Never published."),
+    )
+    notify_by_sms = forms.BooleanField(
+        label=_("Also send me the notices of my cases by SMS"),
+        required=False,
+        help_text=_("Without an e-mail address, they are sent by SMS anyway."),
+    )
     language = _language_field()
 
     def __init__(self, *args, user: User, **kwargs):
@@ -124,20 +140,37 @@ class ProfileForm(forms.Form):
                     "first_name": user.first_name,
                     "last_name": user.last_name,
                     "email": user.email,
+                    "phone": user.phone,
+                    "notify_by_sms": user.notify_by_sms,
                     "language": user.language or default_language(),
                 },
             )
         super().__init__(*args, **kwargs)
         self.user = user
+        # People without e-mail (docs/domain.md §7): a phone number is enough for the notices.
+        self.fields["email"].required = False
         self.fields["email"].help_text = _(
-            "If you change it, the new address must be verified again: we send a link to it."
+            "If you change it, the new address must be verified again: we send a link to it. You may leave "
+            "it empty if you give a mobile phone."
         )
 
+    def clean_phone(self) -> str:
+        return phone_normalize(self.cleaned_data.get("phone", ""))
+
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"].strip())
+        email = User.objects.normalize_email((self.cleaned_data.get("email") or "").strip())
         if (
-            email.lower() != (self.user.email or "").lower()
+            email
+            and email.lower() != (self.user.email or "").lower()
             and User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists()
         ):
             raise forms.ValidationError(_("An account already uses this e-mail address."), code="email_taken")
         return email
+
+    def clean(self):
+        data = super().clean()
+        if "email" in data and "phone" in data and not data["email"] and not data["phone"]:
+            self.add_error("email", NO_ADDRESS_MESSAGE)
+        if data.get("notify_by_sms") and "phone" in data and not data["phone"]:
+            self.add_error("phone", SMS_NEEDS_PHONE_MESSAGE)
+        return data

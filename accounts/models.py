@@ -25,6 +25,10 @@ class User(AbstractUser):
         help_text=_("Staff of one collectivity act only on its cases; empty for installation-wide accounts."),
     )
     email_verified = models.BooleanField(_("e-mail verified"), default=False)
+    # For notices by SMS (core.phone: E.164). Personal data (Law 09-08): never on a public page or in a log.
+    phone = models.CharField(_("mobile phone"), max_length=16, blank=True, default="", db_default="")
+    # The person's choice in their profile; without an e-mail address, notices go by SMS anyway.
+    notify_by_sms = models.BooleanField(_("notices by SMS"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -29,6 +29,7 @@ from accounts import selectors, tokens
 from accounts.models import User
 from core import ratelimit, roles, text
 from core.errors import DomainError
+from core.phone import phone_normalize
 from organisation.selectors import default_collectivity
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,11 @@ PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 VERIFICATION_EMAIL_LIMIT = 3
 VERIFICATION_EMAIL_WINDOW_SECONDS = 60 * 60
 
-_PROFILE_FIELDS = ("first_name", "last_name", "email", "language")
+_PROFILE_FIELDS = ("first_name", "last_name", "email", "language", "phone", "notify_by_sms")
+
+
+NO_ADDRESS_MESSAGE = _("Give an e-mail address or a mobile phone number: the notices of your cases go there.")
+SMS_NEEDS_PHONE_MESSAGE = _("Give a mobile phone number to get the notices by SMS.")
 
 
 class AccountRefused(DomainError):
@@ -424,20 +429,35 @@ def user_profile_update(
     last_name: str,
     email: str,
     language: str,
+    phone: str = "",
+    notify_by_sms: bool = False,
     base_url: str | None = None,
 ) -> ProfileUpdate:
-    """Change names, language and e-mail; a new address is unverified until its own link is used."""
+    """Change names, language, e-mail and phone; a new address is unverified until its own link is used.
+
+    The e-mail address may be left empty when a mobile phone is given: the notices then go by SMS (for
+    people without e-mail, docs/domain.md §7). SMS notices need a phone.
+    """
     _refuse_bidi_controls(first_name=first_name, last_name=last_name)
     email = _normalize_email(email)
-    if not email:
-        raise AccountRefused(field_errors={"email": [gettext("Enter an e-mail address.")]})
+    try:
+        phone = phone_normalize(phone)
+    except ValidationError as exc:
+        raise AccountRefused(field_errors={"phone": list(exc.messages)}) from None
+    if not email and not phone:
+        raise AccountRefused(field_errors={"email": [str(NO_ADDRESS_MESSAGE)]})
+    if notify_by_sms and not phone:
+        raise AccountRefused(field_errors={"phone": [str(SMS_NEEDS_PHONE_MESSAGE)]})
     link_sent = False
     with transaction.atomic():
-        _lock_names("email:" + email)
+        if email:
+            _lock_names("email:" + email)
         locked = User.objects.select_for_update().get(pk=user.pk)
         email_changed = email.lower() != (locked.email or "").lower()
-        if email_changed and _email_in_use(email, exclude_pk=locked.pk):
+        if email and email_changed and _email_in_use(email, exclude_pk=locked.pk):
             raise EmailTaken(field_errors={"email": [str(EmailTaken.default_message)]})
+        locked.phone = phone
+        locked.notify_by_sms = bool(notify_by_sms)
         locked.first_name = (first_name or "").strip()
         locked.last_name = (last_name or "").strip()
         locked.email = email
@@ -451,13 +471,13 @@ def user_profile_update(
         except ValidationError as exc:
             raise AccountRefused(field_errors=_field_errors(exc)) from exc
         locked.save(update_fields=[*_PROFILE_FIELDS, "email_verified"])
-        if email_changed:
+        if email_changed and email:
             try:
                 user_email_verification_send(user=locked, base_url=base_url)
                 link_sent = True
             except RateLimited:
                 link_sent = False
-    return ProfileUpdate(user=locked, email_changed=email_changed, link_sent=link_sent)
+    return ProfileUpdate(user=locked, email_changed=bool(email_changed and email), link_sent=link_sent)
 
 
 # API tokens ---------------------------------------------------------------------------------

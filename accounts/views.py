@@ -167,6 +167,8 @@ def _verify_result(request, user, *, already: bool):
 
 @never_cache
 @login_required
+# Error reports never carry the phone number (Law 09-08).
+@sensitive_post_parameters("phone", "email")
 @require_http_methods(["GET", "POST"])
 def profile(request):
     if request.method != "POST":

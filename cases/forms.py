@@ -7,8 +7,8 @@ import datetime
 from django import forms
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from cases import lifecycle, selectors
 from cases import states as S
@@ -16,10 +16,13 @@ from cases.models import Case, Milestone
 from cases.services import KINDS_BY_GROUP
 from core import roles
 from core.errors import GuardFailed
+from core.phone import phone_normalize
 from organisation import selectors as org_selectors
 from organisation.models import Association
 
 EMPTY_CHOICE = ("", "—")
+# Each language in its own name (accounts.forms.LANGUAGE_AUTONYMS), for a desk filer's SMS notices.
+NOTICE_LANGUAGE_CHOICES = (("ar", "العربية"), ("fr", "Français"), ("zgh", "ⵜⴰⵎⴰⵣⵉⵖⵜ"))
 
 
 # Transitions --------------------------------------------------------------------------------
@@ -318,8 +321,34 @@ class CaseFilingForm(forms.Form):
                 required=False,
                 help_text=_("Never published (Law 09-08)."),
             )
+            self.fields["submitter_phone"] = forms.CharField(
+                label=_("Filer's mobile phone for notices by SMS"),
+                max_length=30,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={
+                        "autocomplete": "off",
+                        "dir": "ltr",
+                        "inputmode": "tel",
+                        "placeholder": "06 12 34 56 78",
+                    }
+                ),
+                help_text=_(
+                    "For a filer without e-mail: the receipt and each decision are sent by SMS. Never "
+                    "published (Law 09-08)."
+                ),
+            )
+            self.fields["submitter_language"] = forms.ChoiceField(
+                label=_("Language of the SMS"),
+                choices=NOTICE_LANGUAGE_CHOICES,
+                initial=(get_language() or "ar")[:2] if (get_language() or "")[:2] in ("ar", "fr") else "ar",
+                required=False,
+            )
         # Keep the draft box last, after the fields a role adds.
         self.order_fields([name for name in self.fields if name != "draft"] + ["draft"])
+
+    def clean_submitter_phone(self) -> str:
+        return phone_normalize(self.cleaned_data.get("submitter_phone", ""))
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -336,9 +365,11 @@ class CaseFilingForm(forms.Form):
             out["association"] = data["association"].pk
         if data.get("related_case"):
             out["related_case"] = data["related_case"].strip().upper()
-        for name in ("channel", "submitter_name", "submitter_contact"):
+        for name in ("channel", "submitter_name", "submitter_contact", "submitter_phone"):
             if name in self.fields:
                 out[name] = data.get(name, "")
+        if "submitter_language" in self.fields:
+            out["submitter_language"] = data.get("submitter_language") or "ar"
         return out
 
 

@@ -125,6 +125,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # Personal data of someone who filed on paper without an account: never public (Law 09-08).
     submitter_name = models.CharField(_("submitter's name (paper filing)"), max_length=200, blank=True)
     submitter_contact = models.CharField(_("submitter's contact (paper filing)"), max_length=200, blank=True)
+    # Desk and paper filers without an account: where their notices go by SMS (core.phone, E.164) and in
+    # which language. Personal data (Law 09-08): never on a public page, in a log or an export.
+    submitter_phone = models.CharField(
+        _("submitter's phone for notices"), max_length=16, blank=True, default="", db_default=""
+    )
+    submitter_language = models.CharField(
+        _("submitter's language"), max_length=3, default="ar", db_default="ar"
+    )
     related_case = models.ForeignKey(
         "self",
         verbose_name=_("related case"),

@@ -173,6 +173,14 @@ class CaseNotifications:
             # The members of the committee asked hear of the opinion they owe.
             users.extend(_asked_committee_members(case, payload).order_by("id"))
         recipients = self._unique(users)
+        if case.submitter is None and case.submitter_phone:
+            # A desk or paper filer without an account: the phone the desk recorded, by SMS. The key
+            # names the case, not the number (recipient keys are shown in the admin).
+            recipients.append(
+                Recipient.for_phone(
+                    key=f"desk-filer:{case.pk}", phone=case.submitter_phone, language=case.submitter_language
+                )
+            )
         # Nobody can follow a draft, so the filing receipt goes to the filers alone.
         recipients.extend(followers_active(subject_type="case", subject_id=case.pk))
         return recipients
@@ -184,7 +192,15 @@ class CaseNotifications:
             if user.pk in seen or not user.is_active:
                 continue
             seen.add(user.pk)
-            recipients.append(Recipient.for_user(user_id=user.pk, email=user.email, language=user.language))
+            recipients.append(
+                Recipient.for_user(
+                    user_id=user.pk,
+                    email=user.email,
+                    language=user.language,
+                    phone=user.phone,
+                    sms=user.notify_by_sms,
+                )
+            )
         return recipients
 
     def context(self, subject_id: int, event: str, payload: dict, language: str) -> dict:
@@ -253,7 +269,20 @@ class CaseNotifications:
             )
         elif to_state in S.DECIDED_STATES:
             next_step = _("The decision and its justification are public in the register.")
+        code = str(payload.get("receipt_code") or "")
+        if is_receipt and code:
+            # An SMS is short (two segments, 70 Arabic characters each): reference, code, link.
+            sms_text = _("%(reference)s filed. Tracking code: %(code)s") % {
+                "reference": reference,
+                "code": code,
+            }
+        elif is_receipt:
+            sms_text = _("%(reference)s filed.") % {"reference": reference}
+        else:
+            sms_text = _("%(reference)s: %(state)s.") % {"reference": reference, "state": to_label}
         return {
+            "sms_text": sms_text,
+            "sms_path": reverse("public:track") if is_receipt else _public_path(reference),
             "template": "case_transition",
             "transition": transition,
             "transition_label": spec.label_for(case.kind) if spec else transition,

@@ -403,9 +403,18 @@ class CaseCreateSerializer(serializers.Serializer):
         required=False, help_text=_("Reception desk only: who filed on paper.")
     )
     submitter_contact = serializers.CharField(required=False, help_text=_("Reception desk only."))
+    submitter_phone = serializers.CharField(
+        required=False,
+        help_text=_("Reception desk only: the filer's Moroccan mobile number for notices by SMS."),
+    )
+    submitter_language = serializers.ChoiceField(
+        choices=[("ar", "ar"), ("fr", "fr"), ("zgh", "zgh")],
+        required=False,
+        help_text=_("Reception desk only: the language of the SMS (ar, fr or zgh)."),
+    )
 
     # Fields only the reception desk may set; for anyone else they are unknown keys.
-    INTAKE_ONLY = ("submitter_name", "submitter_contact")
+    INTAKE_ONLY = ("submitter_name", "submitter_contact", "submitter_phone", "submitter_language")
 
 
 class TransitionBodySerializer(serializers.Serializer):

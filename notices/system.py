@@ -16,6 +16,8 @@ def on_delivery(kind: str, delivery) -> None:
     event = delivery.outbox_event
     if event.subject_type != "case" or event.event != TRANSITION_EVENT or delivery.user_id is None:
         return
+    if delivery.channel not in ("email", "inapp"):
+        return  # an SMS is a courtesy copy: the e-mail or in-app message is the recorded notification
     payload = event.payload or {}
     if payload.get("transition") not in rules.NOTIFIABLE or not isinstance(payload.get("entry"), int):
         return

@@ -1,4 +1,5 @@
-"""The two channels: e-mail (the SMTP boundary) and in-app (the Delivery row is the notification)."""
+"""The channels: e-mail (the SMTP boundary), in-app (the Delivery row is the notification) and SMS
+(notifications.sms, a backend chosen by settings)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from notifications import sms
 from notifications.models import Delivery
 
 
@@ -20,6 +22,7 @@ class Rendered:
     html: str
     summary: str
     url_path: str
+    sms: str = ""
 
 
 def site_url() -> str:
@@ -52,6 +55,7 @@ def render(event: str, context: dict, language: str) -> Rendered:
         base = template_base(event, context)
         text = render_to_string(base + ".txt", ctx)
         html = render_to_string(base + ".html", ctx)
+        short = render_sms(context)
     # A header cannot hold a line break (Django refuses it): keep the subject on one line.
     subject = " ".join(str(context["subject"]).split())
     return Rendered(
@@ -60,7 +64,16 @@ def render(event: str, context: dict, language: str) -> Rendered:
         html=html,
         summary=str(context.get("summary", "")),
         url_path=context.get("url_path", ""),
+        sms=short,
     )
+
+
+def render_sms(context: dict) -> str:
+    """The SMS: the resolver's short text (else the summary) and one link, in at most two segments
+    (Arabic is UCS-2: 70 characters a segment)."""
+    text = " ".join(str(context.get("sms_text") or context.get("summary") or context["subject"]).split())
+    link = absolute(context.get("sms_path") or context.get("url_path", ""))
+    return sms.fit(text, link)
 
 
 def send_email(delivery: Delivery) -> None:
@@ -89,9 +102,14 @@ def send_inapp(delivery: Delivery) -> None:
     """Nothing leaves the process: marking the row sent makes it visible in the user's centre."""
 
 
+def send_sms(delivery: Delivery) -> None:
+    delivery.provider_id = str(sms.send(delivery.phone, delivery.body) or "")[:100]
+
+
 SENDERS = {
     Delivery.Channel.EMAIL: send_email,
     Delivery.Channel.INAPP: send_inapp,
+    Delivery.Channel.SMS: send_sms,
 }
 
 
@@ -102,6 +120,8 @@ def send(delivery: Delivery) -> None:
 def describe_error(exc: BaseException) -> str:
     """What went wrong, without personal data: SMTP errors often quote the recipient's address."""
     name = type(exc).__name__
+    if isinstance(exc, sms.SmsError):
+        return f"{name} {exc.code}"[:200]
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"{name} {exc.smtp_code}"
     if isinstance(exc, smtplib.SMTPRecipientsRefused):

@@ -48,11 +48,14 @@ class Delivery(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         INAPP = "inapp", _("In the application")
+        SMS = "sms", _("SMS")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # The recipient has neither an e-mail address nor a phone number: nothing to send to.
+        SKIPPED = "skipped", _("Not sent (no address)")
 
     outbox_event = models.ForeignKey(
         OutboxEvent, verbose_name=_("outbox event"), on_delete=models.CASCADE, related_name="deliveries"
@@ -68,12 +71,16 @@ class Delivery(models.Model):
         related_name="notifications",
     )
     email = models.EmailField(_("e-mail"), blank=True)
-    language = models.CharField(_("language"), max_length=2, default="ar")
+    # E.164 (core.phone); personal data: shown to nobody, never logged whole.
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
+    language = models.CharField(_("language"), max_length=3, default="ar")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The SMS provider's id of the message, to match its delivery reports.
+    provider_id = models.CharField(_("provider's id"), max_length=100, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
@@ -110,7 +117,7 @@ class Follower(models.Model):
     subject_type = models.CharField(_("subject type"), max_length=40, default="case")
     subject_id = models.BigIntegerField(_("subject id"))
     email = models.EmailField(_("e-mail"))
-    language = models.CharField(_("language"), max_length=2, default="ar")
+    language = models.CharField(_("language"), max_length=3, default="ar")
     # One secret per follower: it confirms the address and unsubscribes in one click.
     token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -21,12 +21,32 @@ class Recipient:
     user_id: int | None = None
     # Set for anonymous followers: their e-mails carry a one-click unsubscribe link (RFC 8058).
     unsubscribe_token: str = ""
+    # E.164 (core.phone). Used when `sms` is set (the person's choice) or when there is no e-mail.
+    phone: str = ""
+    sms: bool = False
 
     @classmethod
-    def for_user(cls, *, user_id: int, email: str, language: str) -> Recipient:
+    def for_user(
+        cls, *, user_id: int, email: str, language: str, phone: str = "", sms: bool = False
+    ) -> Recipient:
         return cls(
-            key=f"user:{user_id}", email=email or "", language=normalize_language(language), user_id=user_id
+            key=f"user:{user_id}",
+            email=email or "",
+            language=normalize_language(language),
+            user_id=user_id,
+            phone=phone or "",
+            sms=sms,
         )
+
+    @classmethod
+    def for_phone(cls, *, key: str, phone: str, language: str) -> Recipient:
+        """Someone without an account nor an e-mail address, e.g. a desk filer: SMS only. `key` must not
+        hold the number (it is shown to staff in the admin)."""
+        return cls(key=key, language=normalize_language(language), phone=phone, sms=True)
+
+    @property
+    def wants_sms(self) -> bool:
+        return bool(self.phone) and (self.sms or not (self.email or "").strip())
 
     @classmethod
     def for_email(cls, *, email: str, language: str, unsubscribe_token: str = "") -> Recipient:
@@ -46,6 +66,8 @@ class SubjectResolver(Protocol):
 
         Must hold `subject` (the e-mail subject / in-app title), `summary` (one line for the in-app
         centre) and `url_path` (where the reader goes next); anything else the event's templates use.
+        May hold `sms_text` and `sms_path` (the short text and link of an SMS; else `summary` and
+        `url_path`).
         """
         ...
 

@@ -202,10 +202,13 @@ def notification_deliver(*, event_id: int) -> str:
                 .order_by("id")
             )
         error = _send_all(rows)
+        _forget_secrets_sent(event, rows)
         if fresh:
             Delivery.objects.bulk_create(rows, ignore_conflicts=True)
         elif rows:
-            Delivery.objects.bulk_update(rows, ["attempts", "status", "sent_at", "last_error"])
+            Delivery.objects.bulk_update(
+                rows, ["attempts", "status", "sent_at", "last_error", "provider_id", "body"]
+            )
         if delivery_listeners() and any(r.status == Delivery.Status.SENT for r in rows):
             # The listeners (notices: a sent decision becomes its notification record) need the
             # rows' ids, which an insert that ignores conflicts does not return: read them back.
@@ -224,6 +227,8 @@ def _send_all(rows: list[Delivery]) -> str:
     error = ""
     now = timezone.now()
     for delivery in rows:
+        if delivery.status != Delivery.Status.PENDING:
+            continue  # SKIPPED: no address
         delivery.attempts += 1
         try:
             channels.send(delivery)
@@ -236,6 +241,42 @@ def _send_all(rows: list[Delivery]) -> str:
         delivery.sent_at = now
         delivery.last_error = ""
     return error
+
+
+# Payload keys that hold a secret meant for one message only (the tracking code of an SMS receipt): kept
+# while the message may still be sent, then wiped from the event and from the stored text.
+SECRET_KEYS = ("receipt_code",)
+SECRET_MASK = "****"  # noqa: S105 - what replaces a secret, not one
+
+
+def _secrets(event: OutboxEvent) -> list[str]:
+    return [str(event.payload[k]) for k in SECRET_KEYS if event.payload.get(k)]
+
+
+def _forget_secrets_sent(event: OutboxEvent, rows: list[Delivery]) -> None:
+    """A sent message keeps no copy of its secret (the tracking code is stored hashed only)."""
+    secrets_ = _secrets(event)
+    if not secrets_:
+        return
+    for delivery in rows:
+        if delivery.status == Delivery.Status.SENT or delivery.channel != Delivery.Channel.SMS:
+            for secret in secrets_:
+                delivery.body = delivery.body.replace(secret, SECRET_MASK)
+
+
+def _forget_secrets(event: OutboxEvent) -> None:
+    """Once the event is done (sent, or failed for good), its payload keeps no secret either."""
+    secrets_ = _secrets(event)
+    if not secrets_:
+        return
+    event.payload = {k: v for k, v in event.payload.items() if k not in SECRET_KEYS}
+    event.save(update_fields=["payload"])
+    for delivery in event.deliveries.all():
+        body = delivery.body
+        for secret in secrets_:
+            body = body.replace(secret, SECRET_MASK)
+        if body != delivery.body:
+            Delivery.objects.filter(pk=delivery.pk).update(body=body)
 
 
 def _announce(kind: str, delivery: Delivery) -> None:
@@ -254,6 +295,7 @@ def _mark_sent(event: OutboxEvent) -> None:
     event.sent_at = timezone.now()
     event.last_error = ""
     event.save(update_fields=["status", "sent_at", "last_error"])
+    _forget_secrets(event)
 
 
 def _record_failure(event: OutboxEvent, error: str) -> None:
@@ -265,6 +307,8 @@ def _record_failure(event: OutboxEvent, error: str) -> None:
     else:
         event.next_attempt_at = timezone.now() + backoff(event.attempts)
     event.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    if event.status == OutboxEvent.Status.FAILED:
+        _forget_secrets(event)
 
 
 def _fan_out(event: OutboxEvent) -> list[Delivery]:
@@ -279,12 +323,16 @@ def _fan_out(event: OutboxEvent) -> list[Delivery]:
     rendered: dict[tuple[str, str], channels.Rendered] = {}
     seen_keys: set[str] = set()
     seen_emails: set[str] = set()
+    seen_phones: set[str] = set()
     rows: list[Delivery] = []
     for recipient in recipients:
         email = (recipient.email or "").strip()
+        phone = recipient.phone if recipient.wants_sms else ""
         # A follower who is also a recipient by role gets one e-mail, not two.
         if recipient.key in seen_keys or (
-            recipient.user_id is None and (not email or email.lower() in seen_emails)
+            recipient.user_id is None
+            and (not email or email.lower() in seen_emails)
+            and (not phone or phone in seen_phones)
         ):
             continue
         seen_keys.add(recipient.key)
@@ -326,6 +374,28 @@ def _fan_out(event: OutboxEvent) -> list[Delivery]:
                     body_html=message.html,
                     url=channels.absolute(message.url_path),
                     unsubscribe_url=unsubscribe_url,
+                    **common,
+                )
+            )
+        if phone and phone not in seen_phones:
+            seen_phones.add(phone)
+            rows.append(
+                Delivery(
+                    channel=Delivery.Channel.SMS,
+                    phone=phone,
+                    body=message.sms,
+                    url=channels.absolute(message.url_path),
+                    **common,
+                )
+            )
+        elif not email and not recipient.phone:
+            # Nobody to write to outside the app: the row says so, nothing is sent to an empty address.
+            rows.append(
+                Delivery(
+                    channel=Delivery.Channel.EMAIL,
+                    status=Delivery.Status.SKIPPED,
+                    body=message.text,
+                    last_error="no e-mail address or phone number",
                     **common,
                 )
             )

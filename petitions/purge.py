@@ -45,6 +45,7 @@ def personal_data_purge(*, now=None, dry_run: bool = False) -> list[tuple[str, i
             locked.personal_data_purged_at = now
             locked.submitter_name = ""
             locked.submitter_contact = ""
+            locked.submitter_phone = ""
             record_action(
                 locked,
                 "personal_data_purged",
@@ -53,6 +54,8 @@ def personal_data_purge(*, now=None, dry_run: bool = False) -> list[tuple[str, i
                 {"signatures_removed": removed, "valid_kept_as_count": count},
             )
             # The case's own history keeps earlier copies of the paper filer's name: blank them too.
-            locked.history.exclude(submitter_name="").update(submitter_name="", submitter_contact="")
+            locked.history.exclude(submitter_name="", submitter_phone="").update(
+                submitter_name="", submitter_contact="", submitter_phone=""
+            )
         done.append((case.reference, removed))
     return done

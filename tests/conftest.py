@@ -40,6 +40,16 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
             test["NAME"] = str(settings.BASE_DIR / f"test-{alias}-{worker}.sqlite3")
 
 
+@pytest.fixture(autouse=True)
+def smsoutbox():
+    """The SMS the locmem backend "sent" (config/settings/test.py), like pytest-django's mailoutbox."""
+    from notifications import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
 @pytest.fixture
 def world(db):
     return World()

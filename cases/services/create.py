@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from cases.services.transition import run_transition
 from core import roles, text
 from core.errors import InvalidInput, TransitionNotAllowed
 from core.history import history_stamp
+from core.phone import phone_normalize
 from organisation.models import POPULATION_MISSING_MESSAGE, Association, Collectivity
 from organisation.selectors import default_collectivity
 
@@ -31,6 +33,9 @@ KINDS_BY_GROUP = {
     roles.CHILDREN_COUNCIL: {Case.Kind.CHILDREN_RECOMMENDATION},
 }
 
+
+# The languages a desk filer's notices may be written in (notifications.registry.LANGUAGES).
+NOTICE_LANGUAGES = ("ar", "fr", "zgh")
 
 # Texts without a column limit of their own (TextField): the longest a filer may send.
 LONG_TEXT_MAX = 20_000
@@ -52,12 +57,19 @@ def case_create(
     collectivity: Collectivity | None = None,
     submitter_name: str = "",
     submitter_contact: str = "",
+    submitter_phone: str = "",
+    submitter_language: str = "ar",
     at: datetime.datetime | None = None,
 ) -> tuple[Case, str]:
-    """File (or draft) a case for a filing role; returns the case and its tracking code, shown once."""
+    """File (or draft) a case for a filing role; returns the case and its tracking code, shown once.
+
+    `submitter_phone` and `submitter_language`: the reception desk's record of where a filer without an
+    account (and often without e-mail) gets the notices of the case, by SMS.
+    """
     at = at or timezone.now()
     groups = _filing_groups(actor, kind)
     errors: dict[str, list[str]] = {}
+    notice = _desk_notice(groups, submitter_phone, submitter_language, errors)
     texts = _clean_texts(
         {
             "title": title,
@@ -81,6 +93,7 @@ def case_create(
         association=_filing_association(actor, groups, association, collectivity, errors),
         related_case=_related_case(kind, related_case, collectivity, errors),
         is_intake=roles.INTAKE in groups,
+        notice=notice,
     )
     if kind == Case.Kind.PETITION and filing.association is None and collectivity.petition_population_missing:
         # OL 113-14 art. 123: no legal population, no threshold; never assume the lowest one.
@@ -95,9 +108,42 @@ def case_create(
         case = _draft_save(filing, actor=actor, code=code, at=at)
         if not draft:
             case = run_transition(
-                actor=actor, case_id=case.pk, name="submit", data={}, at=at, expected_state=S.DRAFT
+                actor=actor,
+                case_id=case.pk,
+                name="submit",
+                data={},
+                at=at,
+                expected_state=S.DRAFT,
+                # The SMS receipt carries the tracking code (a filer at the desk may have nothing else);
+                # notifications wipes it from the event once sent. E-mails never print it.
+                notice_extra={"receipt_code": code} if _receipt_by_sms(case) else None,
             )
     return case, code
+
+
+def _desk_notice(groups, phone, language, errors: dict[str, list[str]]) -> dict[str, str]:
+    """The desk filer's phone (E.164) and language for notices; only the reception desk records them."""
+    if not phone or roles.INTAKE not in groups:
+        return {"submitter_phone": "", "submitter_language": "ar"}
+    if not isinstance(phone, str):
+        errors.setdefault("submitter_phone", []).append(_("This field must be text."))
+        return {}
+    try:
+        phone = phone_normalize(phone)
+    except ValidationError as exc:
+        errors.setdefault("submitter_phone", []).extend(str(m) for m in exc.messages)
+        return {}
+    if language not in NOTICE_LANGUAGES:
+        errors.setdefault("submitter_language", []).append(_("Unknown language."))
+        return {}
+    return {"submitter_phone": phone, "submitter_language": language}
+
+
+def _receipt_by_sms(case: Case) -> bool:
+    if case.submitter is None:
+        return bool(case.submitter_phone)
+    user = case.submitter
+    return bool(user.phone) and (user.notify_by_sms or not user.email)
 
 
 @dataclass(frozen=True)
@@ -111,6 +157,7 @@ class Filing:
     association: Association | None
     related_case: Case | None
     is_intake: bool
+    notice: dict[str, str]
 
 
 def _filing_groups(actor, kind: str) -> frozenset[str]:
@@ -203,6 +250,7 @@ def _related_case(kind: str, related_case, collectivity, errors) -> Case | None:
 def _draft_save(filing: Filing, *, actor, code: str, at) -> Case:
     """The draft with its gapless reference; a desk or paper filing has no submitter account."""
     year = timezone.localtime(at).year
+    submitter = None if (filing.is_intake and filing.channel != Case.Channel.ONLINE) else actor
     reference, sequence = reference_next(collectivity=filing.collectivity, kind=filing.kind, year=year)
     case = Case(
         collectivity=filing.collectivity,
@@ -212,10 +260,12 @@ def _draft_save(filing: Filing, *, actor, code: str, at) -> Case:
         sequence=sequence,
         tracking_code_hash=tracking_code_hash(code),
         channel=filing.channel,
-        submitter=None if (filing.is_intake and filing.channel != Case.Channel.ONLINE) else actor,
+        submitter=submitter,
         filed_by=actor if filing.is_intake else None,
         association=filing.association,
         related_case=filing.related_case,
+        # A filer with an account is told through it; the desk's record is for those without one.
+        **(filing.notice if submitter is None else {}),
         created_at=at,
         state_entered_at=at,
         **filing.texts,

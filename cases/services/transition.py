@@ -71,7 +71,11 @@ TRANSITION_ATTACHMENT_PURPOSE = {
 }
 
 
-def run_transition(*, actor, case_id: int, name: str, data, at, expected_state, files=None) -> Case:
+def run_transition(
+    *, actor, case_id: int, name: str, data, at, expected_state, files=None, notice_extra: dict | None = None
+) -> Case:
+    """`notice_extra`: more payload for the event's messages only (the SMS receipt's tracking code,
+    wiped by notifications once sent); never in the audit trail."""
     spec = lifecycle.get_spec(name)
     at = at or timezone.now()
     try:
@@ -154,6 +158,7 @@ def run_transition(*, actor, case_id: int, name: str, data, at, expected_state, 
                     "from": from_state,
                     "to": case.state,
                     "entry": entry.seq,
+                    **(notice_extra or {}),
                 },
             )
     except ConcurrentTransition:

@@ -15,6 +15,7 @@ from cases import labels, lifecycle, selectors
 from cases import states as S
 from cases.models import Case, CaseAttachment
 from core import roles
+from core.phone import phone_mask
 from core.text import localized
 from organisation.models import CouncilSession
 from organisation.selectors import portal_collectivity
@@ -46,6 +47,12 @@ def state_tone(state: str) -> str:
     if state in S.CLOSED_STATES:
         return "closed"
     return "open"
+
+
+@register.filter
+def phone_masked(phone: str) -> str:
+    """A phone for a staff page: enough to check it with the filer, never the whole number."""
+    return phone_mask(phone)
 
 
 @register.filter

@@ -14,6 +14,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cases import committee_selectors, files, page_cache, selectors, services
@@ -177,6 +178,8 @@ def _can_file(user) -> bool:
 
 
 @login_required
+# Error reports never carry a desk filer's name or phone (Law 09-08).
+@sensitive_post_parameters("submitter_name", "submitter_contact", "submitter_phone")
 @require_http_methods(["GET", "POST"])
 def file_case(request):
     if not _can_file(request.user):

@@ -322,6 +322,14 @@ VIEWFLOW = {"AUTOREGISTER": False}
 MITHAQ_SITE_URL = env("MITHAQ_SITE_URL", default="http://127.0.0.1:8000")
 # Tell the group that must act next about its new task (docs/domain.md §7), by e-mail and in the app.
 MITHAQ_NOTIFY_NEW_TASKS = env.bool("MITHAQ_NOTIFY_NEW_TASKS", default=True)
+# SMS notices (notifications.sms): the backend's dotted path; the console backend prints them with the
+# number masked. A provider is plugged in by naming its backend here (README, Notifications); the
+# example HTTP backend reads the URL, token and sender below.
+MITHAQ_SMS_BACKEND = env("MITHAQ_SMS_BACKEND", default="notifications.sms.ConsoleSmsBackend")
+MITHAQ_SMS_HTTP_URL = env("MITHAQ_SMS_HTTP_URL", default="")
+MITHAQ_SMS_HTTP_TOKEN = env("MITHAQ_SMS_HTTP_TOKEN", default="")
+MITHAQ_SMS_SENDER = env("MITHAQ_SMS_SENDER", default="")
+MITHAQ_SMS_HTTP_TIMEOUT = env.int("MITHAQ_SMS_HTTP_TIMEOUT", default=10)
 MITHAQ_DEFAULT_COLLECTIVITY = env("MITHAQ_DEFAULT_COLLECTIVITY", default="demnate")
 # Anonymous public pages (home, register, case page) are served from the shared cache for this many
 # seconds at most; every write through cases.services renders them again at once (cases.page_cache).

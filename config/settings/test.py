@@ -8,6 +8,7 @@ DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijkl"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MITHAQ_SMS_BACKEND = "notifications.sms.LocmemSmsBackend"
 CELERY_BROKER_URL = ""
 MITHAQ_PERSONAL_DATA_KEY = "test-personal-data-key"
 STORAGES = {

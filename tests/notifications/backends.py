@@ -10,3 +10,12 @@ from django.core.mail.backends.base import BaseEmailBackend
 class SMTPDownBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed: user@example.org")
+
+
+class SmsDownBackend:
+    """An SMS provider that answers 503 (notifications.sms.SmsBackend)."""
+
+    def send(self, to, text):
+        from notifications.sms import SmsError
+
+        raise SmsError("http 503")
