@@ -77,7 +77,8 @@ def generate(c, committees) -> None:
                 information_requested, report, recommendation, deliberation_number, decision_justification,
                 decision_reason_code, decided_by_president, budget_line, evidence, progress_percent,
                 audit_head,
-                audit_count, committee_id, signing_open, submitter_name, submitter_contact)
+                audit_count, committee_id, signing_open, submitter_name, submitter_contact, convocation,
+                president_vote, schedule_derogation)
             SELECT %(c)s, (ARRAY['petition','proposal','advisory_opinion','children_recommendation'])[1 + g
             %% 4],
                    'BEN-' || g, 2025, g, '', 'Case ' || g, 'd', '', '', '',
@@ -92,7 +93,7 @@ def generate(c, committees) -> None:
                         END,
                    (now() + ((g %% 60) - 30) * interval '1 day')::date,
                    '', '', '', '', CASE WHEN g %% 50 = 0 THEN '' ELSE 'Because of the reasons given.' END,
-                   '', false, '', '', 0, '', 1, (%(committees)s::bigint[])[1 + g %% 4], false, '', ''
+                   '', false, '', '', 0, '', 1, (%(committees)s::bigint[])[1 + g %% 4], false, '', '', '', '', ''
             FROM generate_series(1, %(n)s) g
             JOIN LATERAL (SELECT (%(states)s::text[])[1 + g %% 12] AS state) s ON true
             """,
