@@ -34,9 +34,15 @@ from cases import states as S
 from cases.models import Case
 from core import pdf as core_pdf
 from followup import action_plan
-from followup.indicators import ADOPTED_STATES, base_cases, compute_indicators, period_bounds
+from followup.indicators import (
+    ADOPTED_STATES,
+    base_cases,
+    compute_indicators,
+    headline_indicators,
+    period_bounds,
+)
 from followup.models import Status
-from followup.response_times import response_times
+from followup.response_times import open_now_rows, response_times
 from organisation.models import Committee, Service
 
 FORMAT = "mithaq-charter-report/1"
@@ -90,7 +96,8 @@ def build_figures(
     `limit` rows, cut in SQL, and `totals` still counts them all."""
     indicators = compute_indicators(collectivity, date_from, date_to)
     prev_from, prev_to = previous_period(date_from, date_to)
-    previous = compute_indicators(collectivity, prev_from, prev_to)
+    # Only the compared figures of the previous period (CHANGE_KEYS), not all of them again.
+    previous = headline_indicators(collectivity, prev_from, prev_to)
     changes = []
     for key, path, is_rate in CHANGE_KEYS:
         now, before = _get(indicators, path), _get(previous, path)
@@ -104,14 +111,17 @@ def build_figures(
     }
     rows = {"decisions": _decision_row, "overdue": _overdue_row(), "adopted_cases": _adopted_row}
     lists, totals = {}, {}
+    counted = _list_totals(indicators)
     for name, qs in querysets.items():
         if limit is None:
             lists[name] = [rows[name](r) for r in qs.iterator(chunk_size=5000)]
             totals[name] = len(lists[name])
         else:
             lists[name] = [rows[name](r) for r in qs[:limit]]
-            totals[name] = len(lists[name]) if len(lists[name]) < limit else qs.order_by().count()
+            totals[name] = len(lists[name]) if len(lists[name]) < limit else counted[name]
     committees = {c.pk: (c.name_ar, c.name_fr) for c in Committee.objects.filter(collectivity=collectivity)}
+    # The open cases now, read once for the three groupings of the response times.
+    open_rows = open_now_rows(collectivity.pk)
     services = {s.pk: (s.name_ar, s.name_fr) for s in Service.objects.filter(collectivity=collectivity)}
     return {
         "format": FORMAT,
@@ -126,7 +136,7 @@ def build_figures(
         "indicators": indicators,
         "previous": {"from": prev_from.isoformat(), "to": prev_to.isoformat(), "changes": changes},
         "response_times": {
-            group: _response_rows(collectivity, start, end, group, committees, services)
+            group: _response_rows(collectivity, start, end, group, committees, services, open_rows)
             for group in ("stage", "committee", "service")
         },
         **lists,
@@ -138,8 +148,31 @@ def build_figures(
     }
 
 
-def _response_rows(collectivity, start, end, group, committees, services) -> list[dict]:
-    report = response_times(start=start, end=end, group_by=group, collectivity_id=collectivity.pk)
+def _list_totals(indicators: dict) -> dict:
+    """How many rows each list holds, from the indicators' counts (no query of their own): the
+    decisions of the period are its decided cases; the overdue cases are overdue_now; the adopted
+    cases listed are those adopted in the period together with those still awaiting or in
+    implementation, counted once (tests/followup/test_charter_report.py checks them)."""
+    p, t = indicators["period"], indicators["today"]
+    still_open_now = t["awaiting_implementation"] + t["in_implementation"]
+    still_open_of_period = p["awaiting_implementation"] + p["in_implementation"]
+    return {
+        "decisions": p["decided"],
+        "overdue": t["overdue_now"],
+        "adopted_cases": p["adopted"] + still_open_now - still_open_of_period,
+    }
+
+
+def _response_rows(collectivity, start, end, group, committees, services, open_rows) -> list[dict]:
+    # The report shows no funnel of the audit's own (the indicators carry it): not computed.
+    report = response_times(
+        start=start,
+        end=end,
+        group_by=group,
+        collectivity_id=collectivity.pk,
+        with_funnel=False,
+        open_rows=open_rows,
+    )
     names = {"committee": committees, "service": services}.get(group, {})
     rows = []
     for g in report.groups:

@@ -173,7 +173,7 @@ def participation_figures(
         }
     )
     commission = commission_figures(collectivity, date_from, date_to)
-    adherence = adherence_figures(collectivity, date_to)
+    adherence = adherence_figures(collectivity, date_to, date_from)
     children = children_figures(collectivity, date_from, date_to, now=now)
     satisfaction = satisfaction_after_decision(collectivity, date_from, date_to)
     figures.update(
@@ -238,15 +238,22 @@ def commission_figures(collectivity: Collectivity, date_from: datetime.date, dat
     }
 
 
-def adherence_figures(collectivity: Collectivity, date_to: datetime.date | None = None) -> dict:
-    """Charter adherence (charter 7.3) among the registry's validated associations, as of date_to."""
+def adherence_figures(
+    collectivity: Collectivity, date_to: datetime.date | None = None, date_from: datetime.date | None = None
+) -> dict:
+    """Charter adherence (charter 7.3: the share of the local associations that signed the charter)
+    among the registry's validated associations, as of date_to; with date_from, also how many
+    signed in [date_from, date_to). The one definition: the bodies' pages and the charter's
+    indicators (followup.indicators) both read it."""
     qs = Association.objects.filter(collectivity=collectivity, status=Association.Status.REGISTERED)
     signed = Q(charter_signed_on__isnull=False)
     if date_to is not None:
         signed &= Q(charter_signed_on__lt=date_to)
+    in_period = signed & Q(charter_signed_on__gte=date_from) if date_from is not None else signed
     row = qs.aggregate(
         registered=Count("id"),
         signed=Count("id", filter=signed),
+        signed_in_period=Count("id", filter=in_period),
         promoters=Count("id", filter=signed & Q(charter_promoter=True)),
     )
     adherence = _share(row["signed"], row["registered"])
@@ -254,6 +261,7 @@ def adherence_figures(collectivity: Collectivity, date_to: datetime.date | None 
     return {
         "associations_registered": row["registered"],
         "associations_signed": row["signed"],
+        "associations_signed_in_period": row["signed_in_period"],
         "promoters": row["promoters"],
         "adherence_share": adherence,
         "adherence_target": ADHERENCE_TARGET,

@@ -246,3 +246,15 @@ def test_printed_formats_cut_the_lists_in_sql_and_keep_the_totals(commune, world
         assert cut[name] == full[name][:2]
     html = charter_report.to_html(cut, lang="fr")
     assert "4 decisions" in html or "4 décisions" in html
+
+
+def test_list_totals_come_from_the_indicators(commune, world):
+    """The printed formats count their lists from the indicators (no query of their own): the
+    counts equal the full lists."""
+    from followup.charter_report import _list_totals
+
+    full = build_figures(world.collectivity, FROM, TO)
+    assert _list_totals(full["indicators"]) == {
+        name: len(full[name]) for name in ("decisions", "overdue", "adopted_cases")
+    }
+    assert all(full["totals"][name] for name in ("decisions", "adopted_cases"))

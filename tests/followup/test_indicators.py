@@ -8,6 +8,8 @@ declared inadmissible (no decision on the merits); H filed at the desk 2 Sept, w
 I a Children's Council recommendation rejected in July.
 """
 
+import datetime
+
 import pytest
 
 from followup.indicators import compute_indicators
@@ -189,3 +191,44 @@ def test_boundaries_move_cases(commune, world):
     assert later["period"]["decided"] == 4  # B C D F
     assert later["period"]["cases_filed"]["total"] == 4 + 1  # C F G H and E; B (1 Sept 00:00) left
     assert later["period"]["awaiting_implementation"] == 1  # C
+
+
+def test_adherence_has_one_definition(commune, world):
+    """Charter 7.3: the share of the registry's (validated) associations that signed the charter,
+    as of the period's end. The indicators and the bodies' figures agree: an association awaiting
+    the bureau's validation is not counted, nor a signature after the period."""
+    from organisation.models import Association
+    from participation.selectors import adherence_figures
+    from tests.factories import AssociationFactory
+
+    AssociationFactory(
+        collectivity=world.collectivity,
+        charter_signed_on=datetime.date(2026, 9, 5),
+        status=Association.Status.PENDING,
+    )
+    AssociationFactory(collectivity=world.collectivity, charter_signed_on=datetime.date(2026, 10, 3))
+    adherence = compute_indicators(world.collectivity, FROM, TO)["adherence"]
+    bodies = adherence_figures(world.collectivity, TO, FROM)
+    # The fixture's two registered associations, one signed on 10 Sept; the late signatory is
+    # registered but signed after the period; the pending one is left out.
+    assert adherence["associations_registered"] == bodies["associations_registered"] == 3
+    assert adherence["associations_signed"] == bodies["associations_signed"] == 1
+    assert adherence["associations_signed_in_period"] == bodies["associations_signed_in_period"] == 1
+    assert adherence["adherence_rate"] == bodies["adherence_share"] == round(1 / 3, 4)
+    assert adherence["promoter_rate"] == bodies["promoter_share"] == 1.0
+
+
+def test_headline_of_the_previous_period_equals_the_full_indicators(commune, world):
+    """The charter report computes only the compared figures of the previous period: they must
+    equal compute_indicators' own, for a period with decisions and one before it."""
+    from followup.charter_report import CHANGE_KEYS, _get
+    from followup.indicators import headline_indicators
+
+    for date_from, date_to in ((FROM, TO), (datetime.date(2026, 7, 1), FROM)):
+        full = compute_indicators(world.collectivity, date_from, date_to)
+        light = headline_indicators(world.collectivity, date_from, date_to)
+        for _key, path, _rate in CHANGE_KEYS:
+            assert _get(light, path) == _get(full, path), path
+        assert light["period"] == {k: v for k, v in full["period"].items() if k in light["period"]} | {
+            "cases_filed": {"total": full["period"]["cases_filed"]["total"]}
+        }
