@@ -389,7 +389,10 @@ def main() -> dict:
     ids = "'{" + ",".join(str(c.pk) for c in generated) + "}'::bigint[]"
     others = CASES - own
     copy_cases(tpls, others, phase=2, collectivity_sql=f"({ids})[1 + (g %% {len(generated)})]", detach=True)
-    print(f"nation: {len(generated)} collectivities, {others} cases in {time.perf_counter() - t1:.0f} s", flush=True)
+    print(
+        f"nation: {len(generated)} collectivities, {others} cases in {time.perf_counter() - t1:.0f} s",
+        flush=True,
+    )
     t2 = time.perf_counter()
     signatures = copy_signatures(SIGNATURES, commune.pk)
     with connection.cursor() as cur:
@@ -399,7 +402,12 @@ def main() -> dict:
     national_figures = measure_national(args.repeat)
     with connection.cursor() as cur:
         counts = {}
-        for table in ("organisation_collectivity", "cases_case", "audit_transitionentry", "petitions_signature"):
+        for table in (
+            "organisation_collectivity",
+            "cases_case",
+            "audit_transitionentry",
+            "petitions_signature",
+        ):
             cur.execute(f"SELECT count(*) FROM {table}")
             counts[table] = cur.fetchone()[0]
         cur.execute("SELECT pg_database_size(current_database())")

@@ -27,7 +27,10 @@ KIND_NAMES = {
     Collectivity.Type.PROVINCE: ("إقليم", "Province"),
     Collectivity.Type.COMMUNE: ("جماعة", "Commune"),
 }
-COMMITTEES = (("لجنة الميزانية والشؤون المالية", "Budget et finances"), ("لجنة المرافق العمومية", "Services publics"))
+COMMITTEES = (
+    ("لجنة الميزانية والشؤون المالية", "Budget et finances"),
+    ("لجنة المرافق العمومية", "Services publics"),
+)
 SERVICE = ("مصلحة الشؤون الإدارية", "Affaires administratives")
 
 
@@ -109,9 +112,7 @@ def _population(type_: str, i: int) -> int:
 
 def _bodies(created: list[Collectivity]) -> dict[str, int]:
     """Committees, a service and this year's ordinary sessions of the new collectivities."""
-    committees = [
-        Committee(collectivity=c, name_ar=ar, name_fr=fr) for c in created for ar, fr in COMMITTEES
-    ]
+    committees = [Committee(collectivity=c, name_ar=ar, name_fr=fr) for c in created for ar, fr in COMMITTEES]
     services = [Service(collectivity=c, name_ar=SERVICE[0], name_fr=SERVICE[1]) for c in created]
     year = timezone.localdate().year
     sessions = []

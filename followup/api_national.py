@@ -22,10 +22,16 @@ class ComparisonView(APIView):
     @extend_schema(
         operation_id="national_comparison_retrieve",
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, description="First day of the period (YYYY-MM-DD, included)."),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="Day after the period (YYYY-MM-DD, excluded)."),
             OpenApiParameter(
-                "parent", str, description="Slug of a region or a province: its collectivities and itself (default: all)."
+                "from", OpenApiTypes.DATE, description="First day of the period (YYYY-MM-DD, included)."
+            ),
+            OpenApiParameter(
+                "to", OpenApiTypes.DATE, description="Day after the period (YYYY-MM-DD, excluded)."
+            ),
+            OpenApiParameter(
+                "parent",
+                str,
+                description="Slug of a region or a province: its collectivities and itself (default: all).",
             ),
             OpenApiParameter(
                 "sort",

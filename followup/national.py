@@ -39,7 +39,16 @@ COLUMNS = (
 )
 DEFAULT_SORT = "name"
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
-COUNTS = ("cases_filed", "decided", "explained", "adopted", "implemented", "stays", "on_time", "overdue_petitions")
+COUNTS = (
+    "cases_filed",
+    "decided",
+    "explained",
+    "adopted",
+    "implemented",
+    "stays",
+    "on_time",
+    "overdue_petitions",
+)
 
 
 @dataclass
@@ -85,7 +94,15 @@ def comparison(
     rows = []
     for m in members:
         counts = {**dict.fromkeys(COUNTS, 0), **cases.get(m["id"], {}), **stays.get(m["id"], {})}
-        rows.append({"slug": m["slug"], "name_ar": m["name_ar"], "name_fr": m["name_fr"], "type": m["type"], **_rates(counts)})
+        rows.append(
+            {
+                "slug": m["slug"],
+                "name_ar": m["name_ar"],
+                "name_fr": m["name_fr"],
+                "type": m["type"],
+                **_rates(counts),
+            }
+        )
     total = _rates({key: sum(row[key] for row in rows) for key in COUNTS})
     return {
         "from": date_from.isoformat(),
@@ -126,7 +143,9 @@ def _stays_by_collectivity(scope: Scope, ids: list[int], start, end) -> dict:
     rows = (
         qs.order_by()
         .values("case__collectivity_id")
-        .annotate(stays=Count("id"), on_time=Count("id", filter=LeftOnTime(F("created_at"), F("stay_deadline"))))
+        .annotate(
+            stays=Count("id"), on_time=Count("id", filter=LeftOnTime(F("created_at"), F("stay_deadline")))
+        )
     )
     return {row.pop("case__collectivity_id"): row for row in rows}
 
@@ -192,7 +211,9 @@ def parse(params, *, parent: Collectivity | None = None, allowed=ALLOWED) -> Nat
     values = {key: (params.get(key) or "").strip() for key in params}
     unknown = sorted(key for key in values if key not in allowed)
     if unknown:
-        raise BadNationalQuery(_("Unknown parameter: %(names)s.") % {"names": ", ".join(unknown)[:200]}, unknown[0])
+        raise BadNationalQuery(
+            _("Unknown parameter: %(names)s.") % {"names": ", ".join(unknown)[:200]}, unknown[0]
+        )
     try:
         _s, _e, _g, date_from, date_to = reports.parse_period(values.get("from"), values.get("to"), None)
     except reports.BadPeriod as exc:

@@ -201,10 +201,14 @@ def load(rows: list[list], *, dry_run: bool = False) -> LoadReport:
     seen: dict[str, int] = {}
     for e in entries:
         if e.slug in seen:
-            errors.append(RowError(e.row, _("The same collectivity appears twice (row %(n)d).") % {"n": seen[e.slug]}))
+            errors.append(
+                RowError(e.row, _("The same collectivity appears twice (row %(n)d).") % {"n": seen[e.slug]})
+            )
         seen.setdefault(e.slug, e.row)
         if e.code and codes.get(e.code, e.slug) != e.slug:
-            errors.append(RowError(e.row, _("The reference code %(code)s is already used.") % {"code": e.code}))
+            errors.append(
+                RowError(e.row, _("The reference code %(code)s is already used.") % {"code": e.code})
+            )
         codes.setdefault(e.code, e.slug)
     index = _Index(entries, existing)
     parents: dict[str, tuple[str | None, str | None]] = {}
@@ -267,7 +271,9 @@ def _write(entries, parents, by_slug, codes, report) -> None:
         c.save(update_fields=["province", "region"])
     # OL 111-14 art. 120: the region's spread rule counts its prefectures and provinces.
     regions = {saved[r].pk for _p, r in parents.values() if r} | {
-        saved[e.slug].region_id for e in entries if e.kind == Collectivity.Type.PROVINCE and saved[e.slug].region_id
+        saved[e.slug].region_id
+        for e in entries
+        if e.kind == Collectivity.Type.PROVINCE and saved[e.slug].region_id
     }
     for region in Collectivity.objects.filter(pk__in=regions, type=Collectivity.Type.REGION):
         names = sorted(
@@ -284,7 +290,9 @@ def _free_code(name: str, codes: dict, slug: str) -> str:
     """A case-reference prefix not yet taken: the first letters of the name, then letters added."""
     letters = "".join(ch for ch in slugify(name).upper() if "A" <= ch <= "Z") or "C"
     base = letters[:3]
-    candidates = [base] + [base + a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in ["", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ"]]
+    candidates = [base] + [
+        base + a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in ["", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    ]
     for code in candidates:
         code = code[:5]
         if code not in codes:

@@ -5,40 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0004_collectivity_cnie_copies_required'),
+        ("organisation", "0004_collectivity_cnie_copies_required"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='collectivity',
-            name='official_code',
-            field=models.CharField(blank=True, help_text='The code of the official list, if any.', max_length=20, verbose_name='official code'),
+            model_name="collectivity",
+            name="official_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The code of the official list, if any.",
+                max_length=20,
+                verbose_name="official code",
+            ),
         ),
         migrations.AddField(
-            model_name='collectivity',
-            name='province',
-            field=models.ForeignKey(blank=True, limit_choices_to={'type': 'province'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='province_members', to='organisation.collectivity', verbose_name='prefecture or province'),
+            model_name="collectivity",
+            name="province",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"type": "province"},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="province_members",
+                to="organisation.collectivity",
+                verbose_name="prefecture or province",
+            ),
         ),
         migrations.AddField(
-            model_name='collectivity',
-            name='region',
-            field=models.ForeignKey(blank=True, limit_choices_to={'type': 'region'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='region_members', to='organisation.collectivity', verbose_name='region'),
+            model_name="collectivity",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"type": "region"},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="region_members",
+                to="organisation.collectivity",
+                verbose_name="region",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcollectivity',
-            name='official_code',
-            field=models.CharField(blank=True, help_text='The code of the official list, if any.', max_length=20, verbose_name='official code'),
+            model_name="historicalcollectivity",
+            name="official_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The code of the official list, if any.",
+                max_length=20,
+                verbose_name="official code",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcollectivity',
-            name='province',
-            field=models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'type': 'province'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisation.collectivity', verbose_name='prefecture or province'),
+            model_name="historicalcollectivity",
+            name="province",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                limit_choices_to={"type": "province"},
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="organisation.collectivity",
+                verbose_name="prefecture or province",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcollectivity',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'type': 'region'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisation.collectivity', verbose_name='region'),
+            model_name="historicalcollectivity",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                limit_choices_to={"type": "region"},
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="organisation.collectivity",
+                verbose_name="region",
+            ),
         ),
     ]

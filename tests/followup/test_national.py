@@ -41,7 +41,9 @@ def place(slug, type_="commune", **fields):
     return Collectivity.objects.create(**values)
 
 
-def case(c, state, *, filed, decided=None, justification="Because.", kind="proposal", deadline=None, stays=()):
+def case(
+    c, state, *, filed, decided=None, justification="Because.", kind="proposal", deadline=None, stays=()
+):
     n = next(_seq)
     row = Case.objects.create(
         collectivity=c,
@@ -81,9 +83,22 @@ def territory(db):
     past = timezone.localdate() - datetime.timedelta(days=3)
     # Commune A: 3 filed in September; 2 decided in September (1 explained), 1 adopted then implemented.
     case(a, S.IMPLEMENTED, filed=at(9, 2), decided=at(9, 10), stays=[(at(9, 8), datetime.date(2026, 9, 10))])
-    case(a, S.REJECTED, filed=at(9, 3), decided=at(9, 12), justification="", stays=[(at(9, 20), datetime.date(2026, 9, 15))])
+    case(
+        a,
+        S.REJECTED,
+        filed=at(9, 3),
+        decided=at(9, 12),
+        justification="",
+        stays=[(at(9, 20), datetime.date(2026, 9, 15))],
+    )
     case(a, S.SUBMITTED, filed=at(9, 4), kind="petition", deadline=past)  # an overdue petition
-    case(a, S.SUBMITTED, filed=at(8, 4), kind="petition", deadline=timezone.localdate() + datetime.timedelta(days=9))
+    case(
+        a,
+        S.SUBMITTED,
+        filed=at(8, 4),
+        kind="petition",
+        deadline=timezone.localdate() + datetime.timedelta(days=9),
+    )
     # Commune B: 1 filed in September, adopted in September and not implemented yet; 1 filed in July.
     case(b, S.ADOPTED, filed=at(9, 5), decided=at(9, 25), stays=[(at(9, 20), datetime.date(2026, 9, 30))])
     case(b, S.IN_COMMITTEE, filed=at(7, 5), kind="petition", deadline=past)
@@ -143,10 +158,18 @@ def test_pages_and_api(client, territory):
     register = client.get("/national/reg/register/")
     assert register.status_code == 200 and "PRV-" in register.content.decode()
     assert "BBB-" not in register.content.decode()
-    api = client.get("/api/v1/national/comparison/", {"from": "2026-09-01", "to": "2026-10-01", "parent": "reg"})
+    api = client.get(
+        "/api/v1/national/comparison/", {"from": "2026-09-01", "to": "2026-10-01", "parent": "reg"}
+    )
     assert api.status_code == 200
     assert {r["slug"] for r in api.json()["collectivities"]} == {"reg", "prv", "aaa"}
-    for bad in ({"parent": "aaa"}, {"parent": "x\x00"}, {"from": "2026-13-01"}, {"colour": "red"}, {"sort": "x"}):
+    for bad in (
+        {"parent": "aaa"},
+        {"parent": "x\x00"},
+        {"from": "2026-13-01"},
+        {"colour": "red"},
+        {"sort": "x"},
+    ):
         refused = client.get("/api/v1/national/comparison/", bad)
         assert refused.status_code == 400, bad
         assert set(refused.json()) >= {"error", "detail"}
@@ -162,7 +185,13 @@ def _more(n):
     region = Collectivity.objects.get(slug="reg")
     for i in range(n):
         c = place(f"x{i:03d}", region=region)
-        case(c, S.IMPLEMENTED, filed=at(9, 2), decided=at(9, 10), stays=[(at(9, 8), datetime.date(2026, 9, 10))])
+        case(
+            c,
+            S.IMPLEMENTED,
+            filed=at(9, 2),
+            decided=at(9, 10),
+            stays=[(at(9, 8), datetime.date(2026, 9, 10))],
+        )
 
 
 def test_query_count_does_not_grow_with_collectivities(client, territory):
