@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from organisation.models import Collectivity, Committee, CouncilSession, Service
+from organisation.services import ordinary_session_day
 
 PREFIX = "gen"
 REGIONS, PROVINCES, TOTAL = 12, 75, 1590
@@ -118,9 +119,7 @@ def _bodies(created: list[Collectivity]) -> dict[str, int]:
     sessions = []
     for c in created:
         for month in c.ordinary_session_months:
-            day = datetime.date(year, month, 1)
-            while day.weekday() in (5, 6):
-                day += datetime.timedelta(days=1)
+            day = ordinary_session_day(c, year, month)
             sessions.append(
                 CouncilSession(
                     collectivity=c,

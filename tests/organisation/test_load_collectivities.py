@@ -196,3 +196,21 @@ def test_a_region_petition_needs_its_band_and_its_spread(world):
     received = filed.submitted_at.astimezone(datetime.UTC).date()
     assert filed.legal_deadline_on - received <= datetime.timedelta(days=63)
     assert filed.legal_deadline_on - received >= datetime.timedelta(days=58)
+
+
+@pytest.mark.django_db
+def test_session_days_of_each_kind():
+    """docs/legal.md §5: communes the first working day (OL 113-14 art. 33), provinces the second
+    Monday (OL 112-14 art. 34), regions the first Monday (OL 111-14 art. 36)."""
+    from organisation.services import ordinary_session_day, session_calendar_generate
+
+    _load(SAMPLE)
+    province = Collectivity.objects.get(slug="azilal-province")
+    region = Collectivity.objects.get(slug="beni-mellal-khenifra")
+    # June 2027 begins on a Tuesday: second Monday the 14th. March 2027 begins on a Monday.
+    assert ordinary_session_day(province, 2027, 6) == datetime.date(2027, 6, 14)
+    assert ordinary_session_day(region, 2027, 3) == datetime.date(2027, 3, 1)
+    days = [s.date for s in session_calendar_generate(collectivity=province, year=2027)]
+    assert [d.month for d in days] == [1, 6, 9] and days[1] == datetime.date(2027, 6, 14)
+    # 11 January is a public holiday (the Proclamation of Independence): the session opens the next day.
+    assert days[0] == datetime.date(2027, 1, 12)
