@@ -97,6 +97,7 @@ bench: install compile-messages
 	BENCH_DATABASE_URL=$${BENCH_SIG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_sig} $(PY) bench/signatures.py
 	BENCH_DATABASE_URL=$${BENCH_RT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_rt} $(PY) bench/response_times.py
 	BENCH_DATABASE_URL=$${BENCH_IND_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_ind} $(PY) bench/indicators.py
+	BENCH_DATABASE_URL=$${BENCH_NAT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_national} $(PY) bench/national.py
 	$(MAKE) --no-print-directory bench-transitions bench-pages bench-load
 
 # A transition through cases.services against one UPDATE and two INSERTs by hand, in the same run, with

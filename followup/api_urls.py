@@ -4,6 +4,7 @@
 from django.urls import path
 
 from followup.api import IndicatorsView, ResponseTimesView
+from followup.api_national import ComparisonView
 
 urlpatterns = [
     path("indicators/", IndicatorsView.as_view(), name="indicators-api"),
@@ -11,4 +12,8 @@ urlpatterns = [
 
 audit_urlpatterns = [
     path("response-times/", ResponseTimesView.as_view(), name="audit-response-times"),
+]
+
+national_urlpatterns = [
+    path("comparison/", ComparisonView.as_view(), name="national-comparison-api"),
 ]

@@ -61,6 +61,30 @@ class Collectivity(models.Model):
         help_text=_("From the decree authenticating the legal population."),
     )
     has_arrondissements = models.BooleanField(_("has arrondissements"), default=False)
+    # Its place in the territory (Constitution art. 135: regions, prefectures and provinces,
+    # communes): a commune belongs to a province and a region, a province to a region. The national
+    # pages (followup/national.py) group collectivities by them.
+    province = models.ForeignKey(
+        "self",
+        verbose_name=_("prefecture or province"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="province_members",
+        limit_choices_to={"type": "province"},
+    )
+    region = models.ForeignKey(
+        "self",
+        verbose_name=_("region"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="region_members",
+        limit_choices_to={"type": "region"},
+    )
+    official_code = models.CharField(
+        _("official code"), max_length=20, blank=True, help_text=_("The code of the official list, if any.")
+    )
     # OL 113-14 art. 123 / 112-14 art. 114 / 111-14 art. 120: empty means "derive from type and population".
     petition_min_signatures_override = models.PositiveIntegerField(
         _("minimum petition signatures (override)"), null=True, blank=True, validators=[MinValueValidator(1)]
@@ -246,6 +270,10 @@ class Collectivity(models.Model):
             errors.setdefault("weekend_days", []).append(
                 _("Give weekday numbers between 0 (Monday) and 6 (Sunday).")
             )
+        if self.province_id and (self.type != self.Type.COMMUNE or self.province_id == self.pk):
+            errors.setdefault("province", []).append(_("Only a commune belongs to a province."))
+        if self.region_id and (self.type == self.Type.REGION or self.region_id == self.pk):
+            errors.setdefault("region", []).append(_("A region does not belong to a region."))
         if self.has_arrondissements and self.type != self.Type.COMMUNE:
             errors.setdefault("has_arrondissements", []).append(_("Only a commune can have arrondissements."))
         if (

@@ -27,6 +27,23 @@ def _first_week_day(year: int, month: int, weekend: list[int]) -> datetime.date:
     return day
 
 
+def ordinary_session_day(collectivity: Collectivity, year: int, month: int) -> datetime.date:
+    """The opening day of an ordinary session in `month` (docs/legal.md §5): a commune's first
+    working day of the month (OL 113-14 art. 33), a province's second Monday (OL 112-14 art. 34), a
+    region's first Monday (OL 111-14 art. 36); a Monday that is a public holiday moves to the next
+    working day."""
+    if collectivity.type == Collectivity.Type.COMMUNE:
+        return _first_week_day(year, month, collectivity.weekend_days)
+    first = datetime.date(year, month, 1)
+    monday = first + datetime.timedelta(days=(0 - first.weekday()) % 7)
+    if collectivity.type == Collectivity.Type.PROVINCE:
+        monday += datetime.timedelta(days=7)
+    closed = holidays.country_holidays("MA", years=year)
+    while monday.weekday() in collectivity.weekend_days or monday in closed:
+        monday += datetime.timedelta(days=1)
+    return monday
+
+
 def session_calendar_generate(*, collectivity: Collectivity, year: int) -> list[CouncilSession]:
     """Create the year's ordinary sessions from the collectivity's session months (idempotent)."""
     if not isinstance(year, int) or not 2000 <= year <= 2100:
@@ -45,7 +62,7 @@ def session_calendar_generate(*, collectivity: Collectivity, year: int) -> list[
             session = CouncilSession(
                 collectivity=collectivity,
                 kind=CouncilSession.Kind.ORDINARY,
-                date=_first_week_day(year, month, collectivity.weekend_days),
+                date=ordinary_session_day(collectivity, year, month),
             )
             history_stamp(session, user=None, reason="session_calendar_generate")
             session.save()

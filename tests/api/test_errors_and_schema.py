@@ -63,6 +63,7 @@ def test_schema_is_served_and_lists_the_endpoints(db, api_client):
         "/api/v1/committees/",
         "/api/v1/services/",
         "/api/v1/sessions/",
+        "/api/v1/national/comparison/",
     ):
         assert path in text
 

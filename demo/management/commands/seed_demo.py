@@ -6,6 +6,7 @@ from audit.digest import publish_recent
 from cases import states as S
 from demo import data as demo
 from demo.loader import read
+from demo.territory import seed_collectivities
 from participation.demo import seed_bodies, seed_meetings
 
 
@@ -22,11 +23,21 @@ class Command(BaseCommand):
             default=demo.DEFAULT_PASSWORD,
             help=f"password of every demo user (default: {demo.DEFAULT_PASSWORD})",
         )
+        parser.add_argument(
+            "--collectivities",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also seed N generated collectivities (regions, provinces, communes) beside Demnate",
+        )
 
     def handle(self, *args, **options):
         password = options["password"]
         if not password:
             raise CommandError("The password cannot be empty.")
+        extra = options.get("collectivities") or 0
+        if not 0 <= extra <= 20_000:
+            raise CommandError("--collectivities takes a number between 0 and 20000.")
         try:
             report = demo.seed_demo(password=password, log=self.stdout.write)
         except demo.SeedError as exc:
@@ -55,6 +66,13 @@ class Command(BaseCommand):
         digests = publish_recent(days=7)
         if digests:
             self.stdout.write(f"Published {len(digests)} signed audit digest(s), up to {digests[-1].day}.")
+        if extra:
+            added = seed_collectivities(extra)
+            self.stdout.write(
+                f"Generated collectivities: {extra} asked, "
+                + ", ".join(f"{v} {k}" for k, v in added.items())
+                + " added."
+            )
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password: {report.password}): " + ", ".join(report.users))
         if report.example:
