@@ -12,7 +12,7 @@ PORT ?= 8000
 # Two workers: the machines have two cores (pytest-xdist gives each worker its own test database).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install messages compile-messages migrate seed demo serve test test-fast test-postgres prod-smoke lint check screenshots bench bench-pages bench-load bench-transitions worker beat clean
+.PHONY: help install messages compile-messages migrate seed demo serve test test-fast test-postgres prod-smoke lint check screenshots bench bench-pages bench-load bench-transitions bench-partitioning worker beat clean
 
 help:
 	@echo "make demo          install, migrate, seed the demo and serve on http://$(HOST):$(PORT) (SQLite, no broker)"
@@ -24,6 +24,7 @@ help:
 	@echo "make prod-smoke    production settings on PostgreSQL and Redis: migrate, collectstatic, seed, gunicorn, 20+ pages"
 	@echo "make bench         benchmarks under bench/ (bench-pages, bench-load: pages and load at 100,000 cases)"
 	@echo "make bench-transitions  a transition against its bare SQL floor (PostgreSQL)"
+	@echo "make bench-partitioning the audit entry and signature tables, plain and by year (PostgreSQL)"
 	@echo "make worker|beat   a Celery worker / the beat scheduler (needs CELERY_BROKER_URL)"
 
 $(STAMP): pyproject.toml
@@ -98,12 +99,17 @@ bench: install compile-messages
 	BENCH_DATABASE_URL=$${BENCH_RT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_rt} $(PY) bench/response_times.py
 	BENCH_DATABASE_URL=$${BENCH_IND_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_ind} $(PY) bench/indicators.py
 	BENCH_DATABASE_URL=$${BENCH_NAT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_national} $(PY) bench/national.py
-	$(MAKE) --no-print-directory bench-transitions bench-pages bench-load
+	$(MAKE) --no-print-directory bench-transitions bench-partitioning bench-pages bench-load
 
 # A transition through cases.services against one UPDATE and two INSERTs by hand, in the same run, with
 # a broker, in-process delivery and delivery paused; the desk invariant checked at the end (PostgreSQL).
 bench-transitions: install compile-messages
 	BENCH_DATABASE_URL=$${BENCH_TR_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_bench_transitions} $(PY) bench/transitions.py
+
+# The audit entries (2.5 million) and signatures (2 million) in one table and partitioned by year: the
+# product's queries on both, sizes, VACUUM, dropping a year (PostgreSQL; BENCH_PART_SCALE=0.1 for a quick run).
+bench-partitioning: install compile-messages
+	BENCH_DATABASE_URL=$${BENCH_PART_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mithaq_partition_bench} $(PY) bench/partitioning.py --scale $${BENCH_PART_SCALE:-1}
 
 # Pages at 10,000 and 100,000 cases against their hand-written SQL, then 50 clients on gunicorn for
 # 60 s (PostgreSQL; the generated databases are kept and reused: delete them to regenerate).
