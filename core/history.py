@@ -1,12 +1,11 @@
 """What simple-history records with a row's next save(): written once for every room's writers."""
 
-from weakref import WeakKeyDictionary
-
-from django.db import connections, router
-from django.db.models.fields import AutoFieldMixin
+from django.db import router
 from django.utils import timezone
 from simple_history.models import HistoricalRecords as _HistoricalRecords
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
+
+from core.prepared import insert_row
 
 
 def history_stamp(obj, *, user, at=None, reason: str | None = None) -> None:
@@ -55,7 +54,7 @@ class HistoricalRecords(_HistoricalRecords):
             "using": using,
         }
         pre_create_historical_record.send(sender=model, **signal)
-        _insert(history_instance, using or router.db_for_write(model, instance=instance))
+        insert_row(history_instance, using or router.db_for_write(model, instance=instance))
         post_create_historical_record.send(sender=model, **signal)
 
     def _history_model_of(self, cls):
@@ -63,32 +62,3 @@ class HistoricalRecords(_HistoricalRecords):
         if model is None:
             model = self._history_model = getattr(cls, self.manager_name).model
         return model
-
-
-# The INSERT of each history model, compiled once per connection.
-_INSERTS: WeakKeyDictionary = WeakKeyDictionary()
-
-
-def _insert(obj, using: str) -> None:
-    """One INSERT of every column but the generated key, as Model.save would write it."""
-    connection = connections[using]
-    model = type(obj)
-    compiled = _INSERTS.setdefault(connection, {})
-    entry = compiled.get(model)
-    if entry is None:
-        fields = [
-            f
-            for f in model._meta.concrete_fields
-            if not (f.primary_key and isinstance(f, AutoFieldMixin)) and not getattr(f, "generated", False)
-        ]
-        qn = connection.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (identifiers from the model's metadata)
-            qn(model._meta.db_table),
-            ", ".join(qn(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)),
-        )
-        entry = compiled[model] = (sql, fields)
-    sql, fields = entry
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)

@@ -14,10 +14,12 @@ import threading
 from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Model, QuerySet
+from django.db.models.fields import AutoFieldMixin
 from django.db.models.query import get_related_populators
 
+_INT32 = (-(2**31), 2**31 - 1)
 # Stand for the varying values while the queryset is compiled; found again among the parameters.
 _SENTINELS = [1_987_654_301 + i for i in range(8)]  # within every integer column's range
 
@@ -63,6 +65,12 @@ class PreparedQuery:
         return entry
 
     def fetch(self, *keys: int, using: str = "default") -> list[Model]:
+        if any(
+            isinstance(k, bool) or not isinstance(k, int) or not _INT32[0] <= k <= _INT32[1] for k in keys
+        ):
+            # Beyond what the compiled parameter may hold: the ORM's own checks (an id no column can
+            # hold matches nothing).
+            return list(self._build(*keys).using(using))
         connection = connections[using]
         entry = self._compiled.get(connection) or self._compile(connection, using)
         if entry["for_update"] and connection.get_autocommit():
@@ -91,3 +99,49 @@ class PreparedQuery:
                 populator.populate(row, obj)
             out.append(obj)
         return out
+
+
+# The INSERT of each model, compiled once per connection.
+_INSERTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def insert_row(obj: Model, using: str | None = None, *, returning: bool = False) -> None:
+    """One INSERT of a new instance's columns (every one but a generated key), the values prepared
+    as Model.save prepares them; with `returning`, the new key is set on the instance. No save()
+    override and no pre_save/post_save signal runs: for rows nothing listens to (the audit entry,
+    the outbox row, history rows)."""
+    model = type(obj)
+    using = using or router.db_for_write(model, instance=obj)
+    connection = connections[using]
+    compiled = _INSERTS.get(connection)
+    if compiled is None:
+        with _insert_guard:
+            compiled = _INSERTS.setdefault(connection, {})
+    entry = compiled.get((model, returning))
+    if entry is None:
+        pk = model._meta.pk
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not (f.primary_key and isinstance(f, AutoFieldMixin)) and not getattr(f, "generated", False)
+        ]
+        qn = connection.ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (identifiers from the model's metadata)
+            qn(model._meta.db_table),
+            ", ".join(qn(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
+        if returning:
+            sql += f" RETURNING {qn(pk.column)}"
+        entry = compiled[(model, returning)] = (sql, fields)
+    sql, fields = entry
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = using
+
+
+_insert_guard = threading.Lock()
