@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from audit.chain import entry_hash
 from audit.models import TransitionEntry
+from core.prepared import insert_row
 
 
 def _plain(payload: dict) -> dict:
@@ -51,5 +52,6 @@ def audit_entry_append(
         decision=_plain(decision) if decision is not None else None,
     )
     entry.hash = entry_hash(entry, prev_hash)
-    entry.save()
+    # One prepared INSERT (core/prepared.py): what TransitionEntry.save() writes for a new entry.
+    insert_row(entry, returning=True)
     return entry

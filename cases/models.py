@@ -15,10 +15,10 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from cases import lifecycle
 from cases import states as S
+from core.history import HistoricalRecords
 from core.text import validate_no_bidi_controls
 from organisation.models import Association, Collectivity, Committee, CouncilSession, Service
 

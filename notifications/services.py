@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
+from core.prepared import insert_row
 from notifications import channels
 from notifications.models import Delivery, Follower, OutboxEvent
 from notifications.registry import Recipient, delivery_listeners, normalize_language, resolver_for
@@ -52,7 +53,7 @@ def outbox_enqueue(
 ) -> OutboxEvent:
     """Write one outbox row in the caller's transaction (docs/domain.md §7: never lost if the broker is
     down)."""
-    row = OutboxEvent.objects.create(
+    row = OutboxEvent(
         event=event,
         subject_type=subject_type,
         subject_id=subject_id,
@@ -60,6 +61,8 @@ def outbox_enqueue(
         created_at=at,
         next_attempt_at=at,
     )
+    # One prepared INSERT (core/prepared.py): a transition writes one outbox row every time.
+    insert_row(row, returning=True)
     if not _dispatch_paused.get():
         # Only after commit: a rolled-back transition must not notify anyone (Zulip send_event_on_commit).
         transaction.on_commit(partial(dispatch, row.pk), robust=True)

@@ -23,6 +23,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from cases import states as S
 from cases.models import Case
 from core.errors import ConcurrentUpdate
+from core.prepared import PreparedQuery
 from workflows.flows import STEPS, expected_step, flow_for, owner_permission_for
 from workflows.models import CaseProcess
 
@@ -41,12 +42,30 @@ def case_content_type() -> ContentType:
 
 
 def active_tasks(case_id: int):
+    """The case's active tasks, as a queryset (the inbox, the services, the tests)."""
     return Task.objects.filter(
         process__artifact_content_type=case_content_type(),
         process__artifact_object_id=case_id,
         flow_task_type="HUMAN",
         status__in=ACTIVE,
     ).select_related("process", "owner")
+
+
+# What check() reads on every transition, compiled once (core/prepared.py): the active tasks with
+# their process; a task's owner is read only to name who holds it in a refusal.
+_ACTIVE = PreparedQuery(
+    lambda content_type_id, case_id: Task.objects.filter(
+        process__artifact_content_type_id=content_type_id,
+        process__artifact_object_id=case_id,
+        flow_task_type="HUMAN",
+        status__in=ACTIVE,
+    ).select_related("process"),
+    arity=2,
+)
+
+
+def _active_task_list(case_id: int) -> list[Task]:
+    return _ACTIVE.fetch(case_content_type().pk, case_id)
 
 
 def _eligible(user, task) -> bool:
@@ -60,7 +79,7 @@ def check(event) -> None:
     (a submitter withdraws, the president abandons)."""
     if event.from_state == S.DRAFT:
         return
-    tasks = list(active_tasks(event.case.pk))
+    tasks = _active_task_list(event.case.pk)
     setattr(event.case, _TASKS_ATTR, tasks)
     for task in tasks:
         if (
@@ -83,7 +102,7 @@ def desk_after_transition(event) -> None:
         _start(case, event.at)
         return
     if tasks is None:
-        tasks = list(active_tasks(case.pk))
+        tasks = _active_task_list(case.pk)
     if not tasks:
         # A case filed before the desk existed: open its process now, at its current state.
         _start(case, event.at)

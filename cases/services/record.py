@@ -13,6 +13,7 @@ from cases import register_cache
 from cases.models import Case
 from core.errors import NotFound
 from core.history import history_stamp
+from core.prepared import PreparedQuery
 from notifications.services import outbox_enqueue
 from organisation.models import Committee, CouncilSession, Service
 
@@ -96,11 +97,45 @@ def register_changed(case: Case) -> None:
     transaction.on_commit(lambda: register_cache.invalidate(collectivity_id))
 
 
+# The case's row, locked, with its collectivity (the guards' settings) in the same query, compiled
+# once (core/prepared.py). Only the case's row is locked (`of`): transitions of other cases of the
+# same collectivity do not wait for each other.
+_LOCK = PreparedQuery(
+    lambda pk: Case.objects.select_for_update(of=("self",)).select_related("collectivity").filter(pk=pk)
+)
+
+
 def lock(case_id: int) -> Case:
-    try:
-        return Case.objects.select_for_update().select_related("collectivity").get(pk=case_id)
-    except Case.DoesNotExist:
-        raise NotFound(_("No such case.")) from None
+    if isinstance(case_id, bool) or not isinstance(case_id, int):
+        # The prepared statement takes an integer; anything else goes through the ORM's own checks.
+        try:
+            return Case.objects.select_for_update(of=("self",)).select_related("collectivity").get(pk=case_id)
+        except (Case.DoesNotExist, ValueError, TypeError):
+            raise NotFound(_("No such case.")) from None
+    found = _LOCK.fetch(case_id)
+    if not found:
+        raise NotFound(_("No such case."))
+    return found[0]
+
+
+def _case_columns() -> list[str]:
+    columns = Case.__dict__.get("_mithaq_columns")
+    if columns is None:
+        columns = [f.attname for f in Case._meta.concrete_fields if not f.primary_key]
+        Case._mithaq_columns = columns
+    return columns
+
+
+def loaded_values(case: Case) -> tuple:
+    """The case's column values as read (every one a plain value: Case has no mutable columns)."""
+    return tuple(getattr(case, name) for name in _case_columns())
+
+
+def changed_fields(case: Case, loaded: tuple) -> list[str]:
+    """The columns that differ from `loaded`, for save(update_fields=...)."""
+    return [
+        name for name, before in zip(_case_columns(), loaded, strict=True) if getattr(case, name) != before
+    ]
 
 
 def case_id_for(case: Case | str | int) -> int:

@@ -258,7 +258,7 @@ def _play(world, kind, steps) -> int:
 class OneStepDeskPropertyTest(TestCase):
     @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
-        kind=st.sampled_from(["petition", "proposal", "advisory_opinion"]),
+        kind=st.sampled_from(["petition", "proposal", "advisory_opinion", "children_recommendation"]),
         steps=st.lists(ACTIONS, max_size=12),
     )
     def test_random_walks_hold_the_invariant_and_match_viewflow(self, kind, steps):

@@ -34,7 +34,7 @@ ACTIONS = st.tuples(
 class DeskInvariantTest(TestCase):
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
-        kind=st.sampled_from(["petition", "proposal", "advisory_opinion"]),
+        kind=st.sampled_from(["petition", "proposal", "advisory_opinion", "children_recommendation"]),
         steps=st.lists(ACTIONS, max_size=14),
     )
     def test_invariant_holds(self, kind, steps):

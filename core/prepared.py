@@ -1,0 +1,147 @@
+"""Statements of a fixed shape, compiled once per database connection (docs/architecture.md, "The cost
+of a transition").
+
+A transition runs the same few statements every time: lock the case, read its active task, write the
+history row. Django compiles each queryset and each save anew, and on a transition that compilation
+costs more than the round trips themselves. Here the ORM still writes the SQL (its quoting, its
+FOR UPDATE, its converters) and builds the instances; only the compilation is kept and reused, with
+the one varying value passed as a parameter.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from weakref import WeakKeyDictionary
+
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+from django.db.models.fields import AutoFieldMixin
+from django.db.models.query import get_related_populators
+
+_INT32 = (-(2**31), 2**31 - 1)
+# Stand for the varying values while the queryset is compiled; found again among the parameters.
+_SENTINELS = [1_987_654_301 + i for i in range(8)]  # within every integer column's range
+
+
+class PreparedQuery:
+    """`build(*keys)` returns the queryset for integer keys (primary keys, ids); `fetch(*keys)` runs
+    it and returns its instances, as the queryset would (select_related objects included)."""
+
+    def __init__(self, build: Callable[..., QuerySet], arity: int = 1):
+        self._build = build
+        self._arity = arity
+        self._compiled: WeakKeyDictionary = WeakKeyDictionary()
+        self._guard = threading.Lock()
+
+    def _compile(self, connection, using: str):
+        sentinels = _SENTINELS[: self._arity]
+        queryset = self._build(*sentinels).using(using)
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        positions = []
+        for sentinel in sentinels:
+            found = [i for i, p in enumerate(params) if isinstance(p, int) and p == sentinel]
+            if len(found) != 1:  # each key must be a parameter of its own, used once
+                raise ValueError("a prepared query must use each of its keys exactly once")
+            positions.append(found[0])
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        fields = [s[0] for s in select[: compiler.col_count]]
+        entry = {
+            "sql": sql,
+            "params": list(params),
+            # The driver's own integer type where the backend wraps one (psycopg's Int4, say).
+            "positions": [(i, type(params[i])) for i in positions],
+            "model": klass_info["model"],
+            "init_list": [f[0].target.attname for f in select[start:end]],
+            "slice": (start, end),
+            "populators": get_related_populators(klass_info, select, using),
+            "converters": compiler.get_converters(fields),
+            "for_update": queryset.query.select_for_update,
+        }
+        with self._guard:
+            self._compiled[connection] = entry
+        return entry
+
+    def fetch(self, *keys: int, using: str = "default") -> list[Model]:
+        if any(
+            isinstance(k, bool) or not isinstance(k, int) or not _INT32[0] <= k <= _INT32[1] for k in keys
+        ):
+            # Beyond what the compiled parameter may hold: the ORM's own checks (an id no column can
+            # hold matches nothing).
+            return list(self._build(*keys).using(using))
+        connection = connections[using]
+        entry = self._compiled.get(connection) or self._compile(connection, using)
+        if entry["for_update"] and connection.get_autocommit():
+            # What the ORM refuses too: a row lock outside a transaction would be released at once.
+            from django.db.transaction import TransactionManagementError
+
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        params = list(entry["params"])
+        for (position, wrap), key in zip(entry["positions"], keys, strict=True):
+            params[position] = wrap(key)
+        with connection.cursor() as cursor:
+            cursor.execute(entry["sql"], params)
+            rows = cursor.fetchall()
+        converters = entry["converters"]
+        model, init_list, (start, end) = entry["model"], entry["init_list"], entry["slice"]
+        out = []
+        for raw in rows:
+            row = list(raw)
+            for pos, (convs, expression) in converters.items():
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+            obj = model.from_db(using, init_list, row[start:end])
+            for populator in entry["populators"]:
+                populator.populate(row, obj)
+            out.append(obj)
+        return out
+
+
+# The INSERT of each model, compiled once per connection.
+_INSERTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def insert_row(obj: Model, using: str | None = None, *, returning: bool = False) -> None:
+    """One INSERT of a new instance's columns (every one but a generated key), the values prepared
+    as Model.save prepares them; with `returning`, the new key is set on the instance. No save()
+    override and no pre_save/post_save signal runs: for rows nothing listens to (the audit entry,
+    the outbox row, history rows)."""
+    model = type(obj)
+    using = using or router.db_for_write(model, instance=obj)
+    connection = connections[using]
+    compiled = _INSERTS.get(connection)
+    if compiled is None:
+        with _insert_guard:
+            compiled = _INSERTS.setdefault(connection, {})
+    entry = compiled.get((model, returning))
+    if entry is None:
+        pk = model._meta.pk
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not (f.primary_key and isinstance(f, AutoFieldMixin)) and not getattr(f, "generated", False)
+        ]
+        qn = connection.ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (identifiers from the model's metadata)
+            qn(model._meta.db_table),
+            ", ".join(qn(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
+        if returning:
+            sql += f" RETURNING {qn(pk.column)}"
+        entry = compiled[(model, returning)] = (sql, fields)
+    sql, fields = entry
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = using
+
+
+_insert_guard = threading.Lock()
