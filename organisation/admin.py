@@ -9,7 +9,7 @@ from organisation.models import Association, Collectivity, Committee, CouncilSes
 
 @admin.register(Collectivity)
 class CollectivityAdmin(SimpleHistoryAdmin):
-    list_display = ("name_ar", "name_fr", "code", "type", "population_legal", "has_arrondissements")
+    list_display = ("name_ar", "name_fr", "code", "slug", "hostname", "type", "population_legal")
 
 
 @admin.register(Committee)

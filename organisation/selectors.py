@@ -59,10 +59,36 @@ def default_collectivity() -> Collectivity:
     return found
 
 
+def portal_slug(request) -> str:
+    """The slug of the collectivity the request is about, without a query (the page cache's key)."""
+    if request is None:
+        return settings.MITHAQ_DEFAULT_COLLECTIVITY
+    return getattr(request, "_mithaq_collectivity_slug", None) or settings.MITHAQ_DEFAULT_COLLECTIVITY
+
+
 def portal_collectivity(request):
-    """The collectivity the portal shows, looked up once per request."""
+    """The collectivity the portal shows, looked up once per request: the one its prefix `/c/<slug>/`
+    or its host name chose (organisation.tenancy), else the default one."""
     if request is None:
         return collectivity_default()
     if not hasattr(request, "_mithaq_collectivity"):
-        request._mithaq_collectivity = collectivity_default()
+        slug = getattr(request, "_mithaq_collectivity_slug", None)
+        request._mithaq_collectivity = collectivity_get(slug=slug) if slug else collectivity_default()
     return request._mithaq_collectivity
+
+
+def portal_collectivity_or_404(request) -> Collectivity:
+    """The request's collectivity for a page that cannot do without one (NotFound if none is set up)."""
+    found = portal_collectivity(request)
+    if found is None:
+        raise NotFound(_("No collectivity is configured yet."))
+    return found
+
+
+def staff_collectivity(request, user) -> Collectivity | None:
+    """The collectivity a staff page works on: the request's own (prefix or host name) when the user
+    acts in it, else the user's primary one, else the portal's."""
+    site = portal_collectivity(request) if getattr(request, "mithaq_routed", False) else None
+    if site is not None and user.acts_in(site.pk):
+        return site
+    return user.collectivity if user.collectivity_id else portal_collectivity(request)

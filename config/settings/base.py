@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Which collectivity: /c/<slug>/ or its host name, else the default (organisation.tenancy).
+    # After the locale (its 404 page is translated), before CommonMiddleware (which resolves paths).
+    "organisation.tenancy.CollectivityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -323,6 +326,10 @@ MITHAQ_SITE_URL = env("MITHAQ_SITE_URL", default="http://127.0.0.1:8000")
 # Tell the group that must act next about its new task (docs/domain.md §7), by e-mail and in the app.
 MITHAQ_NOTIFY_NEW_TASKS = env.bool("MITHAQ_NOTIFY_NEW_TASKS", default=True)
 MITHAQ_DEFAULT_COLLECTIVITY = env("MITHAQ_DEFAULT_COLLECTIVITY", default="demnate")
+# Hosts that serve the default collectivity at the root (README, "One installation, several
+# collectivities"). Empty: every host of ALLOWED_HOSTS that is no collectivity's own host name does.
+# Set, any other host is the 404 page. Collectivities' own host names go in ALLOWED_HOSTS too.
+MITHAQ_DEFAULT_HOSTS = env.list("MITHAQ_DEFAULT_HOSTS", default=[])
 # Anonymous public pages (home, register, case page) are served from the shared cache for this many
 # seconds at most; every write through cases.services renders them again at once (cases.page_cache).
 # 0 turns the page cache off.
