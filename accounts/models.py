@@ -60,6 +60,16 @@ class User(AbstractUser):
             self.__dict__["_collectivity_ids"] = cached
         return cached[1]
 
+    def collectivity_q(self, field: str = "collectivity_id") -> models.Q:
+        """The condition on `field` (a collectivity id) of what this user may see among staff lists;
+        empty for an installation-wide account."""
+        ids = self.collectivity_ids()
+        if ids is None:
+            return models.Q()
+        if len(ids) == 1:
+            return models.Q(**{field: next(iter(ids))})
+        return models.Q(**{f"{field}__in": sorted(ids)})
+
     def acts_in(self, collectivity_id: int | None) -> bool:
         """May this user act on what belongs to this collectivity (None: nothing to check)?"""
         ids = self.collectivity_ids()

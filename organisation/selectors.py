@@ -33,6 +33,14 @@ def collectivity_get(*, slug: str) -> Collectivity | None:
     return Collectivity.objects.filter(slug=slug).first()
 
 
+def collectivity_all() -> QuerySet[Collectivity]:
+    return Collectivity.objects.order_by("slug")
+
+
+def collectivity_by_id(pk: int) -> Collectivity | None:
+    return Collectivity.objects.filter(pk=pk).first()
+
+
 def collectivity_default() -> Collectivity | None:
     """The collectivity the portal serves (settings.MITHAQ_DEFAULT_COLLECTIVITY, else the first)."""
     qs = Collectivity.objects.all()
@@ -77,12 +85,39 @@ def portal_collectivity(request):
     return request._mithaq_collectivity
 
 
+def routed_collectivity_id(request) -> int | None:
+    """The collectivity a prefix `/c/<slug>/` or a host name chose (organisation.tenancy); None on
+    the default site, where the installation's lists stay whole as they always were."""
+    return getattr(request, "_mithaq_collectivity_id", None) if request is not None else None
+
+
+def on_site(request, collectivity_id: int | None) -> bool:
+    """Whether something of this collectivity belongs on the request's site: on a collectivity's
+    prefix or host name, only its own; on the default site, anything (as a one-collectivity
+    installation always served)."""
+    site = routed_collectivity_id(request)
+    return site is None or collectivity_id == site
+
+
+def routed_collectivity(request) -> Collectivity | None:
+    return portal_collectivity(request) if routed_collectivity_id(request) is not None else None
+
+
 def portal_collectivity_or_404(request) -> Collectivity:
     """The request's collectivity for a page that cannot do without one (NotFound if none is set up)."""
     found = portal_collectivity(request)
     if found is None:
         raise NotFound(_("No collectivity is configured yet."))
     return found
+
+
+def staff_collectivity_id(request, user) -> int | None:
+    """The collectivity id a staff report works on: the request's own when the user acts in it,
+    else the user's primary one (None: an installation-wide account on the default site, all)."""
+    site = getattr(request, "_mithaq_collectivity_id", None)
+    if site is not None and user.acts_in(site):
+        return site
+    return user.collectivity_id
 
 
 def staff_collectivity(request, user) -> Collectivity | None:

@@ -106,7 +106,9 @@ class CollectivityMiddleware:
             if pk is None or (by_host is not None and by_host[0] != pk):
                 return self._not_found(request)
             if match.group("rest") is None:
-                return HttpResponsePermanentRedirect(request.get_full_path().replace(f"/c/{slug}", f"/c/{slug}/", 1))
+                return HttpResponsePermanentRedirect(
+                    request.get_full_path().replace(f"/c/{slug}", f"/c/{slug}/", 1)
+                )
             request.path_info = match.group("rest")
             set_script_prefix(f"{get_script_prefix()}c/{slug}/")
             self._choose(request, pk, slug)

@@ -191,7 +191,9 @@ class World:
             username=prefix + "committee_b", groups=[roles.COMMITTEE], **bound
         )
         self.other_committee.members.add(self.outsider_committee_member)
-        self.outsider_service_member = UserFactory(username=prefix + "service_b", groups=[roles.SERVICE], **bound)
+        self.outsider_service_member = UserFactory(
+            username=prefix + "service_b", groups=[roles.SERVICE], **bound
+        )
         self.other_service.members.add(self.outsider_service_member)
 
     def __getitem__(self, role: str):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from tests.factories import CollectivityFactory, World
 
