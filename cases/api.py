@@ -139,10 +139,12 @@ def _visible_case(request, reference: str):
     """A case the requester may read: filed cases are public, drafts only for their submitter.
     Someone else's draft is "not found", so its existence does not leak."""
     case = selectors.case_get(reference=reference) if well_formed_reference(reference) else None
-    if (
-        case is None
-        or not org_selectors.on_site(request, case.collectivity_id)
-        or not selectors.case_visible_to(user=request.user, case=case)
+    if case is None or not selectors.case_visible_to(user=request.user, case=case):
+        raise NotFound(_("No such case."))
+    # Another collectivity's case is not on this site (organisation.tenancy), except for those who
+    # see its full record (its staff, its submitter).
+    if not org_selectors.on_public_site(request, case.collectivity_id) and not (
+        request.user.is_authenticated and selectors.case_can_view_private(user=request.user, case=case)
     ):
         raise NotFound(_("No such case."))
     return case

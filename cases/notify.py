@@ -310,7 +310,7 @@ class CaseNotifications:
         return Case.objects.public().filter(reference=reference).values_list("pk", flat=True).first()
 
     def describe(self, subject_id: int, language: str) -> dict:
-        row = Case.objects.filter(pk=subject_id).values("reference", "title").first()
+        row = Case.objects.filter(pk=subject_id).values("reference", "title", "collectivity_id").first()
         if row is None:
             return {}
         return {**row, "url_path": _public_path(row["reference"])}

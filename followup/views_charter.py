@@ -205,7 +205,7 @@ def reports_archive(request):
 def _published(request, pk: int) -> CharterReport:
     report = CharterReport.objects.published().filter(pk=pk).first()
     # Another collectivity's report is not on this one's site (organisation.tenancy).
-    if report is None or not org_selectors.on_site(request, report.collectivity_id):
+    if report is None or not org_selectors.on_public_site(request, report.collectivity_id):
         raise Http404
     return report
 

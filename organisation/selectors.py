@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import sites
 from core.errors import NotFound
+from organisation import tenancy
 from organisation.models import Collectivity, Committee, CouncilSession, Service
 
 
@@ -88,7 +90,7 @@ def portal_collectivity(request):
 def routed_collectivity_id(request) -> int | None:
     """The collectivity a prefix `/c/<slug>/` or a host name chose (organisation.tenancy); None on
     the default site, where the installation's lists stay whole as they always were."""
-    return getattr(request, "_mithaq_collectivity_id", None) if request is not None else None
+    return sites.routed_collectivity_id(request)
 
 
 def on_site(request, collectivity_id: int | None) -> bool:
@@ -96,6 +98,16 @@ def on_site(request, collectivity_id: int | None) -> bool:
     prefix or host name, only its own; on the default site, anything (as a one-collectivity
     installation always served)."""
     site = routed_collectivity_id(request)
+    return site is None or collectivity_id == site
+
+
+def on_public_site(request, collectivity_id: int | None) -> bool:
+    """Whether a public page of something of this collectivity belongs on the request's site: the
+    routed collectivity's own, and on the default site the default collectivity's (the unprefixed
+    site is the default collectivity's site; with one collectivity nothing changes)."""
+    site = routed_collectivity_id(request)
+    if site is None:
+        site = tenancy.collectivity_map()["slugs"].get(settings.MITHAQ_DEFAULT_COLLECTIVITY)
     return site is None or collectivity_id == site
 
 
@@ -114,7 +126,7 @@ def portal_collectivity_or_404(request) -> Collectivity:
 def staff_collectivity_id(request, user) -> int | None:
     """The collectivity id a staff report works on: the request's own when the user acts in it,
     else the user's primary one (None: an installation-wide account on the default site, all)."""
-    site = getattr(request, "_mithaq_collectivity_id", None)
+    site = sites.routed_collectivity_id(request)
     if site is not None and user.acts_in(site):
         return site
     return user.collectivity_id

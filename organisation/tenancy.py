@@ -24,7 +24,7 @@ from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, set_script_prefix
 
-from core import roles
+from core import roles, sites
 from core import views as error_views
 from organisation.models import Collectivity
 
@@ -36,7 +36,7 @@ STAFF_PATHS = ("/staff/", "/admin/")
 
 # Attributes set on the request (organisation.selectors.portal_collectivity reads them).
 SLUG_ATTR = "_mithaq_collectivity_slug"
-ID_ATTR = "_mithaq_collectivity_id"
+ID_ATTR = sites.ID_ATTR
 ROUTED_ATTR = "mithaq_routed"
 
 

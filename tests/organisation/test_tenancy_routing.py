@@ -63,6 +63,12 @@ def test_an_unknown_prefix_is_the_404_page(client, two, path):
     assert "دمنات" not in response.content.decode()
 
 
+def test_an_unknown_prefix_of_the_api_answers_json(client, two):
+    response = client.get("/c/nowhere/api/v1/cases/")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
 def test_another_collectivitys_prefix_on_a_host_name_is_404(client, two):
     assert client.get("/c/demnate/", HTTP_HOST=HOST).status_code == 404
     assert client.get("/c/azilal/", HTTP_HOST=HOST).status_code == 200
