@@ -84,8 +84,8 @@ def follow(request, reference: str):
         raise Http404(_("No such case."))
     language = normalize_language(translation.get_language())
     subject = resolver.describe(subject_id, language)
-    # On a collectivity's prefix or host name, another collectivity's case is not found.
-    site = sites.routed_collectivity_id(request)
+    # Another collectivity's case is not on this site (organisation.tenancy).
+    site = sites.public_site_id(request)
     if site is not None and subject.get("collectivity_id", site) != site:
         raise Http404(_("No such case."))
     context = {"subject": subject, "reference": subject.get("reference", reference)}

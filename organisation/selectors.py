@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from core import sites
 from core.errors import NotFound
-from organisation import tenancy
 from organisation.models import Collectivity, Committee, CouncilSession, Service
 
 
@@ -105,10 +104,17 @@ def on_public_site(request, collectivity_id: int | None) -> bool:
     """Whether a public page of something of this collectivity belongs on the request's site: the
     routed collectivity's own, and on the default site the default collectivity's (the unprefixed
     site is the default collectivity's site; with one collectivity nothing changes)."""
-    site = routed_collectivity_id(request)
-    if site is None:
-        site = tenancy.collectivity_map()["slugs"].get(settings.MITHAQ_DEFAULT_COLLECTIVITY)
+    site = sites.public_site_id(request)
     return site is None or collectivity_id == site
+
+
+def shown_here(request, collectivity_id: int | None) -> bool:
+    """A public page of this collectivity's thing on this site: on_public_site, or for a user who
+    acts in that collectivity (its staff print its notices wherever they are logged in)."""
+    if on_public_site(request, collectivity_id):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.acts_in(collectivity_id))
 
 
 def routed_collectivity(request) -> Collectivity | None:

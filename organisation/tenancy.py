@@ -118,11 +118,13 @@ class CollectivityMiddleware:
             allowed = {_normalise_host(h) for h in getattr(settings, "MITHAQ_DEFAULT_HOSTS", [])}
             if allowed and host not in allowed:
                 return self._not_found(request)
+            setattr(request, sites.PUBLIC_ATTR, mapping["slugs"].get(settings.MITHAQ_DEFAULT_COLLECTIVITY))
         return None
 
     @staticmethod
     def _choose(request, pk: int, slug: str) -> None:
         setattr(request, ID_ATTR, pk)
+        setattr(request, sites.PUBLIC_ATTR, pk)
         setattr(request, SLUG_ATTR, slug)
         setattr(request, ROUTED_ATTR, True)
 
