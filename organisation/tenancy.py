@@ -140,7 +140,7 @@ class CollectivityMiddleware:
         if pk is None:
             return None
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or user.is_superuser:
             return None
         staff = bool(user.group_names() & roles.STAFF_GROUPS) or user.is_staff
         if request.path_info.startswith(STAFF_PATHS) and staff and not user.acts_in(pk):
