@@ -121,14 +121,6 @@ def routed_collectivity(request) -> Collectivity | None:
     return portal_collectivity(request) if routed_collectivity_id(request) is not None else None
 
 
-def portal_collectivity_or_404(request) -> Collectivity:
-    """The request's collectivity for a page that cannot do without one (NotFound if none is set up)."""
-    found = portal_collectivity(request)
-    if found is None:
-        raise NotFound(_("No collectivity is configured yet."))
-    return found
-
-
 def staff_collectivity_id(request, user) -> int | None:
     """The collectivity id a staff report works on: the request's own when the user acts in it,
     else the user's primary one (None: an installation-wide account on the default site, all)."""

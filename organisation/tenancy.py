@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
-from django.urls import get_script_prefix, set_script_prefix
+from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from core import roles, sites
 from core import views as error_views
@@ -66,6 +66,20 @@ def collectivity_map() -> dict:
 def _refresh_map(**kwargs) -> None:
     # Built again at once (not only dropped): the next request finds it, whatever process serves it.
     cache.set(MAP_KEY, _build_map(), MAP_TIMEOUT)
+
+
+def site_reverse(slug: str | None, viewname: str, args=()) -> str:
+    """The address of a page on a collectivity's site, whatever request (or none) is being served,
+    for e-mails and tasks: the default collectivity's at the root, any other under /c/<slug>/."""
+    current = get_script_prefix()
+    set_script_prefix("/")
+    try:
+        path = reverse(viewname, args=args)
+    finally:
+        set_script_prefix(current)
+    if not slug or slug == settings.MITHAQ_DEFAULT_COLLECTIVITY:
+        return path
+    return f"/c/{slug}{path}"
 
 
 def site_collectivity_id(request) -> int | None:

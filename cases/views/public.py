@@ -107,7 +107,7 @@ def _public_case_context(case) -> dict:
 def case_detail(request, reference: str):
     case = selectors.case_get_public(reference=reference)
     # Another collectivity's case is not on this one's site (/c/<slug>/ or its host name).
-    if case is None or not org_selectors.on_public_site(request, case.collectivity_id):
+    if case is None or not org_selectors.shown_here(request, case.collectivity_id):
         raise Http404
     return render(request, "public/case.html", _public_case_context(case))
 

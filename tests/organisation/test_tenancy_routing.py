@@ -118,3 +118,15 @@ def test_a_hostname_is_normalised_and_checked(two):
     other.collectivity.hostname = "https://azilal.example.org/x"
     with pytest.raises(ValidationError):
         other.collectivity.full_clean()
+
+
+def test_addresses_in_messages_name_the_cases_own_site(two):
+    from cases.notify import CaseNotifications
+    from organisation.tenancy import site_reverse
+
+    world, other = two
+    assert site_reverse("demnate", "public:track") == "/track/"
+    assert site_reverse("azilal", "public:track") == "/c/azilal/track/"
+    case = other.case_in("submitted")
+    described = CaseNotifications().describe(case.pk, "ar")
+    assert described["url_path"] == f"/c/azilal/register/{case.reference}/"
