@@ -11,8 +11,9 @@ from accounts.models import User
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Mithaq"), {"fields": ("language", "collectivity", "email_verified")}),
+        (_("Mithaq"), {"fields": ("language", "collectivity", "collectivities", "email_verified")}),
     )
+    filter_horizontal = (*BaseUserAdmin.filter_horizontal, "collectivities")
     list_display = ("username", "email", "first_name", "last_name", "collectivity", "is_staff")
     actions = ["unlock_login"]
 

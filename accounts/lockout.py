@@ -28,7 +28,7 @@ def lockout_message() -> str:
 def lockout_response(request, original_response=None, credentials=None):
     message = lockout_message()
     retry_after = str(settings.AXES_COOLOFF_MINUTES * 60)
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):  # path_info: without a collectivity's /c/<slug>/
         response = JsonResponse(error_body("locked_out", message), status=429)
     else:
         # The admin's login page too: one page, one message, a fresh form.

@@ -24,6 +24,15 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Staff of one collectivity act only on its cases; empty for installation-wide accounts."),
     )
+    # Further collectivities a staff member acts in, besides `collectivity` (docs/architecture.md,
+    # "Several collectivities"). `collectivity_ids()` is the one answer to "where may this user act".
+    collectivities = models.ManyToManyField(
+        "organisation.Collectivity",
+        verbose_name=_("further collectivities"),
+        blank=True,
+        related_name="member_users",
+        help_text=_("Other collectivities this staff member also acts in."),
+    )
     email_verified = models.BooleanField(_("e-mail verified"), default=False)
     # For notices by SMS (core.phone: E.164). Personal data (Law 09-08): never on a public page or in a log.
     phone = models.CharField(_("mobile phone"), max_length=16, blank=True, default="", db_default="")
@@ -41,3 +50,31 @@ class User(AbstractUser):
             cached = frozenset(self.groups.values_list("name", flat=True))
             self._group_names = cached
         return cached
+
+    def collectivity_ids(self) -> frozenset[int] | None:
+        """The collectivities this user may act in: None for an installation-wide account (no
+        primary collectivity), else the primary one and the further memberships. Cached on the
+        instance; the permission predicates and every staff list read it."""
+        if self.collectivity_id is None:
+            return None
+        cached = self.__dict__.get("_collectivity_ids")
+        if cached is None or cached[0] != self.collectivity_id:
+            extra = self.collectivities.values_list("id", flat=True) if self.pk else []
+            cached = (self.collectivity_id, frozenset({self.collectivity_id, *extra}))
+            self.__dict__["_collectivity_ids"] = cached
+        return cached[1]
+
+    def collectivity_q(self, field: str = "collectivity_id") -> models.Q:
+        """The condition on `field` (a collectivity id) of what this user may see among staff lists;
+        empty for an installation-wide account."""
+        ids = self.collectivity_ids()
+        if ids is None:
+            return models.Q()
+        if len(ids) == 1:
+            return models.Q(**{field: next(iter(ids))})
+        return models.Q(**{f"{field}__in": sorted(ids)})
+
+    def acts_in(self, collectivity_id: int | None) -> bool:
+        """May this user act on what belongs to this collectivity (None: nothing to check)?"""
+        ids = self.collectivity_ids()
+        return ids is None or collectivity_id is None or collectivity_id in ids

@@ -492,7 +492,7 @@ def import_cases(
     `skip_invalid`), or the valid ones (`skip_invalid`). Raises ImportFatal for the whole file."""
     rows = list(rows)
     report = ImportReport(rows=len(rows), dry_run=dry_run)
-    if not (roles.BUREAU in actor.group_names() and actor.collectivity_id in (None, collectivity.pk)):
+    if not (roles.BUREAU in actor.group_names() and actor.acts_in(collectivity.pk)):
         raise ImportFatal(_("Only a member of the council bureau imports the former register."))
     today = timezone.localdate()
     lookups = _Lookups(collectivity)

@@ -114,11 +114,14 @@ def _query(serializer_class, request) -> dict:
     return query.validated_data
 
 
-def _collectivity(slug: str | None):
+def _collectivity(slug: str | None, request=None):
+    """The `collectivity` parameter; on a collectivity's prefix or host name, that collectivity
+    (another one's slug there is not found), else none (every collectivity)."""
+    site = org_selectors.routed_collectivity(request)
     if not slug:
-        return None
+        return site
     found = org_selectors.collectivity_get(slug=slug)
-    if found is None:
+    if found is None or (site is not None and found.pk != site.pk):
         raise NotFound(_("No such collectivity."))
     return found
 
@@ -137,6 +140,12 @@ def _visible_case(request, reference: str):
     Someone else's draft is "not found", so its existence does not leak."""
     case = selectors.case_get(reference=reference) if well_formed_reference(reference) else None
     if case is None or not selectors.case_visible_to(user=request.user, case=case):
+        raise NotFound(_("No such case."))
+    # Another collectivity's case is not on this site (organisation.tenancy), except for those who
+    # see its full record (its staff, its submitter).
+    if not org_selectors.on_public_site(request, case.collectivity_id) and not (
+        request.user.is_authenticated and selectors.case_can_view_private(user=request.user, case=case)
+    ):
         raise NotFound(_("No such case."))
     return case
 
@@ -197,7 +206,9 @@ class CommitteeListView(ApiView):
         responses={200: ser.OrgRefSerializer(many=True), 400: ser.ErrorSerializer, 404: ser.ErrorSerializer},
     )
     def get(self, request):
-        collectivity = _collectivity(_query(ser.CollectivityQuerySerializer, request).get("collectivity"))
+        collectivity = _collectivity(
+            _query(ser.CollectivityQuerySerializer, request).get("collectivity"), request
+        )
         return Response(
             ser.OrgRefSerializer(org_selectors.committee_list(collectivity=collectivity), many=True).data
         )
@@ -210,7 +221,9 @@ class ServiceListView(ApiView):
         responses={200: ser.OrgRefSerializer(many=True), 400: ser.ErrorSerializer, 404: ser.ErrorSerializer},
     )
     def get(self, request):
-        collectivity = _collectivity(_query(ser.CollectivityQuerySerializer, request).get("collectivity"))
+        collectivity = _collectivity(
+            _query(ser.CollectivityQuerySerializer, request).get("collectivity"), request
+        )
         return Response(
             ser.OrgRefSerializer(org_selectors.service_list(collectivity=collectivity), many=True).data
         )
@@ -223,7 +236,9 @@ class SessionListView(ApiView):
         responses={200: ser.SessionSerializer(many=True), 400: ser.ErrorSerializer, 404: ser.ErrorSerializer},
     )
     def get(self, request):
-        collectivity = _collectivity(_query(ser.CollectivityQuerySerializer, request).get("collectivity"))
+        collectivity = _collectivity(
+            _query(ser.CollectivityQuerySerializer, request).get("collectivity"), request
+        )
         return Response(
             ser.SessionSerializer(org_selectors.session_list(collectivity=collectivity), many=True).data
         )
@@ -239,7 +254,7 @@ class RulesView(ApiView):
         """The participation rules in force: figures of the law as the collectivity applies them,
         the states and the transitions with what each must carry."""
         slug = _query(ser.CollectivityQuerySerializer, request).get("collectivity")
-        collectivity = _collectivity(slug) or org_selectors.default_collectivity()
+        collectivity = _collectivity(slug, request) or org_selectors.default_collectivity()
         return Response(ser.RulesSerializer(selectors.collectivity_rules(collectivity)).data)
 
 
@@ -268,7 +283,7 @@ class CaseListCreateView(GenericAPIView):
     def get(self, request):
         """The public register of filed cases (drafts never), newest first."""
         query = _query(ser.CaseListQuerySerializer, request)
-        collectivity = _collectivity(query.get("collectivity"))
+        collectivity = _collectivity(query.get("collectivity"), request)
         filters = {
             name: query.get(name) for name in ("kind", "state", "committee", "year", "search", "overdue")
         }

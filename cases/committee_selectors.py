@@ -62,7 +62,7 @@ def pending_opinions_for(user) -> QuerySet[CommitteeReferral]:
         committee__in=user.committees.all(),
     )
     if user.collectivity_id:
-        qs = qs.filter(case__collectivity_id=user.collectivity_id)
+        qs = qs.filter(user.collectivity_q("case__collectivity_id"))
     return qs.select_related("case", "committee").order_by("due_on", "requested_at", "id")
 
 

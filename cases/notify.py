@@ -24,6 +24,7 @@ from cases.models import Case
 from core import roles
 from notifications.registry import Recipient, register_subject
 from notifications.selectors import followers_active
+from organisation import tenancy
 
 TRANSITION_EVENT = "case.transition"
 # Audited actions that are not transitions (cases.services.append_action) and are worth a message;
@@ -110,8 +111,9 @@ def _asked_committee_members(case: Case, payload: dict):
     ).filter(models.Q(collectivity__isnull=True) | models.Q(collectivity_id=case.collectivity_id))
 
 
-def _public_path(reference: str) -> str:
-    return reverse("public:case", args=[reference])
+def _public_path(reference: str, slug: str | None = None) -> str:
+    # On the case's own collectivity's site (/c/<slug>/ unless it is the default one).
+    return tenancy.site_reverse(slug, "public:case", args=[reference])
 
 
 class CaseNotifications:
@@ -214,8 +216,8 @@ class CaseNotifications:
                 "title": case.title,
                 "kind_label": str(Case.Kind(case.kind).label),
                 "collectivity": case.collectivity.name,
-                "url_path": _public_path(reference),
-                "track_path": reverse("public:track"),
+                "url_path": _public_path(reference, case.collectivity.slug),
+                "track_path": tenancy.site_reverse(case.collectivity.slug, "public:track"),
             }
             if event == TRANSITION_EVENT:
                 return {**common, **self._transition_context(case, payload, reference)}
@@ -339,10 +341,15 @@ class CaseNotifications:
         return Case.objects.public().filter(reference=reference).values_list("pk", flat=True).first()
 
     def describe(self, subject_id: int, language: str) -> dict:
-        row = Case.objects.filter(pk=subject_id).values("reference", "title").first()
+        row = (
+            Case.objects.filter(pk=subject_id)
+            .values("reference", "title", "collectivity_id", "collectivity__slug")
+            .first()
+        )
         if row is None:
             return {}
-        return {**row, "url_path": _public_path(row["reference"])}
+        slug = row.pop("collectivity__slug")
+        return {**row, "url_path": _public_path(row["reference"], slug)}
 
 
 def register() -> None:

@@ -45,6 +45,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from cases import register_cache
+from organisation import selectors as org_selectors
 
 # Set on the request while a cacheable page renders (read by `csrf_placeholder`).
 RENDERING_ATTR = "mithaq_page_cache_rendering"
@@ -96,7 +97,8 @@ def page_key(request: HttpRequest, name: str) -> str:
         (
             "mithaq:page",
             name,
-            settings.MITHAQ_DEFAULT_COLLECTIVITY,
+            # The request's collectivity (its /c/<slug>/ prefix or host name, organisation.tenancy).
+            org_selectors.portal_slug(request),
             translation.get_language() or "",
             timezone.localdate().isoformat(),
             digest,

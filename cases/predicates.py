@@ -46,7 +46,11 @@ def in_group(name: str) -> Predicate:
 
 @predicate
 def in_case_collectivity(user, case) -> bool:
-    return user.collectivity_id is None or case is None or user.collectivity_id == case.collectivity_id
+    # The primary collectivity answers without a query; further memberships are read once per user
+    # object (accounts.User.collectivity_ids).
+    if user.collectivity_id is None or case is None or user.collectivity_id == case.collectivity_id:
+        return True
+    return case.collectivity_id in user.collectivity_ids()
 
 
 is_citizen = in_group(roles.CITIZEN)

@@ -80,7 +80,7 @@ def case_list_for_staff(
             scope |= Q(state=S.ADOPTED, service__isnull=True)
         qs = qs.filter(scope)
         if user.collectivity_id:
-            qs = qs.filter(collectivity_id=user.collectivity_id)
+            qs = qs.filter(user.collectivity_q())
     if kind:
         qs = qs.filter(kind=kind)
     if state:
@@ -140,7 +140,7 @@ def case_list_for_submitter(*, user) -> QuerySet[Case]:
         # opinions, drafts included (acting on one stays with the member who filed it).
         commission = Q(kind=Case.Kind.ADVISORY_OPINION, submitter__groups__name=roles.EQUALITY_COMMISSION)
         if user.collectivity_id:
-            commission &= Q(collectivity_id=user.collectivity_id)
+            commission &= user.collectivity_q()
         q |= Q(pk__in=Case.objects.filter(commission).values("pk"))
     return Case.objects.filter(q).select_related("collectivity", "committee").order_by("-created_at", "-id")
 

@@ -6,7 +6,12 @@ from django.utils.translation import gettext as _
 
 
 def _wants_json(request) -> bool:
-    return request.path.startswith("/api/")
+    # path_info: under a collectivity's prefix /c/<slug>/ the path itself starts with the prefix
+    # (organisation.tenancy); an unknown prefix keeps it in path_info.
+    path = request.path_info
+    if path.startswith("/c/"):
+        path = "/" + path.split("/", 3)[-1]
+    return path.startswith("/api/")
 
 
 def not_found(request, exception=None):

@@ -342,7 +342,7 @@ def indicator_update(*, actor, indicator_id: int, data: Mapping, evidence=None) 
 def _same_collectivity(actor, axis: ActionAxis) -> bool:
     """The follow-up team edits its own collectivity's plan; a user attached to none (a superuser,
     a single-commune installation) edits any."""
-    return actor.collectivity_id in (None, axis.collectivity_id)
+    return actor.acts_in(axis.collectivity_id)
 
 
 def evidence_for_download(*, indicator_id: int) -> ActionIndicator:

@@ -17,6 +17,7 @@ from followup import query, reports
 from followup.indicators import compute_indicators
 from followup.response_times import GroupStats, committee_work, response_times
 from notices import selectors as notice_selectors
+from organisation import selectors as org_selectors
 
 PARAMETERS = [
     OpenApiParameter(
@@ -51,7 +52,7 @@ class IndicatorsView(APIView):
     )
     def get(self, request):
         try:
-            q = query.parse(request.query_params)
+            q = query.parse(request.query_params, request=request)
         except query.BadQuery as exc:
             raise InvalidInput(str(exc)) from None
         if q.collectivity is None:
@@ -81,9 +82,9 @@ class ResponseTimesView(APIView):
             )
         except reports.BadPeriod as exc:
             raise InvalidInput(str(exc)) from None
-        report = response_times(
-            start=start, end=end, group_by=group_by, collectivity_id=request.user.collectivity_id
-        )
+        # The request's collectivity (prefix or host name) when the user acts in it, else theirs.
+        collectivity_id = org_selectors.staff_collectivity_id(request, request.user)
+        report = response_times(start=start, end=end, group_by=group_by, collectivity_id=collectivity_id)
         reports.label_groups(report)
         return Response(
             {
@@ -111,9 +112,7 @@ class ResponseTimesView(APIView):
                         "lead": _stats(w.lead),
                         "opinion": _stats(w.opinion),
                     }
-                    for w in committee_work(
-                        start=start, end=end, collectivity_id=request.user.collectivity_id
-                    )
+                    for w in committee_work(start=start, end=end, collectivity_id=collectivity_id)
                 ],
                 "funnel": [
                     {
@@ -136,12 +135,12 @@ class ResponseTimesView(APIView):
                         "late": row["late"],
                     }
                     for row in notice_selectors.rejection_notices_for_audit(
-                        collectivity_id=request.user.collectivity_id, start=start, end=end
+                        collectivity_id=collectivity_id, start=start, end=end
                     )
                 ],
                 # Art. 273: decisions whose posting was due in the period.
                 "postings": notice_selectors.board_postings_for_audit(
-                    collectivity_id=request.user.collectivity_id, start=d_start, end=d_end
+                    collectivity_id=collectivity_id, start=d_start, end=d_end
                 ),
             }
         )

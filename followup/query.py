@@ -37,7 +37,7 @@ class Query:
     committee: Committee | None
 
 
-def parse(params, *, allowed=ALLOWED) -> Query:
+def parse(params, *, allowed=ALLOWED, request=None) -> Query:
     values = {key: (params.get(key) or "").strip() for key in params}
     unknown = sorted(key for key in values if key not in allowed)
     if unknown:
@@ -55,10 +55,12 @@ def parse(params, *, allowed=ALLOWED) -> Query:
     if slug:
         # Checked before the query: PostgreSQL refuses NUL bytes, and no slug is anything else.
         collectivity = org_selectors.collectivity_get(slug=slug) if _SLUG.fullmatch(slug) else None
-        if collectivity is None:
+        # On a collectivity's prefix or host name, only its own figures (organisation.tenancy).
+        if collectivity is None or not org_selectors.on_site(request, collectivity.pk):
             raise BadQuery(_("No such collectivity."), {"collectivity": [_("No such collectivity.")]})
     else:
-        collectivity = org_selectors.collectivity_default()
+        # The request's collectivity (/c/<slug>/ or its host name), else the default one.
+        collectivity = org_selectors.portal_collectivity(request)
     kind = values.get("kind") or None
     if kind is not None and kind not in KINDS:
         raise BadQuery(

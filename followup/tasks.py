@@ -15,4 +15,10 @@ def export_open_data() -> int:
         return 0
     # The nightly files tolerate replication lag: read them from the replica if there is one.
     with replica_reads():
-        return len(opendata.export(collectivity, settings.MITHAQ_OPEN_DATA_DIR))
+        written = len(opendata.export(collectivity, settings.MITHAQ_OPEN_DATA_DIR))
+        # Several collectivities on one installation: each also in its own folder DIR/<slug>/.
+        others = org_selectors.collectivity_all()
+        if others.count() > 1:
+            for each in others:
+                written += len(opendata.export(each, f"{settings.MITHAQ_OPEN_DATA_DIR}/{each.slug}"))
+        return written

@@ -106,10 +106,10 @@ def _chart_data(figures: dict) -> dict:
 def indicators_page(request):
     error = None
     try:
-        q = query.parse(request.GET)
+        q = query.parse(request.GET, request=request)
     except query.BadQuery as exc:
         error = str(exc)
-        q = query.parse({})
+        q = query.parse({}, request=request)
     if q.collectivity is None:
         raise Http404
     figures = compute_indicators(q.collectivity, q.date_from, q.date_to, kind=q.kind, committee=q.committee)
@@ -192,7 +192,8 @@ def open_data_file(request, name: str):
     """Generated from the database as it is streamed: always current, never all rows in memory."""
     if name not in opendata.FILES:
         raise Http404
-    collectivity = org_selectors.collectivity_default()
+    # The request's collectivity: /c/<slug>/open-data/... serves that collectivity's files.
+    collectivity = org_selectors.portal_collectivity(request)
     if collectivity is None:
         raise Http404
     response = StreamingHttpResponse(
@@ -204,8 +205,8 @@ def open_data_file(request, name: str):
     return response
 
 
-def _satisfaction(user, d_start, d_end) -> dict | None:
-    collectivity = user.collectivity if user.collectivity_id else org_selectors.collectivity_default()
+def _satisfaction(request, d_start, d_end) -> dict | None:
+    collectivity = org_selectors.staff_collectivity(request, request.user)
     if collectivity is None:
         return None
     figures = participation_selectors.satisfaction_after_decision(collectivity, d_start, d_end)
@@ -231,7 +232,7 @@ def response_times_page(request):
     except reports.BadPeriod as exc:
         error = str(exc)
         start, end, group_by, d_start, d_end = reports.parse_period(None, None, None)
-    collectivity_id = request.user.collectivity_id
+    collectivity_id = org_selectors.staff_collectivity_id(request, request.user)
     report = response_times(start=start, end=end, group_by=group_by, collectivity_id=collectivity_id)
     reports.label_groups(report)
     fmt = request.GET.get("format")
@@ -289,10 +290,10 @@ def response_times_page(request):
             ),
             # OL 113-14 art. 120: opinions asked of the Equality Commission and not given in time.
             "late_opinion_requests": participation_selectors.late_opinion_requests(
-                collectivity=request.user.collectivity if collectivity_id else None
+                collectivity=org_selectors.collectivity_by_id(collectivity_id) if collectivity_id else None
             ),
             # How submitters rated the handling of their decided cases: per kind and committee only.
-            "satisfaction": _satisfaction(request.user, d_start, d_end),
+            "satisfaction": _satisfaction(request, d_start, d_end),
         },
         status=400 if error else 200,
     )

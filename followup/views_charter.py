@@ -40,10 +40,9 @@ def _collectivity(request):
     return found
 
 
-def _staff_collectivity(user):
-    if user.collectivity_id:
-        return user.collectivity
-    found = org_selectors.collectivity_default()
+def _staff_collectivity(request):
+    # The request's collectivity (prefix or host name) when the user acts in it, else theirs.
+    found = org_selectors.staff_collectivity(request, request.user)
     if found is None:
         raise Http404
     return found
@@ -79,7 +78,7 @@ def _require_followup(user):
 @login_required
 def staff_reports(request):
     _require_followup(request.user)
-    collectivity = _staff_collectivity(request.user)
+    collectivity = _staff_collectivity(request)
     form = ReportPeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,8 +101,8 @@ def staff_reports(request):
     )
 
 
-def _report_or_404(user, pk: int) -> CharterReport:
-    collectivity = _staff_collectivity(user)
+def _report_or_404(request, pk: int) -> CharterReport:
+    collectivity = _staff_collectivity(request)
     report = (
         CharterReport.objects.filter(pk=pk, collectivity=collectivity)
         .defer("figures", "pdf_ar", "pdf_fr")
@@ -117,7 +116,7 @@ def _report_or_404(user, pk: int) -> CharterReport:
 @login_required
 def staff_report(request, pk: int):
     _require_followup(request.user)
-    report = _report_or_404(request.user, pk)
+    report = _report_or_404(request, pk)
     initial = report_services.commentary(report)
     form = ReportCommentaryForm(request.POST or None, initial=initial)
     status = 200
@@ -144,7 +143,7 @@ def staff_report(request, pk: int):
 @require_POST
 def staff_report_publish(request, pk: int):
     _require_followup(request.user)
-    report = _report_or_404(request.user, pk)
+    report = _report_or_404(request, pk)
     try:
         report_services.report_publish(actor=request.user, report=report)
     except PdfRenderingError:
@@ -164,7 +163,7 @@ def staff_report_publish(request, pk: int):
 def staff_report_preview(request, pk: int):
     """The draft in any format, computed now, with the commentary saved so far."""
     _require_followup(request.user)
-    report = _report_or_404(request.user, pk)
+    report = _report_or_404(request, pk)
     fmt = request.GET.get("format", "html")
     if fmt not in charter_report.FORMATS:
         raise Http404
@@ -203,9 +202,10 @@ def reports_archive(request):
     return render(request, "followup/reports.html", {"rows": rows})
 
 
-def _published(pk: int) -> CharterReport:
+def _published(request, pk: int) -> CharterReport:
     report = CharterReport.objects.published().filter(pk=pk).first()
-    if report is None:
+    # Another collectivity's report is not on this one's site (organisation.tenancy).
+    if report is None or not org_selectors.on_public_site(request, report.collectivity_id):
         raise Http404
     return report
 
@@ -214,7 +214,7 @@ def _published(pk: int) -> CharterReport:
 def report_pdf(request, pk: int, lang: str):
     if lang not in dict(settings.LANGUAGES):
         raise Http404
-    report = _published(pk)
+    report = _published(request, pk)
     response = HttpResponse(report.pdf(lang), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="charter-report-{report.date_from.isoformat()}-'
@@ -226,7 +226,7 @@ def report_pdf(request, pk: int, lang: str):
 
 @require_GET
 def report_figures(request, pk: int):
-    report = _published(pk)
+    report = _published(request, pk)
     response = HttpResponse(report_services.figures_bytes(report), content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="charter-report-{report.pk}-figures.json"'
     response["Access-Control-Allow-Origin"] = "*"
@@ -282,10 +282,10 @@ def _plan_context(collectivity, date_from, date_to, lang: str) -> dict:
 def action_plan_page(request):
     error = None
     try:
-        q = query.parse(request.GET, allowed=frozenset({"from", "to", "collectivity"}))
+        q = query.parse(request.GET, allowed=frozenset({"from", "to", "collectivity"}), request=request)
     except query.BadQuery as exc:
         error = str(exc)
-        q = query.parse({})
+        q = query.parse({}, request=request)
     if q.collectivity is None:
         raise Http404
     lang = (translation.get_language() or "ar")[:2]
@@ -322,7 +322,7 @@ def _require_plan_editor(user):
 @login_required
 def staff_action_plan(request):
     _require_plan_editor(request.user)
-    collectivity = _staff_collectivity(request.user)
+    collectivity = _staff_collectivity(request)
     axes = (
         ActionAxis.objects.filter(collectivity=collectivity)
         .prefetch_related("activities", "indicators")
@@ -360,7 +360,7 @@ def staff_activity_edit(request, pk: int):
     _require_plan_editor(request.user)
     activity = (
         ActionActivity.objects.select_related("axis")
-        .filter(pk=pk, axis__collectivity=_staff_collectivity(request.user))
+        .filter(pk=pk, axis__collectivity=_staff_collectivity(request))
         .first()
     )
     if activity is None:
@@ -380,7 +380,7 @@ def staff_indicator_edit(request, pk: int):
     _require_plan_editor(request.user)
     indicator = (
         ActionIndicator.objects.select_related("axis")
-        .filter(pk=pk, axis__collectivity=_staff_collectivity(request.user))
+        .filter(pk=pk, axis__collectivity=_staff_collectivity(request))
         .first()
     )
     if indicator is None:

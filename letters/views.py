@@ -24,6 +24,7 @@ from cases.views.public import TRACKED_SESSION_KEY
 from core.pdf import PdfRenderingError, html_to_pdf
 from letters import content
 from letters.selectors import KINDS, letter_get, letter_visible
+from organisation import selectors as org_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ def _language(request) -> str | None:
 @require_GET
 def letter_pdf(request, reference: str, kind: str):
     case = selectors.case_get(reference=reference)
-    if case is None or kind not in KINDS:
+    # Another collectivity's case is not on this one's site (organisation.tenancy).
+    if case is None or kind not in KINDS or not org_selectors.on_site(request, case.collectivity_id):
         raise Http404
     tracked = case.reference in request.session.get(TRACKED_SESSION_KEY, [])
     if not letter_visible(user=request.user, case=case, kind=kind, tracked=tracked):

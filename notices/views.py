@@ -125,6 +125,8 @@ def notice_board(request):
 def notice_print(request, reference: str):
     """The A3 notice of one decision, printed for the board at the seat."""
     case = case_selectors.case_get_public(reference=reference) if well_formed_reference(reference) else None
+    if case is not None and not org_selectors.shown_here(request, case.collectivity_id):
+        case = None  # another collectivity's decision is not on this one's site (organisation.tenancy)
     entry = rules.posted_entry(case) if case is not None else None
     if entry is None:
         raise Http404

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import ratelimit
+from core import ratelimit, sites
 from notifications import selectors, services
 from notifications.forms import FollowForm
 from notifications.registry import normalize_language, resolver_for
@@ -84,6 +84,10 @@ def follow(request, reference: str):
         raise Http404(_("No such case."))
     language = normalize_language(translation.get_language())
     subject = resolver.describe(subject_id, language)
+    # Another collectivity's case is not on this site (organisation.tenancy).
+    site = sites.public_site_id(request)
+    if site is not None and subject.get("collectivity_id", site) != site:
+        raise Http404(_("No such case."))
     context = {"subject": subject, "reference": subject.get("reference", reference)}
     if request.method == "POST":
         form = FollowForm(request.POST)

@@ -89,7 +89,7 @@ def can_manage_associations(user, collectivity: Collectivity | None = None) -> b
         return False
     if user.is_superuser:
         return True
-    same = user.collectivity_id is None or collectivity is None or user.collectivity_id == collectivity.pk
+    same = collectivity is None or user.acts_in(collectivity.pk)
     # The bureau's group holds the permission (accounts migration 0004); either way, only at home.
     return (user.has_perm(MANAGE_PERMISSION) or roles.BUREAU in user.group_names()) and same
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -33,6 +35,9 @@ POPULATION_MISSING_MESSAGE = _(
 )
 
 
+_HOSTNAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
+
+
 class Collectivity(models.Model):
     """A territorial collectivity and the legal settings it runs under (docs/legal.md §9)."""
 
@@ -54,6 +59,16 @@ class Collectivity(models.Model):
     name_ar = models.CharField(_("name (Arabic)"), max_length=200, validators=[validate_no_bidi_controls])
     name_fr = models.CharField(_("name (French)"), max_length=200, validators=[validate_no_bidi_controls])
     type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.COMMUNE)
+    # One installation serves many collectivities (docs/architecture.md, "Several collectivities"):
+    # each is reached at /c/<slug>/ and, when this is set, at its own host name.
+    hostname = models.CharField(
+        _("host name"),
+        max_length=253,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Its own address, e.g. demnate.example.org; it must also be in ALLOWED_HOSTS."),
+    )
     population_legal = models.PositiveIntegerField(
         _("legal population"),
         null=True,
@@ -285,6 +300,12 @@ class Collectivity(models.Model):
             )
         if self.code and not (self.code.isascii() and self.code.isalpha() and self.code.isupper()):
             errors.setdefault("code", []).append(_("Use capital letters only, e.g. DMN."))
+        # Matched against the request's host, lower-case and without a port (organisation.tenancy).
+        self.hostname = (self.hostname or "").strip().lower().rstrip(".") or None
+        if self.hostname and not _HOSTNAME.fullmatch(self.hostname):
+            errors.setdefault("hostname", []).append(
+                _("Give a host name such as demnate.example.org, without http:// or a path.")
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -84,7 +84,7 @@ def session_create(
         actor.collectivity if getattr(actor, "collectivity_id", None) else default_collectivity()
     )
     if not (actor.group_names() & {roles.SECRETARIAT, roles.PRESIDENT}) or (
-        actor.collectivity_id is not None and actor.collectivity_id != collectivity.pk
+        not actor.acts_in(collectivity.pk)
     ):
         raise TransitionNotAllowed(_("Only the secretariat or the president records a session."))
     errors: dict[str, list[str]] = {}

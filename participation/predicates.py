@@ -38,7 +38,7 @@ def _member_ids(user, attr: str) -> frozenset[int]:
 
 @predicate
 def in_meeting_collectivity(user, meeting) -> bool:
-    return user.collectivity_id is None or meeting.collectivity_id == user.collectivity_id
+    return user.acts_in(meeting.collectivity_id)
 
 
 @predicate
@@ -105,7 +105,7 @@ def _active(user) -> bool:
 
 
 def _same_collectivity(user, collectivity) -> bool:
-    return user.collectivity_id is None or collectivity is None or user.collectivity_id == collectivity.pk
+    return collectivity is None or user.acts_in(collectivity.pk)
 
 
 def can_manage_children_council(user, collectivity=None) -> bool:

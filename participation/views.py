@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cases.files import content_disposition, safe_filename, served_content_type
 from core.errors import DomainError, NotFound, TransitionNotAllowed, add_to_form
-from organisation.selectors import portal_collectivity
+from organisation.selectors import staff_collectivity
 from participation import documents, selectors, services
 from participation import predicates as P
 from participation.forms import (
@@ -46,8 +46,7 @@ def meetings_staff_required(view):
 
 
 def _collectivity(request):
-    user = request.user
-    return user.collectivity if user.collectivity_id else portal_collectivity(request)
+    return staff_collectivity(request, request.user)
 
 
 def _meeting(request, meeting_id: int):

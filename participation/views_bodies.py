@@ -23,7 +23,7 @@ from core import roles
 from core.errors import DomainError, add_to_form
 from organisation import associations
 from organisation.models import Association
-from organisation.selectors import committee_list, portal_collectivity
+from organisation.selectors import committee_list, portal_collectivity, staff_collectivity
 from participation import bodies, selectors
 from participation import predicates as P
 from participation.forms_bodies import (
@@ -56,8 +56,7 @@ def bodies_required(view):
 
 
 def _collectivity(request):
-    user = request.user
-    return user.collectivity if user.collectivity_id else portal_collectivity(request)
+    return staff_collectivity(request, request.user)
 
 
 def _period():

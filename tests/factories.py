@@ -163,27 +163,37 @@ def ensure_role_groups() -> None:
 class World:
     """A collectivity with one committee, service and session, and one user per role group."""
 
-    def __init__(self):
+    def __init__(self, *, collectivity: Collectivity | None = None, prefix: str = ""):
+        """`collectivity` and `prefix` make a further world beside the default one: its collectivity,
+        bodies and users (named `prefix` + role, each bound to that collectivity; tests of
+        several collectivities, tests/cases/test_tenancy_isolation.py)."""
         # A transactional test's flush recreates the content types with new ids: never trust ids
         # cached in this process from before it (viewflow stores the case's content type).
         from django.contrib.contenttypes.models import ContentType
 
         ContentType.objects.clear_cache()
         ensure_role_groups()
-        self.collectivity = CollectivityFactory()
+        self.collectivity = collectivity or CollectivityFactory()
+        bound = {"collectivity": self.collectivity} if collectivity is not None else {}
         self.committee = CommitteeFactory(collectivity=self.collectivity)
         self.other_committee = CommitteeFactory(collectivity=self.collectivity)
         self.service = ServiceFactory(collectivity=self.collectivity)
         self.other_service = ServiceFactory(collectivity=self.collectivity)
         self.session = CouncilSessionFactory(collectivity=self.collectivity)
         self.association = AssociationFactory(collectivity=self.collectivity)
-        self.users = {name: UserFactory(username=name, groups=[name]) for name in roles.ROLE_GROUPS}
+        self.users = {
+            name: UserFactory(username=prefix + name, groups=[name], **bound) for name in roles.ROLE_GROUPS
+        }
         self.committee.members.add(self.users[roles.COMMITTEE])
         self.service.members.add(self.users[roles.SERVICE])
         self.association.members.add(self.users[roles.ASSOCIATION])
-        self.outsider_committee_member = UserFactory(username="committee_b", groups=[roles.COMMITTEE])
+        self.outsider_committee_member = UserFactory(
+            username=prefix + "committee_b", groups=[roles.COMMITTEE], **bound
+        )
         self.other_committee.members.add(self.outsider_committee_member)
-        self.outsider_service_member = UserFactory(username="service_b", groups=[roles.SERVICE])
+        self.outsider_service_member = UserFactory(
+            username=prefix + "service_b", groups=[roles.SERVICE], **bound
+        )
         self.other_service.members.add(self.outsider_service_member)
 
     def __getitem__(self, role: str):

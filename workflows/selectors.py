@@ -25,7 +25,7 @@ def _visible_cases(user, permission: str) -> Q:
     through the process's case, the join the inbox makes anyway): committees and services are scoped."""
     cases = Q()
     if user.collectivity_id:
-        cases &= Q(process__case__collectivity_id=user.collectivity_id)
+        cases &= user.collectivity_q("process__case__collectivity_id")
     if permission == "desk_committee":
         cases &= Q(process__case__committee__in=user.committees.all())
     elif permission == "desk_service":

@@ -32,8 +32,9 @@ def _session_user(request):
         raise PermissionDenied
 
 
-def _collectivity(user):
-    return user.collectivity if user.collectivity_id else org_selectors.default_collectivity()
+def _collectivity(request):
+    # The request's collectivity (its prefix or host name) when the user acts in it, else theirs.
+    return org_selectors.staff_collectivity(request, request.user) or org_selectors.default_collectivity()
 
 
 class SessionForm(forms.Form):
@@ -50,7 +51,7 @@ class SessionForm(forms.Form):
 @login_required
 def session_list(request):
     _session_user(request)
-    collectivity = _collectivity(request.user)
+    collectivity = _collectivity(request)
     form = SessionForm()
     status = 200
     if request.method == "POST":
@@ -94,7 +95,7 @@ def generate(request):
     year = timezone.localdate().year
     created = []
     for y in (year, year + 1):
-        created += org_services.session_calendar_generate(collectivity=_collectivity(request.user), year=y)
+        created += org_services.session_calendar_generate(collectivity=_collectivity(request), year=y)
     messages.success(
         request,
         ngettext(
@@ -108,7 +109,7 @@ def generate(request):
 
 
 def _session_or_404(request, pk: int) -> CouncilSession:
-    session = org_selectors.session_list(collectivity=_collectivity(request.user)).filter(pk=pk).first()
+    session = org_selectors.session_list(collectivity=_collectivity(request)).filter(pk=pk).first()
     if session is None:
         raise Http404
     return session

@@ -107,7 +107,8 @@ def _public_case_context(case) -> dict:
 @page_cache.public_page("case")
 def case_detail(request, reference: str):
     case = selectors.case_get_public(reference=reference)
-    if case is None:
+    # Another collectivity's case is not on this one's site (/c/<slug>/ or its host name).
+    if case is None or not org_selectors.shown_here(request, case.collectivity_id):
         raise Http404
     return render(request, "public/case.html", _public_case_context(case))
 
@@ -155,6 +156,8 @@ def track(request):
         return render(request, "public/track.html", {"form": form, "limits": limits}, status=429)
     if form.is_valid():
         case = selectors.case_get(reference=form.cleaned_data["reference"])
+        if case is not None and not org_selectors.on_site(request, case.collectivity_id):
+            case = None
         code = form.cleaned_data["code"]
         if case is not None and services.tracking_code_matches(case, code):
             tracked = [r for r in request.session.get(TRACKED_SESSION_KEY, []) if r != case.reference]
@@ -186,6 +189,12 @@ def file_case(request):
         raise PermissionDenied
     user = request.user
     collectivity = user.collectivity if user.collectivity_id else portal_collectivity(request)
+    # On a collectivity's prefix or host name, a case is filed with that collectivity: by the public
+    # (whatever collectivity they signed up on) and by its own staff (organisation.tenancy).
+    site = org_selectors.routed_collectivity(request)
+    if site is not None and (not user.group_names() & roles.STAFF_GROUPS or user.acts_in(site.pk)):
+        collectivity = site
+    chosen_collectivity = {"collectivity": site} if collectivity == site else {}
     kinds = kinds_for(user)
     chosen = request.GET.get("kind")
     initial = {}
@@ -198,7 +207,7 @@ def file_case(request):
         status = 400
         if form.is_valid():
             try:
-                case, code = services.case_create(actor=user, **form.service_kwargs())
+                case, code = services.case_create(actor=user, **chosen_collectivity, **form.service_kwargs())
             except DomainError as exc:
                 add_to_form(form, exc)
                 status = exc.http_status

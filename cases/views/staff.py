@@ -35,7 +35,6 @@ from cases.views.public import render_my_cases
 from core import roles
 from core.errors import ConcurrentUpdate, DomainError, add_to_form
 from organisation import selectors as org_selectors
-from organisation.selectors import portal_collectivity
 
 PAGE_SIZE = 25
 
@@ -83,7 +82,7 @@ def home(request):
 @staff_required
 def case_list(request):
     user = request.user
-    collectivity = user.collectivity if user.collectivity_id else portal_collectivity(request)
+    collectivity = org_selectors.staff_collectivity(request, user)
     form = CaseFilterForm(
         request.GET or None,
         committees=org_selectors.committee_list(collectivity=collectivity),

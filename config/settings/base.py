@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Which collectivity: /c/<slug>/ or its host name, else the default (organisation.tenancy).
+    # After the locale (its 404 page is translated), before CommonMiddleware (which resolves paths).
+    "organisation.tenancy.CollectivityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -331,6 +334,10 @@ MITHAQ_SMS_HTTP_TOKEN = env("MITHAQ_SMS_HTTP_TOKEN", default="")
 MITHAQ_SMS_SENDER = env("MITHAQ_SMS_SENDER", default="")
 MITHAQ_SMS_HTTP_TIMEOUT = env.int("MITHAQ_SMS_HTTP_TIMEOUT", default=10)
 MITHAQ_DEFAULT_COLLECTIVITY = env("MITHAQ_DEFAULT_COLLECTIVITY", default="demnate")
+# Hosts that serve the default collectivity at the root (README, "One installation, several
+# collectivities"). Empty: every host of ALLOWED_HOSTS that is no collectivity's own host name does.
+# Set, any other host is the 404 page. Collectivities' own host names go in ALLOWED_HOSTS too.
+MITHAQ_DEFAULT_HOSTS = env.list("MITHAQ_DEFAULT_HOSTS", default=[])
 # Anonymous public pages (home, register, case page) are served from the shared cache for this many
 # seconds at most; every write through cases.services renders them again at once (cases.page_cache).
 # 0 turns the page cache off.

@@ -13,8 +13,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--output", default=None, help="Directory (default: MITHAQ_OPEN_DATA_DIR).")
         parser.add_argument("--collectivity", default=None, help="Collectivity slug (default: the portal's).")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="Every collectivity, each in its own folder DIR/<slug>/ (several on one installation).",
+        )
 
-    def handle(self, *args, output=None, collectivity=None, **options):
+    def handle(self, *args, output=None, collectivity=None, all=False, **options):
+        directory = output or settings.MITHAQ_OPEN_DATA_DIR
+        if all:
+            for each in org_selectors.collectivity_all():
+                for name in opendata.export(each, f"{directory}/{each.slug}"):
+                    self.stdout.write(f"{directory}/{each.slug}/{name}")
+            return
         found = (
             org_selectors.collectivity_get(slug=collectivity)
             if collectivity
@@ -22,6 +33,5 @@ class Command(BaseCommand):
         )
         if found is None:
             raise CommandError("No such collectivity.")
-        directory = output or settings.MITHAQ_OPEN_DATA_DIR
         for name in opendata.export(found, directory):
             self.stdout.write(f"{directory}/{name}")
