@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_user_language_zgh'),
-        ('organisation', '0005_collectivity_hostname'),
+        ('accounts', '0006_user_phone_sms_notices'),
+        ('organisation', '0006_collectivity_hostname'),
     ]
 
     operations = [

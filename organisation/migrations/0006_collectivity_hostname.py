@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisation', '0004_collectivity_cnie_copies_required'),
+        ('organisation', '0005_collectivity_province_region'),
     ]
 
     operations = [
