@@ -116,10 +116,12 @@ def _query(serializer_class, request) -> dict:
 
 def _collectivity(slug: str | None, request=None):
     """The `collectivity` parameter; on a collectivity's prefix or host name, that collectivity
-    (another one's slug there is not found), else none (every collectivity)."""
+    (another one's slug there is not found). Without it, the site's own collectivity: the unprefixed
+    site serves the default one, so its API and its register list the same cases (the national
+    register, /national/register/, lists them all)."""
     site = org_selectors.routed_collectivity(request)
     if not slug:
-        return site
+        return site or org_selectors.portal_collectivity(request)
     found = org_selectors.collectivity_get(slug=slug)
     if found is None or (site is not None and found.pk != site.pk):
         raise NotFound(_("No such collectivity."))

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ErrorSerializer, InvalidInput
 from followup import national
+from organisation import selectors as org_selectors
 
 
 class ComparisonView(APIView):
@@ -40,7 +42,7 @@ class ComparisonView(APIView):
                 description="Column to sort the rows by; `-` first for descending. Missing rates come last.",
             ),
         ],
-        responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer},
+        responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer, 404: ErrorSerializer},
         description=(
             "`collectivities`: one row per collectivity (slug, names, type, cases_filed, decided, explained, "
             "explained_rate, adopted, implemented, implementation_rate, stays, on_time, on_time_rate, "
@@ -52,6 +54,9 @@ class ComparisonView(APIView):
         ),
     )
     def get(self, request):
+        # The installation's site only: a collectivity's site never shows another's figures.
+        if org_selectors.routed_collectivity_id(request) is not None:
+            raise NotFound()
         try:
             q = national.parse(request.query_params, allowed=national.ALLOWED - {"page"})
         except national.BadNationalQuery as exc:

@@ -10,8 +10,17 @@ from django.shortcuts import render
 from cases.models import Case
 from followup import national
 from followup.views import EXPLAIN
+from organisation import selectors as org_selectors
 
 REGISTER_PAGE_SIZE = 50
+
+
+def _installation_site_only(request) -> None:
+    """The national level belongs to the installation's own site: under a collectivity's prefix or
+    host name it is not found, so a collectivity's site never shows another's figures
+    (docs/architecture.md, "Several collectivities")."""
+    if org_selectors.routed_collectivity_id(request) is not None:
+        raise Http404
 
 
 def _parent(slug: str | None):
@@ -31,6 +40,7 @@ def _query(request, parent, allowed):
 
 
 def comparison_page(request, slug: str | None = None):
+    _installation_site_only(request)
     parent = _parent(slug)
     q, error = _query(request, parent, national.ALLOWED - {"page"})
     figures = national.comparison(q.scope, q.date_from, q.date_to, sort=q.sort)
@@ -63,6 +73,7 @@ def comparison_page(request, slug: str | None = None):
 
 
 def register_page(request, slug: str | None = None):
+    _installation_site_only(request)
     parent = _parent(slug)
     scope = national.Scope(parent)
     page = Paginator(national.register(scope), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -38,22 +38,37 @@ def _visible_cases(user, permission: str) -> Q:
     return cases
 
 
-def _scope(user) -> Q:
+def _desk_permissions(user) -> set[str]:
+    return {p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith(PERM)}
+
+
+def _scope(user, perms: set[str]) -> Q:
     scope = Q(owner=user)
     if user.is_superuser:
         return Q()
-    perms = {p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith(PERM)}
     for permission in sorted(perms):
         scope |= Q(owner_permission=PERM + permission) & _visible_cases(user, permission)
     return scope
 
 
 def _active_base(user) -> QuerySet[Task]:
-    return Task.objects.filter(
+    perms = _desk_permissions(user)
+    qs = Task.objects.filter(
         process__artifact_content_type=case_content_type(),
         flow_task_type="HUMAN",
         status__in=ACTIVE,
-    ).filter(_scope(user))
+    ).filter(_scope(user, perms))
+    ids = None if user.is_superuser else user.collectivity_ids()
+    if ids is not None and "desk_submitter" not in perms:
+        # A commune's desk must not pay for the other collectivities of the installation
+        # (docs/architecture.md, "Several collectivities"): the collectivity inside the OR above
+        # cannot drive the plan, so PostgreSQL read every open task of the installation. The same
+        # restriction as a semi-join on the processes of the collectivity's cases starts from those
+        # cases (index) instead. Staff only: a submitter owns the tasks of their own cases, wherever.
+        qs = qs.filter(
+            process__artifact_object_id__in=Case.objects.filter(collectivity_id__in=sorted(ids)).values("id")
+        )
+    return qs
 
 
 def _overdue_q(now: datetime.datetime, prefix: str = "") -> Q:

@@ -51,9 +51,10 @@ def _addresses(reference: str) -> list[str]:
 
 
 def _installation_wide(prefix: str, address: str, reference: str) -> bool:
-    """The unprefixed API's lists (no `collectivity` parameter) answer for the whole installation,
-    as they always did (README, "One installation, several collectivities")."""
-    return prefix == "" and address.startswith("/api/") and reference not in address
+    """The national level, on the installation's own (unprefixed) site, compares and lists every
+    collectivity by design (README, "One installation, several collectivities"); the API's lists
+    without `collectivity` answer for the site's collectivity like its register."""
+    return prefix == "" and address.startswith(("/national/", "/api/v1/national/"))
 
 
 def _body(response) -> str:
@@ -221,3 +222,10 @@ def test_a_citizen_files_with_the_collectivity_of_the_site(client, two):
     filed = Case.objects.filter(title="A bench in the Azilal garden").first()
     if filed is not None:
         assert filed.collectivity_id == other.collectivity.pk
+
+
+@pytest.mark.parametrize("address", ["national/", "national/register/", "api/v1/national/comparison/"])
+def test_the_national_level_is_not_on_a_collectivitys_site(client, two, address):
+    assert client.get("/" + address).status_code == 200
+    for prefix in ("/c/azilal/", "/c/demnate/"):
+        assert client.get(prefix + address).status_code == 404

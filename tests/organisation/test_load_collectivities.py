@@ -11,6 +11,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from cases import services
 from cases import states as S
@@ -26,7 +27,9 @@ HEADER = "slug,name_ar,name_fr,kind,province,region,population,has_arrondissemen
 
 def _load(path, *args) -> str:
     out = io.StringIO()
-    call_command("load_collectivities", str(path), *args, stdout=out)
+    # The messages are translated; the assertions read their English source.
+    with translation.override("en"):
+        call_command("load_collectivities", str(path), *args, stdout=out)
     return out.getvalue()
 
 
