@@ -54,7 +54,15 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.scale_data import KINDS, RECENT_STATES, STATES, _max_id, _shifted  # noqa: E402
+from bench.scale_data import (  # noqa: E402
+    KINDS,
+    RECENT_STATES,
+    STATES,
+    _max_id,
+    _shifted,
+    copy_history,
+    plan_copies,
+)
 
 COLLECTIVITIES = max(3, round(1590 * args.scale))
 CASES = max(1000, round(500_000 * args.scale))
@@ -122,12 +130,7 @@ def copy_cases(tpls, n: int, *, phase: int, collectivity_sql: str, detach: bool)
 
     ct = case_content_type().pk
     case_cols, _ = _shifted("cases_case", "t", "d.delta", {})
-    plan = []
-    for state, share in STATES.items():
-        kinds = [(s, k, pk) for s, k, pk in tpls if s == state]
-        total = round(n * share)
-        for i, (_s, kind, pk) in enumerate(kinds):
-            plan.append((state, kind, pk, total // len(kinds) + (1 if i < total % len(kinds) else 0)))
+    plan = plan_copies(tpls, n)
     overrides_fk = {"committee_id": "NULL", "service_id": "NULL", "session_id": "NULL"} if detach else {}
     with connection.cursor() as cur:
         for group, (state, _kind, pk, count) in enumerate(plan):
@@ -163,50 +166,7 @@ def copy_cases(tpls, n: int, *, phase: int, collectivity_sql: str, detach: bool)
                 """,
                 [count, pk],
             )
-            shift = "(t0.created_at - c.created_at)"
-            p_cols, p_select = _shifted("viewflow_process", "p", shift, {"artifact_object_id": "c.id"})
-            cur.execute(
-                f"""
-                INSERT INTO viewflow_process ({p_cols})
-                SELECT {p_select}
-                FROM viewflow_process p
-                JOIN cases_case t0 ON t0.id = p.artifact_object_id
-                JOIN cases_case c ON c.id > %s
-                WHERE p.artifact_content_type_id = %s AND p.artifact_object_id = %s
-                """,
-                [case_before, ct, pk],
-            )
-            t_cols, t_select = _shifted("viewflow_task", "tk", shift, {"process_id": "np.id"})
-            cur.execute(
-                f"""
-                INSERT INTO viewflow_task ({t_cols})
-                SELECT {t_select}
-                FROM viewflow_task tk
-                JOIN viewflow_process tp ON tp.id = tk.process_id
-                JOIN cases_case t0 ON t0.id = tp.artifact_object_id
-                JOIN viewflow_process np ON np.id > %s
-                JOIN cases_case c ON c.id = np.artifact_object_id
-                WHERE tp.artifact_content_type_id = %s AND tp.artifact_object_id = %s
-                """,
-                [process_before, ct, pk],
-            )
-            a_cols, a_select = _shifted(
-                "audit_transitionentry",
-                "e",
-                shift,
-                {"case_id": "c.id", "hash": "md5(c.id || '-' || e.seq) || md5(e.seq || '-' || c.id)"},
-            )
-            cur.execute(
-                f"""
-                INSERT INTO audit_transitionentry ({a_cols})
-                SELECT {a_select}
-                FROM audit_transitionentry e
-                JOIN cases_case t0 ON t0.id = e.case_id
-                JOIN cases_case c ON c.id > %s
-                WHERE e.case_id = %s
-                """,
-                [case_before, pk],
-            )
+            copy_history(cur, ct=ct, template_pk=pk, case_before=case_before, process_before=process_before)
 
 
 def copy_signatures(n: int, exclude_collectivity: int) -> int:

@@ -64,6 +64,68 @@ def _max_id(table: str) -> int:
         return cur.fetchone()[0]
 
 
+def plan_copies(templates, n: int) -> list[tuple[str, str, int, int]]:
+    """(state, kind, template pk, copies): n cases in STATES' shares, spread over each state's
+    templates (one per kind that can reach it)."""
+    plan = []
+    for state, share in STATES.items():
+        kinds = [(s, k, pk) for s, k, pk in templates if s == state]
+        total = round(n * share)
+        for i, (_s, kind, pk) in enumerate(kinds):
+            plan.append((state, kind, pk, total // len(kinds) + (1 if i < total % len(kinds) else 0)))
+    return plan
+
+
+def copy_history(cur, *, ct: int, template_pk: int, case_before: int, process_before: int) -> None:
+    """For every case copied from the template since `case_before`, the template's desk process,
+    tasks and audit entries, moved by the copy's own shift in time."""
+    # Each copy's shift, for its process, tasks and audit entries.
+    shift = "(t0.created_at - c.created_at)"
+    p_cols, p_select = _shifted("viewflow_process", "p", shift, {"artifact_object_id": "c.id"})
+    cur.execute(
+        f"""
+        INSERT INTO viewflow_process ({p_cols})
+        SELECT {p_select}
+        FROM viewflow_process p
+        JOIN cases_case t0 ON t0.id = p.artifact_object_id
+        JOIN cases_case c ON c.id > %s
+        WHERE p.artifact_content_type_id = %s AND p.artifact_object_id = %s
+        """,
+        [case_before, ct, template_pk],
+    )
+    t_cols, t_select = _shifted("viewflow_task", "tk", shift, {"process_id": "np.id"})
+    cur.execute(
+        f"""
+        INSERT INTO viewflow_task ({t_cols})
+        SELECT {t_select}
+        FROM viewflow_task tk
+        JOIN viewflow_process tp ON tp.id = tk.process_id
+        JOIN cases_case t0 ON t0.id = tp.artifact_object_id
+        JOIN viewflow_process np ON np.id > %s
+        JOIN cases_case c ON c.id = np.artifact_object_id
+        WHERE tp.artifact_content_type_id = %s AND tp.artifact_object_id = %s
+        """,
+        [process_before, ct, template_pk],
+    )
+    a_cols, a_select = _shifted(
+        "audit_transitionentry",
+        "e",
+        shift,
+        {"case_id": "c.id", "hash": "md5(c.id || '-' || e.seq) || md5(e.seq || '-' || c.id)"},
+    )
+    cur.execute(
+        f"""
+        INSERT INTO audit_transitionentry ({a_cols})
+        SELECT {a_select}
+        FROM audit_transitionentry e
+        JOIN cases_case t0 ON t0.id = e.case_id
+        JOIN cases_case c ON c.id > %s
+        WHERE e.case_id = %s
+        """,
+        [case_before, template_pk],
+    )
+
+
 def generate(n: int) -> dict:
     from cases.models import Case
     from tests.factories import World
@@ -88,12 +150,7 @@ def generate(n: int) -> dict:
     )
     ct = case_content_type().pk
     case_cols, _ = _shifted("cases_case", "t", "d.delta", {})
-    plan = []
-    for state, share in STATES.items():
-        kinds = [(s, k, pk) for s, k, pk in templates if s == state]
-        total = round(n * share)
-        for i, (_s, kind, pk) in enumerate(kinds):
-            plan.append((state, kind, pk, total // len(kinds) + (1 if i < total % len(kinds) else 0)))
+    plan = plan_copies(templates, n)
     with connection.cursor() as cur:
         for group, (state, _kind, pk, count) in enumerate(plan):
             if count <= 0:
@@ -127,51 +184,7 @@ def generate(n: int) -> dict:
                 """,
                 [count, pk],
             )
-            # Each copy's shift, for its process, tasks and audit entries.
-            shift = "(t0.created_at - c.created_at)"
-            p_cols, p_select = _shifted("viewflow_process", "p", shift, {"artifact_object_id": "c.id"})
-            cur.execute(
-                f"""
-                INSERT INTO viewflow_process ({p_cols})
-                SELECT {p_select}
-                FROM viewflow_process p
-                JOIN cases_case t0 ON t0.id = p.artifact_object_id
-                JOIN cases_case c ON c.id > %s
-                WHERE p.artifact_content_type_id = %s AND p.artifact_object_id = %s
-                """,
-                [case_before, ct, pk],
-            )
-            t_cols, t_select = _shifted("viewflow_task", "tk", shift, {"process_id": "np.id"})
-            cur.execute(
-                f"""
-                INSERT INTO viewflow_task ({t_cols})
-                SELECT {t_select}
-                FROM viewflow_task tk
-                JOIN viewflow_process tp ON tp.id = tk.process_id
-                JOIN cases_case t0 ON t0.id = tp.artifact_object_id
-                JOIN viewflow_process np ON np.id > %s
-                JOIN cases_case c ON c.id = np.artifact_object_id
-                WHERE tp.artifact_content_type_id = %s AND tp.artifact_object_id = %s
-                """,
-                [process_before, ct, pk],
-            )
-            a_cols, a_select = _shifted(
-                "audit_transitionentry",
-                "e",
-                shift,
-                {"case_id": "c.id", "hash": "md5(c.id || '-' || e.seq) || md5(e.seq || '-' || c.id)"},
-            )
-            cur.execute(
-                f"""
-                INSERT INTO audit_transitionentry ({a_cols})
-                SELECT {a_select}
-                FROM audit_transitionentry e
-                JOIN cases_case t0 ON t0.id = e.case_id
-                JOIN cases_case c ON c.id > %s
-                WHERE e.case_id = %s
-                """,
-                [case_before, pk],
-            )
+            copy_history(cur, ct=ct, template_pk=pk, case_before=case_before, process_before=process_before)
             print(f"  {state} {_kind}: {count} cases, {time.perf_counter() - t0:.0f} s", flush=True)
         _notifications(cur, world, n)
         cur.execute("CREATE TABLE bench_meta (key text PRIMARY KEY, value text)")

@@ -222,17 +222,24 @@ def open_now_rows(collectivity_id) -> list[tuple]:
     """(state, committee, service, open, overdue) of the open cases now, in one grouped query:
     each grouping of `_open_now` sums its own states of these rows, so the charter report reads
     them once for its three groupings."""
+    return _open_counts(("state", "committee_id", "service_id"), collectivity_id)
+
+
+def _open_counts(columns: tuple[str, ...], collectivity_id) -> list[tuple]:
+    """(*columns, open, overdue) of the open cases now, grouped by `columns` (the module's own
+    column names, never input)."""
     _entry, case = _tables()
     placeholders = ", ".join(["%s"] * len(OPEN_STATES))
+    names = ", ".join(columns)
     sql = f"""
-        SELECT state, committee_id, service_id, COUNT(*), SUM(CASE WHEN deadline_on < %s THEN 1 ELSE 0 END)
+        SELECT {names}, COUNT(*), SUM(CASE WHEN deadline_on < %s THEN 1 ELSE 0 END)
         FROM {case} WHERE state IN ({placeholders})
     """
     params: list = [timezone.localdate(), *OPEN_STATES]
     if collectivity_id is not None:
         sql += " AND collectivity_id = %s"
         params.append(collectivity_id)
-    sql += " GROUP BY state, committee_id, service_id"
+    sql += f" GROUP BY {names}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -263,20 +270,7 @@ def _open_now(report: Report, collectivity_id, rows: list[tuple] | None = None) 
 
 
 def _open_by_kind(collectivity_id) -> dict:
-    _entry, case = _tables()
-    placeholders = ", ".join(["%s"] * len(OPEN_STATES))
-    sql = f"""
-        SELECT kind, COUNT(*), SUM(CASE WHEN deadline_on < %s THEN 1 ELSE 0 END)
-        FROM {case} WHERE state IN ({placeholders})
-    """
-    params: list = [timezone.localdate(), *OPEN_STATES]
-    if collectivity_id is not None:
-        sql += " AND collectivity_id = %s"
-        params.append(collectivity_id)
-    sql += " GROUP BY kind"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {key: (int(n), int(overdue or 0)) for key, n, overdue in cursor.fetchall()}
+    return {key: (int(n), int(overdue or 0)) for key, n, overdue in _open_counts(("kind",), collectivity_id)}
 
 
 def _funnel_stats_postgresql(start, end, collectivity_id) -> dict[str, tuple[int, float | None]]:
