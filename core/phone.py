@@ -23,7 +23,7 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 
 
 def phone_normalize(value: str | None) -> str:
-    """The number in E.164 (+2126XXXXXXXX), or "" for an empty value; ValidationError otherwise.
+    """The number in E.164 (e.g. +212612345678), or "" for an empty value; ValidationError otherwise.
 
     Accepts 06/07/05 + 8 digits, +212 or 00212 + 9 digits, with or without the 0 after the country code.
     """
