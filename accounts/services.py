@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +29,9 @@ from accounts.models import User
 from core import ratelimit, roles, text
 from core.errors import DomainError
 from core.phone import phone_normalize
+from organisation.models import Collectivity
 from organisation.selectors import default_collectivity
+from organisation.tenancy import site_reverse
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,17 @@ def _refuse_bidi_controls(**names: str) -> None:
 # Sign-up ------------------------------------------------------------------------------------
 
 
+def _default_or_none() -> Collectivity | None:
+    try:
+        return default_collectivity()
+    except DomainError:  # no collectivity configured yet: an installation-wide account
+        return None
+
+
+def _slug(collectivity: Collectivity | None) -> str | None:
+    return collectivity.slug if collectivity is not None else None
+
+
 def user_signup(
     *,
     username: str,
@@ -168,9 +180,11 @@ def user_signup(
     first_name: str = "",
     last_name: str = "",
     base_url: str | None = None,
+    collectivity: Collectivity | None = None,
 ) -> User:
     """Create a citizen account: unique e-mail (any case), valid password, `citizen` group, the
-    default collectivity; the verification link leaves on commit."""
+    collectivity of the site where the person signed up (`collectivity`, else the default one); the
+    verification link leaves on commit."""
 
     username = (username or "").strip()
     password = password or ""
@@ -191,11 +205,7 @@ def user_signup(
     except ValidationError as exc:
         raise AccountRefused(field_errors={"password": [str(m) for m in exc.messages]}) from exc
     user.set_password(password)
-    try:
-        collectivity = default_collectivity()
-    except DomainError:  # no collectivity configured yet: an installation-wide account
-        collectivity = None
-    user.collectivity = collectivity
+    user.collectivity = collectivity or _default_or_none()
     try:
         with transaction.atomic():
             _lock_names("email:" + email, "username:" + username)
@@ -235,13 +245,16 @@ def user_signup_request(
     first_name: str = "",
     last_name: str = "",
     base_url: str | None = None,
+    collectivity: Collectivity | None = None,
 ) -> None:
     """Sign-up as the public page does it: the caller learns nothing about existing accounts.
 
     New username and address: the account is created and its verification link sent. Address
     already used: its owner gets an e-mail saying someone tried (with log-in and password-reset
     links). Username taken with a new address: that address is told to choose another username.
-    Only invalid input (a weak password, a malformed field) raises AccountRefused."""
+    Only invalid input (a weak password, a malformed field) raises AccountRefused. `collectivity`
+    is the site's (organisation.tenancy); None: the default one."""
+    collectivity = collectivity or _default_or_none()
     email = _normalize_email(email)
     username = (username or "").strip()
     owner = User.objects.filter(email__iexact=email).first() if email else None
@@ -256,6 +269,7 @@ def user_signup_request(
                 first_name=first_name,
                 last_name=last_name,
                 base_url=base_url,
+                collectivity=collectivity,
             )
             return
         except EmailTaken:  # a concurrent sign-up took it between the check and the insert
@@ -272,6 +286,7 @@ def user_signup_request(
             language=owner.language,
             reason="email_taken",
             base_url=base_url,
+            collectivity=collectivity,
         )
     elif taken:
         _send_signup_notice(
@@ -280,30 +295,32 @@ def user_signup_request(
             language=language,
             reason="username_taken",
             base_url=base_url,
+            collectivity=collectivity,
         )
 
 
-def _send_signup_notice(*, key: str, to: str, language: str, reason: str, base_url: str | None) -> None:
+def _send_signup_notice(
+    *, key: str, to: str, language: str, reason: str, base_url: str | None, collectivity: Collectivity | None
+) -> None:
     # A few an hour per address at most, so the form cannot be used to flood someone's mailbox.
     if not _rate_hit(
         "mithaq:signup-notice:" + key, limit=SIGNUP_NOTICE_LIMIT, window=SIGNUP_NOTICE_WINDOW_SECONDS
     ):
         return
 
+    # The links and the name are those of the site where the sign-up was tried (organisation.tenancy).
     site = _site_url(base_url)
+    slug = _slug(collectivity)
     with translation.override(language or settings.LANGUAGE_CODE):
-        try:
-            commune = default_collectivity().name
-        except DomainError:
-            commune = gettext("Citizen participation")
+        commune = collectivity.name if collectivity is not None else gettext("Citizen participation")
         text = render_to_string(
             "emails/signup_notice.txt",
             {
                 "reason": reason,
                 "commune": commune,
-                "login_link": site + reverse("login"),
-                "reset_link": site + reverse("accounts:password_reset"),
-                "signup_link": site + reverse("accounts:signup"),
+                "login_link": site + site_reverse(slug, "login"),
+                "reset_link": site + site_reverse(slug, "accounts:password_reset"),
+                "signup_link": site + site_reverse(slug, "accounts:signup"),
             },
         )
         subject = gettext("Account request on the participation portal") + " · " + commune
@@ -329,8 +346,11 @@ def _send_signup_notice(*, key: str, to: str, language: str, reason: str, base_u
 
 
 def verification_link(*, user: User, base_url: str | None = None) -> str:
+    """On the site of the user's collectivity (/c/<slug>/ unless it is the default one), whatever
+    site asked for it: the page then names the commune the e-mail names."""
     token = tokens.make_token(user_id=user.pk, email=user.email)
-    return _site_url(base_url) + reverse("accounts:verify_email_confirm", args=[token])
+    slug = _slug(user.collectivity) if user.collectivity_id else None
+    return _site_url(base_url) + site_reverse(slug, "accounts:verify_email_confirm", args=[token])
 
 
 def _render_verification_email(*, user: User, link: str) -> tuple[str, str, str]:

@@ -21,6 +21,7 @@ from accounts.forms import HONEYPOT_FIELD, ProfileForm, SignupForm
 from core import roles
 from core.errors import DomainError, add_to_form
 from core.ratelimit import client_ip
+from organisation.selectors import portal_collectivity
 
 
 def _base_url(request) -> str:
@@ -92,6 +93,9 @@ def signup(request):
                         last_name=data.get("last_name", ""),
                         language=data["language"],
                         base_url=_base_url(request),
+                        # The collectivity of the site signed up on: its prefix or host name, else
+                        # the default one (organisation.tenancy).
+                        collectivity=portal_collectivity(request),
                     )
                 except DomainError as exc:
                     add_to_form(form, exc)
