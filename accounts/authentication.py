@@ -7,6 +7,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from accounts import selectors
+from core import sites
 
 
 class TokenExpired(AuthenticationFailed):
@@ -18,6 +19,14 @@ class TokenExpired(AuthenticationFailed):
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is not None:
+            # A token's user is read here, not by the middleware: on a collectivity's site its
+            # staff lists keep to that collectivity too (accounts.User.listed_collectivity_ids).
+            found[0].limit_lists_to_site(sites.routed_collectivity_id(request))
+        return found
+
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
         if selectors.api_token_expired(token):

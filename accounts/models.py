@@ -64,14 +64,32 @@ class User(AbstractUser):
             self.__dict__["_collectivity_ids"] = cached
         return cached[1]
 
+    def limit_lists_to_site(self, collectivity_id: int | None) -> None:
+        """The request is on this collectivity's own site (its prefix or host name): staff lists then
+        show its cases only. organisation.tenancy calls it for the request's user; None: the
+        installation's unprefixed site, where lists cover every collectivity the user acts in."""
+        self.__dict__["_site_collectivity_id"] = collectivity_id
+
+    def listed_collectivity_ids(self) -> frozenset[int] | None:
+        """The collectivities whose cases staff lists, inbox counts and search show this user: where
+        they act (None: all, for a superuser or an installation-wide account), and on a
+        collectivity's own site only that one among them (docs/architecture.md, "Several
+        collectivities"). What the user may act on is still `collectivity_ids()`."""
+        ids = None if self.is_superuser else self.collectivity_ids()
+        site = self.__dict__.get("_site_collectivity_id")
+        if site is None:
+            return ids
+        return frozenset({site}) if ids is None else ids & {site}
+
     def collectivity_q(self, field: str = "collectivity_id") -> models.Q:
-        """The condition on `field` (a collectivity id) of what this user may see among staff lists;
-        empty for an installation-wide account."""
-        ids = self.collectivity_ids()
+        """The condition on `field` (a collectivity id) of what this user may see among staff lists
+        (listed_collectivity_ids); empty for an installation-wide account on the unprefixed site."""
+        ids = self.listed_collectivity_ids()
         if ids is None:
             return models.Q()
         if len(ids) == 1:
             return models.Q(**{field: next(iter(ids))})
+        # Empty on another collectivity's site: nothing (the site answers 403 to staff pages anyway).
         return models.Q(**{f"{field}__in": sorted(ids)})
 
     def acts_in(self, collectivity_id: int | None) -> bool:

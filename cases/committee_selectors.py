@@ -61,8 +61,7 @@ def pending_opinions_for(user) -> QuerySet[CommitteeReferral]:
         case__state__in=list(FILE_STATES),
         committee__in=user.committees.all(),
     )
-    if user.collectivity_id:
-        qs = qs.filter(user.collectivity_q("case__collectivity_id"))
+    qs = qs.filter(user.collectivity_q("case__collectivity_id"))
     return qs.select_related("case", "committee").order_by("due_on", "requested_at", "id")
 
 

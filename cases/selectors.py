@@ -79,8 +79,9 @@ def case_list_for_staff(
             # A case adopted without a named service waits for any service to plan it.
             scope |= Q(state=S.ADOPTED, service__isnull=True)
         qs = qs.filter(scope)
-        if user.collectivity_id:
-            qs = qs.filter(user.collectivity_q())
+    if user.is_authenticated:
+        # Where the user acts; on a collectivity's own site, that one only (User.collectivity_q).
+        qs = qs.filter(user.collectivity_q())
     if kind:
         qs = qs.filter(kind=kind)
     if state:
@@ -139,8 +140,7 @@ def case_list_for_submitter(*, user) -> QuerySet[Case]:
         # OL 113-14 art. 120: the Commission works as one body; every member sees all of its
         # opinions, drafts included (acting on one stays with the member who filed it).
         commission = Q(kind=Case.Kind.ADVISORY_OPINION, submitter__groups__name=roles.EQUALITY_COMMISSION)
-        if user.collectivity_id:
-            commission &= user.collectivity_q()
+        commission &= user.collectivity_q()
         q |= Q(pk__in=Case.objects.filter(commission).values("pk"))
     return Case.objects.filter(q).select_related("collectivity", "committee").order_by("-created_at", "-id")
 

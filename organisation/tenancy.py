@@ -149,12 +149,18 @@ class CollectivityMiddleware:
         return error_views.not_found(request)
 
     def process_view(self, request, view, args, kwargs):
-        """Staff of other collectivities see nothing of this one's staff pages (403)."""
+        """Staff of other collectivities see nothing of this one's staff pages (403); the others' lists
+        keep to this collectivity."""
         pk = site_collectivity_id(request)
         if pk is None:
             return None
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_superuser:
+        if user is None or not user.is_authenticated:
+            return None
+        # Staff lists, inbox counts and search on this site show its collectivity only, whatever
+        # other collectivities the user acts in (accounts.User.listed_collectivity_ids).
+        user.limit_lists_to_site(pk)
+        if user.is_superuser:
             return None
         staff = bool(user.group_names() & roles.STAFF_GROUPS) or user.is_staff
         if request.path_info.startswith(STAFF_PATHS) and staff and not user.acts_in(pk):

@@ -23,9 +23,7 @@ PERM = "workflows."
 def _visible_cases(user, permission: str) -> Q:
     """Cases whose tasks of `permission` this user works, as a condition on the task's case (read
     through the process's case, the join the inbox makes anyway): committees and services are scoped."""
-    cases = Q()
-    if user.collectivity_id:
-        cases &= user.collectivity_q("process__case__collectivity_id")
+    cases = user.collectivity_q("process__case__collectivity_id")
     if permission == "desk_committee":
         cases &= Q(process__case__committee__in=user.committees.all())
     elif permission == "desk_service":
@@ -58,8 +56,9 @@ def _active_base(user) -> QuerySet[Task]:
         flow_task_type="HUMAN",
         status__in=ACTIVE,
     ).filter(_scope(user, perms))
-    ids = None if user.is_superuser else user.collectivity_ids()
-    if ids is not None and "desk_submitter" not in perms:
+    # Where the user acts, and on a collectivity's own site that one only (a superuser too).
+    ids = user.listed_collectivity_ids()
+    if ids is not None and (user.is_superuser or "desk_submitter" not in perms):
         # A commune's desk must not pay for the other collectivities of the installation
         # (docs/architecture.md, "Several collectivities"): the collectivity inside the OR above
         # cannot drive the plan, so PostgreSQL read every open task of the installation. The same

@@ -82,10 +82,11 @@ def inbox(request):
         row.taken_by_me = row.task.owner_id == request.user.pk
         row.taken_by_other = bool(row.task.owner_id) and not row.taken_by_me
 
+    # The committees of the tasks listed: those of every collectivity the inbox covers (one on a
+    # collectivity's own site), not only the user's primary one.
     committees = [
-        (c, counts["committee"].get(c.pk, 0))
-        for c in committee_list(collectivity=request.user.collectivity)
-        if counts["committee"].get(c.pk)
+        (c, counts["committee"][c.pk])
+        for c in committee_list().filter(pk__in=[pk for pk, n in counts["committee"].items() if n])
     ]
     return render(
         request,
