@@ -50,7 +50,9 @@ def test_signup_under_a_prefix_belongs_to_that_collectivity(client, azilal, comm
     assert user.email_verified is True
 
 
-def test_signup_on_the_host_name_belongs_to_that_collectivity(client, azilal, committed, mailoutbox, settings):
+def test_signup_on_the_host_name_belongs_to_that_collectivity(
+    client, azilal, committed, mailoutbox, settings
+):
     # Without MITHAQ_SITE_URL the link starts with the host the person used: it must work there.
     settings.MITHAQ_SITE_URL = ""
     user = _sign_up(client, committed, SIGNUP, HTTP_HOST=HOST)
