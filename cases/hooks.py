@@ -27,6 +27,21 @@ def register_transition_listener(fn: Callable[[TransitionEvent], None]) -> None:
         _listeners.append(fn)
 
 
+_lock_companions: list[tuple] = []
+
+
+def register_lock_companion(query, keys: Callable, attach: Callable) -> None:
+    """A read a transition needs right after its row lock, sent with the lock in one round trip:
+    `query` a core.prepared.PreparedQuery, `keys(case_id)` its keys, `attach(case, instances)` leaves
+    what it read on the locked case (the desk's active tasks, for its check)."""
+    if all(query is not q for q, _, _ in _lock_companions):
+        _lock_companions.append((query, keys, attach))
+
+
+def lock_companions() -> list[tuple]:
+    return list(_lock_companions)
+
+
 def before_transition(event: TransitionEvent) -> None:
     """Run before the state changes: a listener may refuse (e.g. a task someone else has taken)."""
     for fn in list(_listeners):

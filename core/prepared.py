@@ -10,6 +10,7 @@ the one varying value passed as a parameter.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from weakref import WeakKeyDictionary
@@ -64,14 +65,13 @@ class PreparedQuery:
             self._compiled[connection] = entry
         return entry
 
-    def fetch(self, *keys: int, using: str = "default") -> list[Model]:
-        if any(
+    @staticmethod
+    def _plain_keys(keys) -> bool:
+        return not any(
             isinstance(k, bool) or not isinstance(k, int) or not _INT32[0] <= k <= _INT32[1] for k in keys
-        ):
-            # Beyond what the compiled parameter may hold: the ORM's own checks (an id no column can
-            # hold matches nothing).
-            return list(self._build(*keys).using(using))
-        connection = connections[using]
+        )
+
+    def _statement(self, connection, using: str, keys) -> tuple[dict, str, list]:
         entry = self._compiled.get(connection) or self._compile(connection, using)
         if entry["for_update"] and connection.get_autocommit():
             # What the ORM refuses too: a row lock outside a transaction would be released at once.
@@ -81,9 +81,22 @@ class PreparedQuery:
         params = list(entry["params"])
         for (position, wrap), key in zip(entry["positions"], keys, strict=True):
             params[position] = wrap(key)
+        return entry, entry["sql"], params
+
+    def fetch(self, *keys: int, using: str = "default") -> list[Model]:
+        if not self._plain_keys(keys):
+            # Beyond what the compiled parameter may hold: the ORM's own checks (an id no column can
+            # hold matches nothing).
+            return list(self._build(*keys).using(using))
+        connection = connections[using]
+        entry, sql, params = self._statement(connection, using, keys)
         with connection.cursor() as cursor:
-            cursor.execute(entry["sql"], params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
+        return self._instances(entry, rows, connection, using)
+
+    @staticmethod
+    def _instances(entry: dict, rows, connection, using: str) -> list[Model]:
         converters = entry["converters"]
         model, init_list, (start, end) = entry["model"], entry["init_list"], entry["slice"]
         out = []
@@ -99,6 +112,79 @@ class PreparedQuery:
                 populator.populate(row, obj)
             out.append(obj)
         return out
+
+
+def fetch_together(*calls: tuple[PreparedQuery, tuple], using: str = "default") -> list[list[Model]]:
+    """Run several prepared queries in order and return each one's instances, as `fetch` would; on
+    PostgreSQL in one round trip (the statements run one after the other on the server, so a row
+    lock taken by the first holds for the reads after it)."""
+    connection = connections[using]
+    if not _batches_statements(connection) or not all(PreparedQuery._plain_keys(keys) for _, keys in calls):
+        return [query.fetch(*keys, using=using) for query, keys in calls]
+    statements = [query._statement(connection, using, keys) for query, keys in calls]
+    out = []
+    with connection.cursor() as cursor:
+        sql = ";\n".join(sql for _, sql, _ in statements)
+        cursor.execute(sql, [p for _, _, ps in statements for p in ps])
+        for i, (entry, _, _) in enumerate(statements):
+            if i:
+                cursor.nextset()
+            out.append(PreparedQuery._instances(entry, cursor.fetchall(), connection, using))
+    return out
+
+
+# Write batches (docs/architecture.md, "The cost of a transition"). The rows a transition writes and
+# never reads back in its own transaction (the audit entry, history rows, the desk's tasks, the
+# outbox row) are queued while a batch is open and sent together, in one round trip, when it closes:
+# on PostgreSQL several statements travel in one simple query when the driver binds parameters on
+# the client (Django's default with psycopg 3). Anywhere else each statement runs at once.
+_BATCH_ATTR = "_mithaq_write_batch"
+
+
+def _batches_statements(connection) -> bool:
+    return connection.vendor == "postgresql" and not connection.settings_dict.get("OPTIONS", {}).get(
+        "server_side_binding"
+    )
+
+
+@contextlib.contextmanager
+def write_batch(using: str = "default"):
+    """Queue the statements of `execute_write` until the block ends, then send them in one round
+    trip. Open it inside the transaction: if the block raises, nothing queued is sent (the
+    transaction rolls back all the same); a batch inside a batch joins the outer one."""
+    connection = connections[using]
+    if not _batches_statements(connection) or getattr(connection, _BATCH_ATTR, None) is not None:
+        yield
+        return
+    queued: list = []
+    setattr(connection, _BATCH_ATTR, queued)
+    try:
+        yield
+    finally:
+        setattr(connection, _BATCH_ATTR, None)
+    _send(connection, queued)
+
+
+def execute_write(connection, sql: str, params: list, on_row: Callable | None = None) -> None:
+    """Run a write that returns at most one row (given to `on_row`), or queue it in the open batch.
+    Whoever queues must not read the row back before the batch closes."""
+    queued = getattr(connection, _BATCH_ATTR, None)
+    if queued is not None:
+        queued.append((sql, params, on_row))
+        return
+    _send(connection, [(sql, params, on_row)])
+
+
+def _send(connection, statements: list) -> None:
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(s for s, _, _ in statements), [p for _, ps, _ in statements for p in ps])
+        for i, (_, _, on_row) in enumerate(statements):
+            if i:
+                cursor.nextset()
+            if on_row is not None:
+                on_row(cursor.fetchone())
 
 
 # The INSERT of each model, compiled once per connection.
@@ -136,10 +222,12 @@ def insert_row(obj: Model, using: str | None = None, *, returning: bool = False)
         entry = compiled[(model, returning)] = (sql, fields)
     sql, fields = entry
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if returning:
-            obj.pk = cursor.fetchone()[0]
+
+    def keep_key(row) -> None:
+        obj.pk = row[0]
+
+    # In an open write batch the key arrives when the batch is sent.
+    execute_write(connection, sql, params, keep_key if returning else None)
     obj._state.adding = False
     obj._state.db = using
 

@@ -65,7 +65,8 @@ def outbox_enqueue(
     insert_row(row, returning=True)
     if not _dispatch_paused.get():
         # Only after commit: a rolled-back transition must not notify anyone (Zulip send_event_on_commit).
-        transaction.on_commit(partial(dispatch, row.pk), robust=True)
+        # The key is read at commit: inside a write batch it arrives when the batch is sent.
+        transaction.on_commit(lambda: dispatch(row.pk), robust=True)
     return row
 
 

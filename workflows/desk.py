@@ -23,7 +23,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from cases import states as S
 from cases.models import Case
 from core.errors import ConcurrentUpdate
-from core.prepared import PreparedQuery
+from core.prepared import PreparedQuery, execute_write
 from workflows.flows import STEPS, expected_step, flow_for, owner_permission_for
 from workflows.models import CaseProcess
 
@@ -68,6 +68,22 @@ def _active_task_list(case_id: int) -> list[Task]:
     return _ACTIVE.fetch(case_content_type().pk, case_id)
 
 
+# A transition's lock reads the active tasks in the same round trip (cases.hooks, lock companions),
+# right after the row lock is granted; check() takes them from the case instead of reading again.
+_PREFETCHED_ATTR = "_desk_prefetched_tasks"
+
+
+def _prefetch_keys(case_id: int) -> tuple[int, int]:
+    return (case_content_type().pk, case_id)
+
+
+def _attach_prefetched(case, tasks: list[Task]) -> None:
+    setattr(case, _PREFETCHED_ATTR, tasks)
+
+
+LOCK_COMPANION = (_ACTIVE, _prefetch_keys, _attach_prefetched)
+
+
 def _eligible(user, task) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -77,9 +93,10 @@ def _eligible(user, task) -> bool:
 def check(event) -> None:
     """Refuse a transition whose task a colleague has taken (locked); other roles may still act
     (a submitter withdraws, the president abandons)."""
+    prefetched = event.case.__dict__.pop(_PREFETCHED_ATTR, None)
     if event.from_state == S.DRAFT:
         return
-    tasks = _active_task_list(event.case.pk)
+    tasks = prefetched if prefetched is not None else _active_task_list(event.case.pk)
     setattr(event.case, _TASKS_ATTR, tasks)
     for task in tasks:
         if (
@@ -98,6 +115,7 @@ def desk_after_transition(event) -> None:
     tasks = getattr(case, _TASKS_ATTR, None)
     if hasattr(case, _TASKS_ATTR):
         delattr(case, _TASKS_ATTR)
+    case.__dict__.pop(_PREFETCHED_ATTR, None)
     if event.from_state == S.DRAFT:
         _start(case, event.at)
         return
@@ -239,8 +257,8 @@ def _advance_in_one_statement(process_id: int, done: list[int], actor_pk, new: l
         "WHERE r.flow_task_type = %s AND n.flow_task_type <> %s)"
         f"{finish} SELECT 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    # Nothing reads these rows back in the transition: they join its write batch (core/prepared.py).
+    execute_write(connection, sql, params)
 
 
 def _finish(process_id: int, at) -> None:

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_entry_append
-from cases import register_cache
+from cases import hooks, register_cache
 from cases.models import Case
 from core.errors import NotFound
 from core.history import history_stamp
-from core.prepared import PreparedQuery
+from core.prepared import PreparedQuery, fetch_together
 from notifications.services import outbox_enqueue
 from organisation.models import Committee, CouncilSession, Service
 
@@ -105,16 +105,22 @@ _LOCK = PreparedQuery(
 )
 
 
-def lock(case_id: int) -> Case:
+def lock(case_id: int, *, companions: bool = False) -> Case:
+    """The case's row, locked for the rest of the transaction. With `companions`, the reads other
+    rooms registered (cases.hooks.register_lock_companion) travel with the lock, in one round trip,
+    and are left on the case: what a transition does."""
     if isinstance(case_id, bool) or not isinstance(case_id, int):
         # The prepared statement takes an integer; anything else goes through the ORM's own checks.
         try:
             return Case.objects.select_for_update(of=("self",)).select_related("collectivity").get(pk=case_id)
         except (Case.DoesNotExist, ValueError, TypeError):
             raise NotFound(_("No such case.")) from None
-    found = _LOCK.fetch(case_id)
+    extra = hooks.lock_companions() if companions else []
+    found, *read = fetch_together((_LOCK, (case_id,)), *((query, keys(case_id)) for query, keys, _ in extra))
     if not found:
         raise NotFound(_("No such case."))
+    for (_query, _keys, attach), instances in zip(extra, read, strict=True):
+        attach(found[0], instances)
     return found[0]
 
 

@@ -32,6 +32,7 @@ from cases.services.record import (
 from core import text
 from core.errors import ConcurrentUpdate, GuardFailed, SessionRefused, TransitionNotAllowed
 from core.history import history_stamp
+from core.prepared import write_batch
 from notifications.services import outbox_enqueue
 from organisation import selectors as org_selectors
 
@@ -82,7 +83,7 @@ def run_transition(
     at = at or timezone.now()
     try:
         with transaction.atomic():
-            case = lock(case_id)
+            case = lock(case_id, companions=True)
             loaded = loaded_values(case)
             if expected_state is not None and case.state != expected_state:
                 raise ConcurrentUpdate()
@@ -123,49 +124,53 @@ def run_transition(
                     "name": stored.name,
                     "sha256": stored.sha256,
                 }
-            entry = audit_entry_append(
-                case_id=case.pk,
-                prev_hash=case.audit_head,
-                prev_count=case.audit_count,
-                transition=spec.name,
-                from_state=from_state,
-                to_state=case.state,
-                actor_id=actor_label(actor),
-                role=edge.role,
-                at=at,
-                justification=cleaned.justification,
-                payload={"public": cleaned.public_payload, "private": cleaned.private_payload},
-                stay_started_at=stay_started_at if from_state != S.DRAFT else None,
-                stay_deadline=stay_deadline if from_state != S.DRAFT else None,
-                decision=decision_of(case) if decision_of(case) != decision_before else None,
-            )
-            case.audit_head = entry.hash
-            case.audit_count = entry.seq
-            history_stamp(case, user=actor, at=at, reason=f"transition:{spec.name}")
-            # Only the columns the transition changed: the same row, a shorter UPDATE (the history
-            # row still records every field).
-            case.save(update_fields=changed_fields(case, loaded))
-            hooks.after_transition(
-                hooks.TransitionEvent(
+            # From here the transition only writes: the rows nothing reads back before commit go
+            # in one round trip when the block ends (core/prepared.py, write batches).
+            with write_batch():
+                entry = audit_entry_append(
+                    case_id=case.pk,
+                    prev_hash=case.audit_head,
+                    prev_count=case.audit_count,
+                    transition=spec.name,
+                    from_state=from_state,
+                    to_state=case.state,
+                    actor_id=actor_label(actor),
+                    role=edge.role,
+                    at=at,
+                    justification=cleaned.justification,
+                    payload={"public": cleaned.public_payload, "private": cleaned.private_payload},
+                    stay_started_at=stay_started_at if from_state != S.DRAFT else None,
+                    stay_deadline=stay_deadline if from_state != S.DRAFT else None,
+                    decision=decision_of(case) if decision_of(case) != decision_before else None,
+                )
+                case.audit_head = entry.hash
+                case.audit_count = entry.seq
+                history_stamp(case, user=actor, at=at, reason=f"transition:{spec.name}")
+                # Only the columns the transition changed: the same row, a shorter UPDATE (the history
+                # row still records every field).
+                case.save(update_fields=changed_fields(case, loaded))
+                event = hooks.TransitionEvent(
                     case=case, name=spec.name, from_state=from_state, to_state=case.state, actor=actor, at=at
                 )
-            )
-            register_changed(case)
-            for opinion, followed, reason in outcomes:
-                _record_opinion_outcome(opinion, case, followed, reason, actor=actor, role=edge.role, at=at)
-            outbox_enqueue(
-                event="case.transition",
-                subject_id=case.pk,
-                at=at,
-                payload={
-                    "reference": case.reference,
-                    "transition": spec.name,
-                    "from": from_state,
-                    "to": case.state,
-                    "entry": entry.seq,
-                    **(notice_extra or {}),
-                },
-            )
+                hooks.after_transition(event)
+                register_changed(case)
+                for opinion, followed, reason in outcomes:
+                    _record_opinion_outcome(
+                        opinion, case, followed, reason, actor=actor, role=edge.role, at=at
+                    )
+                outbox_enqueue(
+                    event="case.transition",
+                    subject_id=case.pk,
+                    at=at,
+                    payload={
+                        "reference": case.reference,
+                        "transition": spec.name,
+                        "from": from_state,
+                        "to": case.state,
+                        "entry": entry.seq,
+                        **(notice_extra or {}),
+                    },
+                )
     except ConcurrentTransition:
         raise ConcurrentUpdate() from None
     except OperationalError as exc:
