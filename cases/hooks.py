@@ -1,5 +1,9 @@
 """Listeners run inside a transition's transaction, after the case is saved.
 
+On PostgreSQL they run inside the transition's write batch (core/prepared.py): the case's UPDATE,
+its audit entry and history row are sent with the listeners' own writes at the end. A listener that
+reads those rows back calls core.prepared.flush_writes() first.
+
 workflows registers the desk here (its dependency points to cases, not the other way round);
 a listener that raises refuses the whole transition: nothing is written.
 """

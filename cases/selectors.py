@@ -462,8 +462,9 @@ def agenda_candidates(*, collectivity) -> QuerySet[Case]:
     return _agenda_order(qs)
 
 
-def case_linked_opinions(case: Case) -> QuerySet[Case]:
-    """Advisory opinions and children's recommendations linked to this case, still standing."""
+def case_linked_opinions(case: Case | int) -> QuerySet[Case]:
+    """Advisory opinions and children's recommendations linked to this case (or case id), still
+    standing."""
     return (
         Case.objects.filter(related_case=case, kind__in=lifecycle.OPINION_KINDS)
         .exclude(state__in=[S.DRAFT, S.WITHDRAWN])

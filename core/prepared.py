@@ -165,6 +165,17 @@ def write_batch(using: str = "default"):
     _send(connection, queued)
 
 
+def flush_writes(using: str = "default") -> None:
+    """Send what the open write batch queued so far (the batch stays open): for code that must read
+    back, inside the batch, a row written in it."""
+    connection = connections[using]
+    queued = getattr(connection, _BATCH_ATTR, None)
+    if queued:
+        pending = list(queued)
+        queued.clear()
+        _send(connection, pending)
+
+
 def execute_write(connection, sql: str, params: list, on_row: Callable | None = None) -> None:
     """Run a write that returns at most one row (given to `on_row`), or queue it in the open batch.
     Whoever queues must not read the row back before the batch closes."""
@@ -233,3 +244,48 @@ def insert_row(obj: Model, using: str | None = None, *, returning: bool = False)
 
 
 _insert_guard = threading.Lock()
+
+
+# The UPDATE of each model and set of columns, compiled once per connection.
+_UPDATES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def update_row(
+    obj: Model, fields: list[str], *, expect: dict, on_missing: Callable, using: str | None = None
+):
+    """One UPDATE of `fields` (attribute names) of a saved instance, the values prepared as
+    Model.save prepares them, on the row whose key and `expect` columns (attribute: value) still
+    match; `on_missing()` is called (and may raise) when no row matched, which in a write batch is
+    known when the batch is sent. No save() override and no signal runs: the caller sends them."""
+    model = type(obj)
+    using = using or router.db_for_write(model, instance=obj)
+    connection = connections[using]
+    compiled = _UPDATES.get(connection)
+    if compiled is None:
+        with _insert_guard:
+            compiled = _UPDATES.setdefault(connection, {})
+    key = (model, tuple(fields), tuple(expect))
+    entry = compiled.get(key)
+    if entry is None:
+        meta, qn = model._meta, connection.ops.quote_name
+        columns = [meta.get_field(name) for name in fields]
+        checks = [meta.get_field(name) for name in expect]
+        sql = "UPDATE {} SET {} WHERE {} RETURNING {}".format(  # noqa: S608 (identifiers from the model's metadata)
+            qn(meta.db_table),
+            ", ".join(f"{qn(f.column)} = %s" for f in columns),
+            " AND ".join(f"{qn(f.column)} = %s" for f in [meta.pk, *checks]),
+            qn(meta.pk.column),
+        )
+        entry = compiled[key] = (sql, columns, [meta.pk, *checks])
+    sql, columns, checks = entry
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in columns]
+    params += [
+        meta_f.get_db_prep_value(value, connection)
+        for meta_f, value in zip(checks, [obj.pk, *expect.values()], strict=True)
+    ]
+
+    def matched(row) -> None:
+        if row is None:
+            on_missing()
+
+    execute_write(connection, sql, params, matched)

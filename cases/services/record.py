@@ -5,22 +5,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
 
 from audit.services import audit_entry_append
 from cases import hooks, register_cache
 from cases.models import Case
 from core.errors import NotFound
 from core.history import history_stamp
-from core.prepared import PreparedQuery, fetch_together
+from core.prepared import PreparedQuery, fetch_together, update_row
 from notifications.services import outbox_enqueue
 from organisation.models import Committee, CouncilSession, Service
 
+# A transition's payload names its committee, session or service by id: each read compiled once
+# (core/prepared.py), within the case's collectivity.
+_LOOKUPS = {
+    kind: PreparedQuery(
+        lambda pk, collectivity_id, model=model: model.objects.filter(pk=pk, collectivity_id=collectivity_id),
+        arity=2,
+    )
+    for kind, model in (("committee", Committee), ("session", CouncilSession), ("service", Service))
+}
+
 
 def lookups_for(collectivity_id: int):
-    models = {"committee": Committee, "session": CouncilSession, "service": Service}
-
     def lookup(kind: str, raw):
         if isinstance(raw, Mapping):
             raw = raw.get("id")
@@ -32,7 +42,8 @@ def lookups_for(collectivity_id: int):
             return None
         if pk <= 0 or pk > 2**62:
             return None
-        return models[kind].objects.filter(pk=pk, collectivity_id=collectivity_id).first()
+        found = _LOOKUPS[kind].fetch(pk, collectivity_id)
+        return found[0] if found else None
 
     return lookup
 
@@ -142,6 +153,28 @@ def changed_fields(case: Case, loaded: tuple) -> list[str]:
     return [
         name for name, before in zip(_case_columns(), loaded, strict=True) if getattr(case, name) != before
     ]
+
+
+def _state_moved() -> None:
+    # What django-fsm's ConcurrentTransitionMixin raises when the state changed since it was read.
+    raise ConcurrentTransition("The state has been changed since it was read.")
+
+
+def save_transitioned(case: Case, loaded: tuple, from_state: str) -> None:
+    """Save a transitioned case as `case.save(update_fields=<the changed columns>)` would, with the
+    check of django-fsm's ConcurrentTransitionMixin (the row must still be in `from_state`), in one
+    UPDATE compiled once (core/prepared.py) that joins the transition's write batch: the row lock
+    already guarantees the match, which the batch still verifies when it is sent."""
+    fields = changed_fields(case, loaded)
+    using = router.db_for_write(Case, instance=case)
+    update_fields = frozenset(fields)
+    pre_save.send(sender=Case, instance=case, raw=False, using=using, update_fields=update_fields)
+    update_row(case, fields, expect={"state": from_state}, on_missing=_state_moved, using=using)
+    case._state.adding, case._state.db = False, using
+    case._update_initial_state()
+    post_save.send(
+        sender=Case, instance=case, created=False, update_fields=update_fields, raw=False, using=using
+    )
 
 
 def case_id_for(case: Case | str | int) -> int:

@@ -23,16 +23,16 @@ from cases.services.record import (
     actor_label,
     append_action,
     case_id_for,
-    changed_fields,
     loaded_values,
     lock,
     lookups_for,
     register_changed,
+    save_transitioned,
 )
 from core import text
 from core.errors import ConcurrentUpdate, GuardFailed, SessionRefused, TransitionNotAllowed
 from core.history import history_stamp
-from core.prepared import write_batch
+from core.prepared import PreparedQuery, write_batch
 from notifications.services import outbox_enqueue
 from organisation import selectors as org_selectors
 
@@ -148,7 +148,7 @@ def run_transition(
                 history_stamp(case, user=actor, at=at, reason=f"transition:{spec.name}")
                 # Only the columns the transition changed: the same row, a shorter UPDATE (the history
                 # row still records every field).
-                case.save(update_fields=changed_fields(case, loaded))
+                save_transitioned(case, loaded, from_state)
                 event = hooks.TransitionEvent(
                     case=case, name=spec.name, from_state=from_state, to_state=case.state, actor=actor, at=at
                 )
@@ -259,10 +259,14 @@ def _derogation_needed(case: Case, session) -> bool:
     ).exists()
 
 
+# Read by every decision, compiled once (core/prepared.py).
+_LINKED_OPINIONS = PreparedQuery(selectors.case_linked_opinions)
+
+
 def _clean_opinion_outcomes(case: Case, data) -> list[tuple[Case, bool, str]]:
     """OL 113-14 art. 120 and docs/domain.md §3.2: a decision states, for each linked advisory opinion or
     children's recommendation, whether it was followed and why."""
-    linked = list(selectors.case_linked_opinions(case))
+    linked = _LINKED_OPINIONS.fetch(case.pk)
     if not linked:
         return []
     given = data.get("opinions") if isinstance(data, Mapping) else None

@@ -98,3 +98,111 @@ def _records_of(model):
         if isinstance(owner, UpstreamHistoricalRecords):
             return owner
     raise AssertionError("no HistoricalRecords listens to the model's saves")
+
+
+# Write batches and the case's prepared UPDATE ------------------------------------------------------
+
+
+def test_save_transitioned_writes_what_save_writes(world):
+    """The case's UPDATE after a transition (cases.services.record.save_transitioned) against Django's
+    save(update_fields=...) through django-fsm, on two cases walked the same way."""
+    from cases.services.record import changed_fields, loaded_values, save_transitioned
+
+    ours, theirs = world.case_in("under_review", "proposal"), world.case_in("under_review", "proposal")
+    committee = world.committee
+    changes = []
+    for case, save in ((ours, "prepared"), (theirs, "orm")):
+        history = case.history.count()
+        before = model_to_dict(Case.objects.get(pk=case.pk))
+        with transaction.atomic():
+            locked = lock(case.pk)
+            loaded = loaded_values(locked)
+            locked.refer_to_committee()
+            locked.committee = committee
+            locked.report = "Ré"
+            if save == "prepared":
+                save_transitioned(locked, loaded, "under_review")
+            else:
+                locked.save(update_fields=changed_fields(locked, loaded))
+        after = model_to_dict(Case.objects.get(pk=case.pk))
+        changes.append({k: v for k, v in after.items() if v != before[k]})
+        # Both wrote one history row, the one simple-history writes for the save.
+        assert case.history.count() == history + 1
+    assert changes[0] == changes[1]
+    rows = changes
+    assert rows[0]["state"] == "in_committee" and rows[0]["report"] == "Ré"
+
+
+def test_save_transitioned_refuses_a_state_that_moved(world):
+    """The check of django-fsm's ConcurrentTransitionMixin: the row must still be in the state read."""
+    from django_fsm import ConcurrentTransition
+
+    from cases.services.record import loaded_values, save_transitioned
+    from core.prepared import write_batch
+
+    case = world.case_in("under_review", "proposal")
+    history = case.history.count()
+    for batched in (False, True):
+        with pytest.raises(ConcurrentTransition), transaction.atomic():
+            locked = lock(case.pk)
+            loaded = loaded_values(locked)
+            locked.refer_to_committee()
+            locked.committee = world.committee
+            if batched:
+                with write_batch():
+                    save_transitioned(locked, loaded, "submitted")
+            else:
+                save_transitioned(locked, loaded, "submitted")
+        assert Case.objects.get(pk=case.pk).state == "under_review"
+        assert case.history.count() == history
+
+
+def test_a_write_batch_sends_its_statements_together_when_it_closes(world):
+    from core.prepared import write_batch
+
+    case = world.case_in("submitted", "proposal")
+    rows = [OutboxEvent(event=f"case.batch{i}", subject_id=case.pk, payload={"i": i}) for i in range(3)]
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        with write_batch():
+            for row in rows:
+                insert_row(row, returning=True)
+            if connection.vendor == "postgresql":
+                # Queued: nothing sent yet, no key yet.
+                assert not [q for q in ctx.captured_queries if "notifications_outboxevent" in q["sql"]]
+                assert rows[0].pk is None
+        assert all(row.pk for row in rows)
+    writes = [q["sql"] for q in ctx.captured_queries if "notifications_outboxevent" in q["sql"]]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 3)
+    assert sorted(
+        OutboxEvent.objects.filter(event__startswith="case.batch").values_list("pk", flat=True)
+    ) == sorted(row.pk for row in rows)
+    assert [OutboxEvent.objects.get(pk=row.pk).payload for row in rows] == [{"i": 0}, {"i": 1}, {"i": 2}]
+
+
+def test_a_failing_block_sends_nothing_and_an_error_in_the_batch_rolls_back_all(world):
+    from django.db import IntegrityError
+    from django.utils import timezone
+
+    from audit.models import TransitionEntry
+    from audit.services import audit_entry_append
+    from core.prepared import write_batch
+
+    case = world.case_in("submitted", "proposal")
+    before = OutboxEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic(), write_batch():
+        insert_row(OutboxEvent(event="case.lost", subject_id=case.pk, payload={}), returning=True)
+        raise RuntimeError("refused")
+    assert OutboxEvent.objects.count() == before
+    # A statement the database refuses (a second audit entry at the same place of the chain) fails
+    # the whole batch: the outbox row queued before it is not written either.
+    entries = TransitionEntry.objects.filter(case_id=case.pk).count()
+    at = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic(), write_batch():
+        insert_row(OutboxEvent(event="case.ok", subject_id=case.pk, payload={}), returning=True)
+        for _ in range(2):
+            audit_entry_append(
+                case_id=case.pk, prev_hash=case.audit_head, prev_count=case.audit_count, transition="note",
+                from_state=case.state, to_state=case.state, actor_id=None, role="bureau", at=at,
+            )  # fmt: skip
+    assert OutboxEvent.objects.count() == before
+    assert TransitionEntry.objects.filter(case_id=case.pk).count() == entries
