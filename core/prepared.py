@@ -202,6 +202,15 @@ def _send(connection, statements: list) -> None:
 _INSERTS: WeakKeyDictionary = WeakKeyDictionary()
 
 
+def _statements_of(registry: WeakKeyDictionary, connection) -> dict:
+    """The statements compiled for this connection in `registry`."""
+    compiled = registry.get(connection)
+    if compiled is None:
+        with _insert_guard:
+            compiled = registry.setdefault(connection, {})
+    return compiled
+
+
 def insert_row(obj: Model, using: str | None = None, *, returning: bool = False) -> None:
     """One INSERT of a new instance's columns (every one but a generated key), the values prepared
     as Model.save prepares them; with `returning`, the new key is set on the instance. No save()
@@ -210,10 +219,7 @@ def insert_row(obj: Model, using: str | None = None, *, returning: bool = False)
     model = type(obj)
     using = using or router.db_for_write(model, instance=obj)
     connection = connections[using]
-    compiled = _INSERTS.get(connection)
-    if compiled is None:
-        with _insert_guard:
-            compiled = _INSERTS.setdefault(connection, {})
+    compiled = _statements_of(_INSERTS, connection)
     entry = compiled.get((model, returning))
     if entry is None:
         pk = model._meta.pk
@@ -260,10 +266,7 @@ def update_row(
     model = type(obj)
     using = using or router.db_for_write(model, instance=obj)
     connection = connections[using]
-    compiled = _UPDATES.get(connection)
-    if compiled is None:
-        with _insert_guard:
-            compiled = _UPDATES.setdefault(connection, {})
+    compiled = _statements_of(_UPDATES, connection)
     key = (model, tuple(fields), tuple(expect))
     entry = compiled.get(key)
     if entry is None:
