@@ -60,6 +60,16 @@ DECISION_FIELDS = (
     ("votes_abstain", "integer", "Abstentions."),
     ("reason_code", "string", "Structured reason of a rejection."),
     ("justification", "string", "The published justification."),
+    # Appended after the first release: new columns go last so readers indexing by position keep
+    # working. OL 113-14 art. 42: the quorum is counted on the members present; empty when the
+    # president ruled without a session.
+    ("members_present", "integer", "Council members present at the deliberation (empty: no session)."),
+    (
+        "convocation",
+        "string",
+        "first or second (quorum: more than half of the members in office) or third (no quorum "
+        "required), OL 113-14 art. 42; empty without a session.",
+    ),
 )
 TIMELINE_FIELDS = (
     ("reference", "string", "Case reference."),
@@ -146,6 +156,9 @@ def decision_rows(collectivity) -> Iterator[dict]:
             "votes_abstain": case.votes_abstain,
             "reason_code": case.decision_reason_code,
             "justification": case.decision_justification,
+            "members_present": case.members_present,
+            # An empty convocation on a session decision means the first (cases.selectors.case_decision).
+            "convocation": (case.convocation or "first") if case.members_present is not None else "",
         }
 
 

@@ -171,7 +171,10 @@ def open_data_page(request):
                     "Every filed case: reference, kind, title, state, dates, committee and service."
                 ),
                 "cases.json": _("The same cases as JSON."),
-                "decisions.csv": _("Every decision with its date, votes and published justification."),
+                "decisions.csv": _(
+                    "Every decision with its date, votes, members present, convocation and published "
+                    "justification."
+                ),
                 "timeline.csv": _("The public history of every case, from the audit chain."),
                 "indicators.json": _(
                     "The charter's indicators for the last twelve months (as the API gives them)."

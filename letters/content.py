@@ -94,6 +94,21 @@ def _decision(letter: Letter, *, user, tracking_url: str) -> dict:
     if letter.base is None:
         adopted = case.state in ADOPTED_STATES
     session = case.session
+    # OL 113-14 art. 42: a deliberation in session is valid with more than half of the members in
+    # office present, at the first or second convocation; at the third meeting whatever the number
+    # present. The letter prints what the public case page shows (cases.selectors.case_decision); a
+    # ruling of the president without a session has no members present and prints none of it.
+    in_session = case.members_present is not None and not case.decided_by_president
+    convocation = (case.convocation or "first") if in_session else ""
+    quorum = case.collectivity.quorum if in_session else None
+    if not in_session or convocation == "third":
+        quorum_status = ""  # the third meeting's label already says no quorum is required
+    elif quorum is None:
+        quorum_status = "unchecked"
+    else:
+        # The decision was refused without quorum (cases.lifecycle.deliberation_problem); the number
+        # in office may have changed since, and then the letter claims nothing.
+        quorum_status = "reached" if case.members_present >= quorum else ""
     return {
         "decided_at": letter.base.created_at if letter.base else case.decided_at,
         "adopted": adopted,
@@ -105,6 +120,12 @@ def _decision(letter: Letter, *, user, tracking_url: str) -> dict:
         "votes_for": case.votes_for,
         "votes_against": case.votes_against,
         "votes_abstain": case.votes_abstain,
+        "members_present": case.members_present if in_session else None,
+        "council_members": case.collectivity.council_members if in_session else None,
+        "quorum": quorum,
+        "quorum_status": quorum_status,
+        "convocation": convocation,
+        "convocation_label": str(lifecycle.CONVOCATIONS.get(convocation, "")) if in_session else "",
         "reasons": [] if adopted else grounds(case.decision_reason_code, lifecycle.REJECTION_REASONS),
         "justification": case.decision_justification,
         "corrected": letter.entry is not letter.base,

@@ -136,3 +136,58 @@ def test_daily_task_writes_the_snapshot(commune, settings, tmp_path):
 def test_licence_comes_from_the_setting(commune, world, settings):
     settings.MITHAQ_OPEN_DATA_LICENSE = "ODbL-1.0"
     assert opendata.datapackage(world.collectivity)["licenses"][0]["name"] == "ODbL-1.0"
+
+
+def test_decisions_carry_the_members_present_and_the_convocation(commune, world, tmp_path):
+    """OL 113-14 art. 42: a session decision gives its members present and convocation, in columns
+    appended after the first release's; the president's ruling without a session leaves them empty."""
+    from cases import services
+    from tests.factories import JUSTIFICATION
+
+    ruled = services.case_transition(
+        actor=world["president"],
+        case=world.case_in("reported", kind="proposal"),
+        name="adopt",
+        data={"justification": JUSTIFICATION},
+    )
+    second = services.case_transition(
+        actor=world["secretariat"],
+        case=world.case_in("on_agenda", kind="proposal"),
+        name="adopt",
+        data=dict(world.payload_for("adopt"), convocation="second"),
+    )
+    call_command("export_open_data", "--output", str(tmp_path), stdout=io.StringIO())
+    path = tmp_path / "decisions.csv"
+    header = next(csv.reader(path.open(encoding="utf-8", newline="")))
+    assert header[:12] == [
+        "reference",
+        "kind",
+        "decision",
+        "state",
+        "decided_at",
+        "by_president",
+        "deliberation_number",
+        "votes_for",
+        "votes_against",
+        "votes_abstain",
+        "reason_code",
+        "justification",
+    ]
+    assert header[12:] == ["members_present", "convocation"]
+    rows = {r["reference"]: r for r in csv.DictReader(path.open(encoding="utf-8", newline=""))}
+    a = rows[commune["A"].reference]
+    assert (a["by_president"], a["votes_for"], a["members_present"], a["convocation"]) == (
+        "false",
+        "15",
+        "22",
+        "first",
+    )
+    on_second = rows[second.reference]
+    assert (on_second["members_present"], on_second["convocation"]) == ("22", "second")
+    president = rows[ruled.reference]
+    assert president["by_president"] == "true"
+    assert (president["votes_for"], president["members_present"], president["convocation"]) == ("", "", "")
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    schema = next(r for r in package["resources"] if r["path"] == "decisions.csv")["schema"]
+    assert [f["name"] for f in schema["fields"]] == header
+    assert {f["name"]: f["type"] for f in schema["fields"]}["members_present"] == "integer"
