@@ -215,7 +215,9 @@ def test_the_desk_clock_lock_and_history_cost_one_statement_each_at_most(world, 
     # in the write round trip on PostgreSQL (the UPDATE and its history rows), two elsewhere; no
     # other transition touches the referrals (docs/domain.md §3.6).
     lapses = from_state in FILE_STATES and case.state not in FILE_STATES
-    referral_writes = _statements(ctx, r'^(INSERT INTO|UPDATE|WITH \w+ AS \(UPDATE) "cases_(historical)?committeereferral"')
+    referral_writes = _statements(
+        ctx, r'^(INSERT INTO|UPDATE|WITH \w+ AS \(UPDATE) "cases_(historical)?committeereferral"'
+    )
     # The lead committee's referral is opened and closed by its own steps (an INSERT or a save).
     if name not in ("refer_to_committee", "report", "defer"):
         expected = (1 if connection.vendor == "postgresql" else 2) if lapses else 0
