@@ -4,6 +4,7 @@ The lead committee (`Case.committee`, named by `refer_to_committee`) files the r
 votes on, through the `report` transition. The bureau or the president may also ask further
 committees for their opinion while the case is with the committee; each files its own report.
 Every request and every opinion is an audited action on the case's chain with its outbox event.
+An opinion still asked when the case is decided or withdrawn lapses with that transition.
 """
 
 from __future__ import annotations
