@@ -68,7 +68,7 @@ class CaseAttachmentAdmin(admin.ModelAdmin):
 class CommitteeReferralAdmin(SimpleHistoryAdmin):
     """Read only: a committee is asked and files its opinion through cases.services (audited)."""
 
-    list_display = ("case", "committee", "role", "requested_at", "due_on", "reported_at")
+    list_display = ("case", "committee", "role", "requested_at", "due_on", "reported_at", "lapsed_at")
     list_filter = ("role", "committee")
 
     def get_readonly_fields(self, request, obj=None):

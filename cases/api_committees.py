@@ -53,6 +53,10 @@ class CommitteeReferralSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True)
     reported_at = serializers.DateTimeField(allow_null=True)
     report = serializers.CharField(help_text=_("The committee's report or opinion, once filed."))
+    lapsed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_("When an opinion still unfiled lapsed: the case was decided or withdrawn before it."),
+    )
     overdue = serializers.SerializerMethodField()
 
     def get_overdue(self, referral) -> bool:
@@ -112,7 +116,8 @@ class CaseCommitteeOpinionView(ApiView):
     def post(self, request, reference: str, committee_id: int):
         """File the opinion of a committee asked about the case (a member of that committee). 400
         `guard_failed`: no text; 403: not a member of that committee; 409 `invalid_transition`: that
-        committee has no opinion pending, or the case was decided."""
+        committee has no opinion pending; 409 `opinion_lapsed`: the case was decided or withdrawn
+        before the opinion was filed."""
         data = _body(request)
         case = _case(request, reference)
         referral = services.case_file_committee_opinion(

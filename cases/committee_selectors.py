@@ -15,7 +15,8 @@ from cases.models import Case, CommitteeReferral
 # Committees are asked for an opinion while the lead committee studies the case.
 ASK_STATES = frozenset({S.IN_COMMITTEE})
 # An opinion may still come in after the lead report, until the council decides: the council is
-# warned of opinions still pending, never blocked (docs/domain.md §3.6).
+# warned of opinions still pending, never blocked (docs/domain.md §3.6). A step out of these states
+# (a decision, a withdrawal) lapses the opinions still asked (services.committees).
 FILE_STATES = frozenset({S.IN_COMMITTEE, S.REPORTED, S.ON_AGENDA})
 
 
@@ -44,7 +45,7 @@ def case_opinions_pending(case: Case) -> list[CommitteeReferral]:
         return []
     return list(
         CommitteeReferral.objects.filter(
-            case=case, role=CommitteeReferral.Role.OPINION, reported_at__isnull=True
+            case=case, role=CommitteeReferral.Role.OPINION, reported_at__isnull=True, lapsed_at__isnull=True
         )
         .select_related("committee")
         .order_by("requested_at", "id")
@@ -58,6 +59,7 @@ def pending_opinions_for(user) -> QuerySet[CommitteeReferral]:
     qs = CommitteeReferral.objects.filter(
         role=CommitteeReferral.Role.OPINION,
         reported_at__isnull=True,
+        lapsed_at__isnull=True,
         case__state__in=list(FILE_STATES),
         committee__in=user.committees.all(),
     )
@@ -67,7 +69,7 @@ def pending_opinions_for(user) -> QuerySet[CommitteeReferral]:
 
 def opinion_is_overdue(referral: CommitteeReferral, today=None) -> bool:
     today = today or timezone.localdate()
-    return referral.reported_at is None and referral.due_on is not None and referral.due_on < today
+    return referral.pending and referral.due_on is not None and referral.due_on < today
 
 
 def pending_opinions_by_case(case_ids: Iterable[int]) -> dict[int, list[CommitteeReferral]]:
@@ -78,6 +80,7 @@ def pending_opinions_by_case(case_ids: Iterable[int]) -> dict[int, list[Committe
             case_id__in=list(case_ids),
             role=CommitteeReferral.Role.OPINION,
             reported_at__isnull=True,
+            lapsed_at__isnull=True,
             case__state__in=list(FILE_STATES),
         )
         .select_related("committee")

@@ -514,6 +514,10 @@ class CommitteeReferral(models.Model):
         blank=True,
         related_name="+",
     )
+    # An opinion still unfiled when the case leaves the stage where opinions are filed (the council
+    # decides, or the filer withdraws): closed without a report, never filed afterwards. Written by
+    # the transition itself (cases.services.committees.lapse_open_opinions), docs/domain.md §3.6.
+    lapsed_at = models.DateTimeField(_("lapsed on"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -521,10 +525,11 @@ class CommitteeReferral(models.Model):
         verbose_name_plural = _("committee referrals")
         ordering = ["requested_at", "id"]
         constraints = [
-            # A committee is asked once at a time for its opinion on a case.
+            # A committee is asked once at a time for its opinion on a case; a lapsed request is
+            # closed, and does not stand in the way of a new one.
             models.UniqueConstraint(
                 fields=["case", "committee"],
-                condition=models.Q(role="opinion", reported_at__isnull=True),
+                condition=models.Q(role="opinion", reported_at__isnull=True, lapsed_at__isnull=True),
                 name="committee_referral_one_pending_opinion",
             )
         ]
@@ -535,7 +540,11 @@ class CommitteeReferral(models.Model):
 
     @property
     def pending(self) -> bool:
-        return self.reported_at is None
+        return self.reported_at is None and self.lapsed_at is None
+
+    @property
+    def lapsed(self) -> bool:
+        return self.reported_at is None and self.lapsed_at is not None
 
 
 def transition_graph_mismatches(model=Case, table=None) -> list[str]:

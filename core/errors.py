@@ -59,6 +59,16 @@ class InvalidTransition(DomainError):
     default_message = gettext_lazy("This action is not possible in the case's current state.")
 
 
+class OpinionLapsed(InvalidTransition):
+    """A committee's opinion asked on a case that has since left the committee stages (decided or
+    withdrawn): the request lapsed and can no longer be answered (docs/domain.md §3.6)."""
+
+    code = "opinion_lapsed"
+    default_message = gettext_lazy(
+        "This request for an opinion has lapsed: the case moved on before the committee gave it."
+    )
+
+
 class ConcurrentUpdate(DomainError):
     code = "conflict"
     http_status = status.HTTP_409_CONFLICT

@@ -457,7 +457,8 @@ def _referrals_open_now(cursor, stats: dict, collectivity_id) -> None:
         sql = f"""
             SELECT r.committee_id, COUNT(*), SUM(CASE WHEN r.due_on < %s THEN 1 ELSE 0 END)
             FROM {referral} r JOIN {case} c ON c.id = r.case_id
-            WHERE r.role = %s AND r.reported_at IS NULL AND c.state IN ({placeholders})
+            WHERE r.role = %s AND r.reported_at IS NULL AND r.lapsed_at IS NULL
+              AND c.state IN ({placeholders})
         """
         params: list = [timezone.localdate(), role, *states]
         if collectivity_id is not None:

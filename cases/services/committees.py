@@ -4,13 +4,14 @@ The lead committee (`Case.committee`, named by `refer_to_committee`) files the r
 votes on, through the `report` transition. The bureau or the president may also ask further
 committees for their opinion while the case is with the committee; each files its own report.
 Every request and every opinion is an audited action on the case's chain with its outbox event.
+An opinion still asked when the case is decided or withdrawn lapses with that transition.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,8 @@ from cases.committee_selectors import ASK_STATES, FILE_STATES
 from cases.models import Case, CommitteeReferral
 from cases.services.record import append_action, locked_for_action, lookups_for
 from core import roles
-from core.errors import ConcurrentUpdate, GuardFailed, TransitionNotAllowed
+from core.errors import ConcurrentUpdate, GuardFailed, OpinionLapsed, TransitionNotAllowed
+from core.prepared import execute_write
 from core.text import has_bidi_controls, has_content, has_invalid_characters
 from organisation.models import Committee
 
@@ -86,7 +88,11 @@ def case_request_committee_opinion(
                     },
                 )
             if CommitteeReferral.objects.filter(
-                case=locked, committee=target, role=CommitteeReferral.Role.OPINION, reported_at__isnull=True
+                case=locked,
+                committee=target,
+                role=CommitteeReferral.Role.OPINION,
+                reported_at__isnull=True,
+                lapsed_at__isnull=True,
             ).exists():
                 raise GuardFailed(
                     _("The opinion cannot be asked."),
@@ -157,14 +163,19 @@ def case_file_committee_opinion(
             )
         if not may_file_opinion(actor, locked, target.pk):
             raise TransitionNotAllowed(_("Only a member of the committee asked files its opinion."))
-        referral = (
-            CommitteeReferral.objects.select_for_update()
-            .filter(
-                case=locked, committee=target, role=CommitteeReferral.Role.OPINION, reported_at__isnull=True
-            )
-            .first()
+        unfiled = CommitteeReferral.objects.filter(
+            case=locked, committee=target, role=CommitteeReferral.Role.OPINION, reported_at__isnull=True
         )
+        referral = unfiled.select_for_update().filter(lapsed_at__isnull=True).first()
         if referral is None:
+            # Only on a refusal: say so when the request lapsed rather than "nothing asked".
+            if unfiled.filter(lapsed_at__isnull=False).exists():
+                raise OpinionLapsed(
+                    _(
+                        "The request for this committee's opinion has lapsed: the case was decided or "
+                        "withdrawn before the opinion was filed. Nothing was recorded."
+                    )
+                )
             raise lifecycle.InvalidTransition(_("This committee has no opinion pending on this case."))
         if locked.state not in FILE_STATES:
             raise lifecycle.InvalidTransition(
@@ -212,3 +223,60 @@ def lead_referral_on_transition(case: Case, name: str, values: dict, actor, at) 
             lead.reported_at = at
             lead.reported_by = actor
             lead.save(update_fields=["report", "reported_at", "reported_by"])
+
+
+_LAPSE_SQL: dict[str, tuple[str, ...]] = {}
+
+
+def _lapse_statements(connection) -> tuple[str, ...]:
+    """The statements that lapse a case's open opinions and write their history rows, built once per
+    database vendor from the models' metadata. simple-history does not see a QuerySet.update: the
+    history rows are written here, for exactly the rows the UPDATE closed. PostgreSQL does both in
+    one statement (a data-modifying WITH); elsewhere the INSERT selects the rows just stamped."""
+    vendor = connection.vendor
+    if vendor in _LAPSE_SQL:
+        return _LAPSE_SQL[vendor]
+    meta, history = CommitteeReferral._meta, CommitteeReferral.history.model._meta
+    qn = connection.ops.quote_name
+    table, history_table = qn(meta.db_table), qn(history.db_table)
+    columns = ", ".join(qn(f.column) for f in meta.concrete_fields)
+    stamps = ", ".join(
+        qn(history.get_field(name).column)
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")
+    )
+    open_ = f"{qn('case_id')} = %s AND {qn('role')} = %s AND {qn('reported_at')} IS NULL"
+    update = f"UPDATE {table} SET {qn('lapsed_at')} = %s WHERE {open_} AND {qn('lapsed_at')} IS NULL"  # noqa: S608 (identifiers from the models' metadata)
+    insert = f"INSERT INTO {history_table} ({columns}, {stamps}) SELECT {columns}, %s, %s, %s, %s"  # noqa: S608
+    if vendor == "postgresql":
+        statements = (f"WITH lapsed AS ({update} RETURNING *) {insert} FROM lapsed",)
+    else:
+        statements = (update, f"{insert} FROM {table} WHERE {open_} AND {qn('lapsed_at')} = %s")
+    return _LAPSE_SQL.setdefault(vendor, statements)
+
+
+def lapse_open_opinions(case: Case, *, actor, at: datetime.datetime, reason: str) -> None:
+    """Close as lapsed, at `at`, every opinion still asked of a committee on the case, with their
+    history rows; in the transition's transaction and, on PostgreSQL, its write batch (one statement,
+    no round trip of its own). No audit entry of its own: the transition's entry says why."""
+    using = router.db_for_write(CommitteeReferral)
+    connection = connections[using]
+    field = CommitteeReferral._meta.get_field("lapsed_at")
+    stamp = field.get_db_prep_value(at, connection)
+    opinion = CommitteeReferral.Role.OPINION.value
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    history = [stamp, reason[:100], "~", user_id]
+    statements = _lapse_statements(connection)
+    if len(statements) == 1:
+        execute_write(connection, statements[0], [stamp, case.pk, opinion, *history])
+        return
+    update, insert = statements
+    execute_write(connection, update, [stamp, case.pk, opinion])
+    execute_write(connection, insert, [*history, case.pk, opinion, stamp])
+
+
+def opinions_lapse_on_transition(event: hooks.TransitionEvent) -> None:
+    """The transition listener (cases.hooks) that lapses the opinions still asked when the case
+    leaves the states in which they may be filed: the council decides (`adopt`, `reject`) or the
+    filer withdraws. Any other step, a return to committee (`defer`) included, leaves them open."""
+    if event.from_state in FILE_STATES and event.to_state not in FILE_STATES:
+        lapse_open_opinions(event.case, actor=event.actor, at=event.at, reason=f"transition:{event.name}")

@@ -29,7 +29,10 @@ class AskOpinionForm(forms.Form):
         asked = {
             r.committee_id
             for r in CommitteeReferral.objects.filter(
-                case=case, role=CommitteeReferral.Role.OPINION, reported_at__isnull=True
+                case=case,
+                role=CommitteeReferral.Role.OPINION,
+                reported_at__isnull=True,
+                lapsed_at__isnull=True,
             )
         }
         self.fields["committee"].choices = [

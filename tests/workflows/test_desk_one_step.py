@@ -18,6 +18,7 @@ from viewflow.workflow.status import STATUS
 
 from cases import hooks, lifecycle, services
 from cases import states as S
+from cases.committee_selectors import FILE_STATES
 from core import errors
 from core.prepared import flush_writes
 from tests.factories import World
@@ -205,10 +206,22 @@ def test_the_desk_clock_lock_and_history_cost_one_statement_each_at_most(world, 
         case = services.case_transition(
             actor=world.actor_for(step, case), case=case, name=step, data=world.payload_for(step)
         )
+    from_state = case.state
     with CaptureQueriesContext(connection) as ctx:
         case = services.case_transition(
             actor=world.actor_for(name, case), case=case, name=name, data=world.payload_for(name)
         )
+    # Leaving the committee stages (the decision here) lapses the opinions still asked: one statement
+    # in the write round trip on PostgreSQL (the UPDATE and its history rows), two elsewhere; no
+    # other transition touches the referrals (docs/domain.md §3.6).
+    lapses = from_state in FILE_STATES and case.state not in FILE_STATES
+    referral_writes = _statements(
+        ctx, r'^(INSERT INTO|UPDATE|WITH \w+ AS \(UPDATE) "cases_(historical)?committeereferral"'
+    )
+    # The lead committee's referral is opened and closed by its own steps (an INSERT or a save).
+    if name not in ("refer_to_committee", "report", "defer"):
+        expected = (1 if connection.vendor == "postgresql" else 2) if lapses else 0
+        assert len(referral_writes) == expected, referral_writes
     desk_reads = _statements(ctx, r'^SELECT .* FROM "viewflow_')
     desk_writes = _statements(ctx, r'^(INSERT INTO|UPDATE) "viewflow_')
     closing = case.state in S.CLOSED_STATES
@@ -234,13 +247,14 @@ def test_the_desk_clock_lock_and_history_cost_one_statement_each_at_most(world, 
         assert [bool(re.search(r'FROM "viewflow_task"', sql)) for sql in lock_trip] == [False, True]
         writes = _round_trip_of(ctx, r'WITH done AS \(UPDATE "viewflow_task"')
         tables = sorted(
-            re.match(r'^(?:INSERT INTO|UPDATE|WITH done AS \(UPDATE) "(\w+)"', sql).group(1) for sql in writes
+            re.match(r'^(?:INSERT INTO|UPDATE|WITH \w+ AS \(UPDATE) "(\w+)"', sql).group(1) for sql in writes
         )
         assert tables == sorted(
             [
                 "audit_transitionentry", "cases_case", "cases_historicalcase", "viewflow_task",
                 "notifications_outboxevent",
             ]
+            + (["cases_committeereferral"] if lapses else [])
         ), tables  # fmt: skip
 
 
