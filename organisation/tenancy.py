@@ -9,8 +9,12 @@ site (docs/architecture.md, "Several collectivities").
 
 Under a prefix the middleware moves `/c/<slug>` from the path to the script prefix, so the URL map is
 the same for every collectivity and every `reverse()` and `{% url %}` of the request keeps the prefix.
-The host and slug map is small; it is kept in the shared cache and dropped whenever a collectivity is
-saved or deleted.
+What routing reads is kept in the shared cache, in one read per request: the map of host names (few
+collectivities have one) and the id of each slug asked for, found by the slug's unique index. A slug
+that names no collectivity is remembered as missing for a minute, so a scan of made-up prefixes does
+not reach the database on every request. A collectivity's save or delete drops its slug (the old one
+too when it is renamed) and, when it has or had a host name, the host map: at once and again on
+commit.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, reverse, set_script_prefix
@@ -28,8 +33,12 @@ from core import roles, sites
 from core import views as error_views
 from organisation.models import Collectivity
 
-MAP_KEY = "mithaq:tenancy:map"
-MAP_TIMEOUT = 60 * 60
+HOSTS_KEY = "mithaq:tenancy:hosts"
+SLUG_KEY = "mithaq:tenancy:slug:{}"
+FOUND_TIMEOUT = 60 * 60
+MISSING_TIMEOUT = 60
+MISSING = 0  # cached for a slug no collectivity has (ids start at 1)
+SLUG_MAX_LENGTH = Collectivity._meta.get_field("slug").max_length
 PREFIX = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)?$")
 # Where on a collectivity's site only its own staff may go (the rest is public or the visitor's own).
 STAFF_PATHS = ("/staff/", "/admin/")
@@ -44,28 +53,73 @@ def _normalise_host(host: str) -> str:
     return host.rsplit(":", 1)[0].strip().lower().rstrip(".") if host else ""
 
 
-def _build_map() -> dict:
-    rows = list(Collectivity.objects.values_list("id", "slug", "hostname"))
-    return {
-        "hosts": {_normalise_host(h): (pk, slug) for pk, slug, h in rows if h},
-        "slugs": {slug: pk for pk, slug, _h in rows},
-    }
+def _slug_key(slug: str) -> str:
+    return SLUG_KEY.format(slug)
 
 
-def collectivity_map() -> dict:
-    """{"hosts": {hostname: (id, slug)}, "slugs": {slug: id}}, from the cache or the database."""
-    found = cache.get(MAP_KEY)
-    if found is None:
-        found = _build_map()
-        cache.set(MAP_KEY, found, MAP_TIMEOUT)
-    return found
+def _build_hosts() -> dict[str, tuple[int, str]]:
+    rows = Collectivity.objects.filter(hostname__isnull=False).exclude(hostname="").order_by()
+    return {_normalise_host(h): (pk, slug) for pk, slug, h in rows.values_list("id", "slug", "hostname")}
+
+
+def _slug_id(slug: str) -> int:
+    """The id of the collectivity with this slug, or MISSING (its unique index: one row at most)."""
+    return Collectivity.objects.filter(slug=slug).values_list("id", flat=True).first() or MISSING
+
+
+def lookup(slug: str | None) -> tuple[dict[str, tuple[int, str]], int | None]:
+    """The host map {hostname: (id, slug)} and the id of `slug`'s collectivity (None: no slug asked,
+    or no collectivity has it), from the cache in one read, else from the database."""
+    # A slug longer than the column allows names no collectivity: neither the cache nor the database
+    # is asked about it (and the cache keys stay short).
+    slug_key = _slug_key(slug) if slug and len(slug) <= SLUG_MAX_LENGTH else None
+    found = cache.get_many([HOSTS_KEY, slug_key] if slug_key else [HOSTS_KEY])
+    hosts = found.get(HOSTS_KEY)
+    if hosts is None:
+        hosts = _build_hosts()
+        cache.set(HOSTS_KEY, hosts, FOUND_TIMEOUT)
+    if slug_key is None:
+        return hosts, None
+    pk = found.get(slug_key)
+    if pk is None:
+        pk = _slug_id(slug)
+        cache.set(slug_key, pk, FOUND_TIMEOUT if pk else MISSING_TIMEOUT)
+    return hosts, pk or None
+
+
+def forget(*, slugs=(), hosts: bool = False) -> None:
+    """Drop what routing cached for these slugs (and the host map, if `hosts`): at once, and again on
+    commit so that a request in between does not keep what the transaction is changing. The
+    receivers below call it; so must a write that sends no signal (bulk_create, QuerySet.update)."""
+    keys = [_slug_key(s) for s in slugs if s and len(s) <= SLUG_MAX_LENGTH] + ([HOSTS_KEY] if hosts else [])
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+ROUTING_FIELDS = {"slug", "hostname"}
+_BEFORE = "_mithaq_tenancy_before"
+
+
+@receiver(pre_save, sender=Collectivity)
+def _note_routing(sender, instance: Collectivity, update_fields=None, **kwargs) -> None:
+    # A renamed slug or a changed host name must drop the old value's entry too: read it as stored.
+    if instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not ROUTING_FIELDS & set(update_fields):
+        return
+    old = Collectivity.objects.filter(pk=instance.pk).values_list("slug", "hostname").first()
+    if old is not None:
+        setattr(instance, _BEFORE, old)
 
 
 @receiver(post_save, sender=Collectivity)
 @receiver(post_delete, sender=Collectivity)
-def _refresh_map(**kwargs) -> None:
-    # Built again at once (not only dropped): the next request finds it, whatever process serves it.
-    cache.set(MAP_KEY, _build_map(), MAP_TIMEOUT)
+def _forget_routing(sender, instance: Collectivity, update_fields=None, **kwargs) -> None:
+    old_slug, old_host = instance.__dict__.pop(_BEFORE, ("", None))
+    if update_fields is not None and not ROUTING_FIELDS & set(update_fields):
+        return  # e.g. a counter saved alone: routing did not change
+    forget(slugs={instance.slug, old_slug}, hosts=bool(instance.hostname or old_host))
 
 
 def site_reverse(slug: str | None, viewname: str, args=()) -> str:
@@ -110,13 +164,13 @@ class CollectivityMiddleware:
             set_script_prefix(base)
 
     def _route(self, request):
-        mapping = collectivity_map()
-        host = _normalise_host(request.get_host())
-        by_host = mapping["hosts"].get(host)
         match = PREFIX.match(request.path_info)
+        # The default collectivity's id is read with the host map in case no host name chooses.
+        hosts, pk = lookup(match.group("slug") if match else settings.MITHAQ_DEFAULT_COLLECTIVITY)
+        host = _normalise_host(request.get_host())
+        by_host = hosts.get(host)
         if match:
             slug = match.group("slug")
-            pk = mapping["slugs"].get(slug)
             if pk is None or (by_host is not None and by_host[0] != pk):
                 return self._not_found(request)
             if match.group("rest") is None:
@@ -132,7 +186,7 @@ class CollectivityMiddleware:
             allowed = {_normalise_host(h) for h in getattr(settings, "MITHAQ_DEFAULT_HOSTS", [])}
             if allowed and host not in allowed:
                 return self._not_found(request)
-            setattr(request, sites.PUBLIC_ATTR, mapping["slugs"].get(settings.MITHAQ_DEFAULT_COLLECTIVITY))
+            setattr(request, sites.PUBLIC_ATTR, pk)
         return None
 
     @staticmethod
