@@ -4,6 +4,8 @@ request; a scan of made-up prefixes does not reach the database on every request
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -25,6 +27,12 @@ def _hosts(settings):
 @pytest.fixture
 def azilal(world):
     return CollectivityFactory(slug="azilal", code="AZL", name_ar="جماعة أزيلال", name_fr="Commune d'Azilal")
+
+
+# tenancy's own reads: a slug's id, or the routes (ids, slugs and host names); not the page's.
+ROUTING_QUERY = re.compile(
+    r'^SELECT "organisation_collectivity"\."id"( AS "id")?(, .*"hostname"( AS "hostname")?)? FROM'
+)
 
 
 def collectivity_queries(ctx) -> list[str]:
@@ -53,14 +61,22 @@ def test_a_known_prefix_is_read_from_the_cache(client, azilal):
     assert not ctx.captured_queries
 
 
-def test_the_cold_cache_reads_one_slug_and_the_host_names_only(azilal):
+def test_the_cold_cache_reads_one_slug_and_the_routes_only(world, azilal):
     cache.clear()
     with CaptureQueriesContext(connection) as ctx:
-        hosts, pk = tenancy.lookup("azilal")
-    assert (hosts, pk) == ({}, azilal.pk)
+        routes, pk = tenancy.lookup("azilal")
+    assert routes == {"hosts": {}, "default": ("demnate", world.collectivity.pk)}
+    assert pk == azilal.pk
     assert len(ctx.captured_queries) == 2
+    assert all(ROUTING_QUERY.match(q["sql"]) for q in ctx.captured_queries)
     assert any('"slug" = ' in q["sql"] for q in ctx.captured_queries)
-    assert any('"hostname" IS NOT NULL' in q["sql"] for q in ctx.captured_queries)
+    assert any('"hostname" > ' in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_saved_collectivity_costs_its_first_visitor_no_routing_query(client, azilal):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/c/azilal/").status_code == 200
+    assert not [q for q in collectivity_queries(ctx) if ROUTING_QUERY.match(q)]
 
 
 def test_a_renamed_slug_is_404_and_the_new_one_served(client, azilal):
@@ -124,8 +140,10 @@ def test_missing_slugs_are_kept_briefly(world, monkeypatch):
         timeouts[key] = timeout
         return real_set(key, value, timeout)
 
+    cache.clear()
     monkeypatch.setattr(cache, "set", spy)
     tenancy.lookup("nowhere")
     tenancy.lookup("demnate")
-    assert timeouts[tenancy._slug_key("nowhere")] == tenancy.MISSING_TIMEOUT
+    assert timeouts[tenancy.ROUTES_KEY] == tenancy.FOUND_TIMEOUT
+    assert timeouts[tenancy._slug_key("nowhere")] == tenancy.BRIEF_TIMEOUT
     assert timeouts[tenancy._slug_key("demnate")] == tenancy.FOUND_TIMEOUT
