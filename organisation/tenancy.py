@@ -124,9 +124,9 @@ def _note_routing(sender, instance: Collectivity, update_fields=None, **kwargs) 
         return
     if update_fields is not None and not ROUTING_FIELDS & set(update_fields):
         return
-    old = Collectivity.objects.filter(pk=instance.pk).values_list("slug", "hostname").first()
-    if old is not None:
-        setattr(instance, _BEFORE, old)
+    old = Collectivity.objects.filter(pk=instance.pk).order_by().values_list("slug", "hostname")[:1]
+    for row in old:
+        setattr(instance, _BEFORE, row)
 
 
 @receiver(post_save, sender=Collectivity)
@@ -193,9 +193,9 @@ class CollectivityMiddleware:
             set_script_prefix(base)
 
     def _route(self, request):
+        host = _normalise_host(request.get_host())
         match = PREFIX.match(request.path_info)
         routes, pk = lookup(match.group("slug") if match else None)
-        host = _normalise_host(request.get_host())
         by_host = routes["hosts"].get(host)
         if match:
             slug = match.group("slug")
