@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clocks.deadlines import recompute_open_cases
 from clocks.models import DeadlineRule, HolidayOverride
+from organisation.models import Collectivity
 
 
 @admin.register(DeadlineRule)
@@ -25,6 +26,14 @@ class DeadlineRuleAdmin(SimpleHistoryAdmin):
         super().delete_model(request, obj)
         recompute_open_cases(collectivity)
 
+    def delete_queryset(self, request, queryset):
+        # The list's "delete selected" action: the queryset's delete drops the cached rules
+        # (clocks.models); the open cases of each collectivity touched get their deadline again.
+        touched = list(Collectivity.objects.filter(pk__in=queryset.values("collectivity_id")))
+        super().delete_queryset(request, queryset)
+        for collectivity in touched:
+            recompute_open_cases(collectivity)
+
 
 @admin.register(HolidayOverride)
 class HolidayOverrideAdmin(SimpleHistoryAdmin):
@@ -38,4 +47,8 @@ class HolidayOverrideAdmin(SimpleHistoryAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
+        recompute_open_cases()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
         recompute_open_cases()

@@ -15,13 +15,14 @@ from functools import lru_cache
 import holidays as holidays_lib
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import states as S
 from cases.models import Case
+from clocks.caching import CACHE_SECONDS, forget, holidays_key, rules_key
 from clocks.models import DeadlineRule, HolidayOverride
 from notices import rules as notice_rules
 from organisation.models import Collectivity
@@ -74,40 +75,32 @@ def _package_holidays(year: int) -> dict[datetime.date, str]:
     return dict(holidays_lib.country_holidays("MA", years=year, language="en_US").items())
 
 
-# Rules and holiday confirmations change a few times a year and are read by every transition: they
-# are kept in the shared cache, dropped when a row is saved or deleted (now, and again on commit, so
-# a reader in between does not keep the old rows), and at the latest after CACHE_SECONDS (a change
-# rolled back after a reader cached it inside the same transaction).
-CACHE_SECONDS = 300
+# Rules and holiday confirmations are kept in the shared cache for at most CACHE_SECONDS and dropped
+# by every write: one row's save or delete here, bulk writes by the models' querysets (clocks/caching.py).
+_KEYS_BEFORE = "_clocks_cache_keys_before"
 
 
-def _rules_key(collectivity_id: int) -> str:
-    return f"clocks:rules:{collectivity_id}"
+def row_saving(sender, instance, using=None, update_fields=None, **kwargs) -> None:
+    """pre_save of DeadlineRule and HolidayOverride (clocks/apps.py): a save that moves the row to
+    another collectivity or year must drop the cache it leaves too, so its stored keys are noted."""
+    if instance._state.adding or instance.pk is None:
+        return
+    qs = sender._default_manager.using(using)
+    if update_fields is not None and not qs.touches_keys(update_fields):
+        return
+    setattr(instance, _KEYS_BEFORE, qs.filter(pk=instance.pk).cache_keys())
 
 
-def _holidays_key(year: int) -> str:
-    return f"clocks:holidays:{year}"
-
-
-def _forget(*keys: str) -> None:
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
-
-
-def rules_changed(sender, instance: DeadlineRule, **kwargs) -> None:
-    """post_save and post_delete of DeadlineRule (clocks/apps.py)."""
-    _forget(_rules_key(instance.collectivity_id))
-
-
-def holidays_changed(sender, instance: HolidayOverride, **kwargs) -> None:
-    """post_save and post_delete of HolidayOverride (clocks/apps.py): both years it may touch."""
-    years = {d.year for d in (instance.date, instance.new_date) if d}
-    _forget(*(_holidays_key(y) for y in years))
+def row_changed(sender, instance, using=None, **kwargs) -> None:
+    """post_save and post_delete of DeadlineRule (its collectivity's rules) and HolidayOverride (both
+    years it may touch), with the keys the row had before a save (row_saving)."""
+    keys = sender._default_manager.cache_keys_of([instance]) | instance.__dict__.pop(_KEYS_BEFORE, set())
+    forget(keys, using=using or DEFAULT_DB_ALIAS)
 
 
 def public_holidays(year: int) -> dict[datetime.date, str]:
     """The package's Moroccan holidays of a year, with the administrator's confirmations applied."""
-    key = _holidays_key(year)
+    key = holidays_key(year)
     days = cache.get(key)
     if days is None:
         days = _public_holidays(year)
@@ -175,7 +168,7 @@ def rules_for(collectivity: Collectivity) -> dict[tuple[str, str], Rule]:
     """The rules in force: DeadlineRule rows over the defaults; key (kind or "", state)."""
     rules: dict[tuple[str, str], Rule] = {("", state): rule for state, rule in DEFAULT_RULES.items()}
     rules.update(KIND_DEFAULT_RULES)
-    key = _rules_key(collectivity.pk)
+    key = rules_key(collectivity.pk)
     rows = cache.get(key)
     if rows is None:
         rows = list(

@@ -11,7 +11,137 @@ from simple_history.models import HistoricalRecords
 
 from cases import states as S
 from cases.models import Case
+from clocks import caching
 from organisation.models import Collectivity
+
+
+class CachedRowsQuerySet(models.QuerySet):
+    """Bulk writes drop the cached rows they touch (clocks/caching.py), as the receivers do for one
+    row's save or delete (clocks/apps.py): `update()` (and `bulk_update()`, which Django runs as
+    updates), `bulk_create()` and `delete()` send no post_save, and a bulk write from the admin, a
+    management command or a data migration would otherwise leave every transition on the old
+    figures for up to CACHE_SECONDS. The keys are read before the write (the rows it changes) and,
+    when the write changes the columns they come from, after it too (where the rows went); they are
+    dropped at once and again on commit."""
+
+    # The columns (attnames) a row's cache keys come from; keys_for turns their values into keys.
+    key_fields: tuple[str, ...] = ()
+
+    def keys_for(self, values: tuple) -> set[str]:
+        raise NotImplementedError
+
+    def cache_keys(self) -> set[str]:
+        """The keys of this queryset's rows, as stored."""
+        keys: set[str] = set()
+        for values in self.order_by().values_list(*self.key_fields).distinct():
+            keys |= self.keys_for(values)
+        return keys
+
+    def cache_keys_of(self, objs) -> set[str]:
+        """The keys of these instances, as they are in memory."""
+        keys: set[str] = set()
+        for obj in objs:
+            keys |= self.keys_for(tuple(getattr(obj, f) for f in self.key_fields))
+        return keys
+
+    def touches_keys(self, fields) -> bool:
+        """Whether writing `fields` (names or attnames) may change a row's keys."""
+        names: set[str] = set()
+        for name in fields:
+            field = self.model._meta.get_field(name)
+            names |= {field.name, field.attname}
+        return bool(names & set(self.key_fields))
+
+    def _rows(self, **filters):
+        # The same manager's rows, on the database this write goes to.
+        return self.model._default_manager.using(self.db).filter(**filters)
+
+    def update(self, **kwargs):
+        if self.query.is_sliced:
+            return super().update(**kwargs)  # refused by Django, as before
+        self._for_write = True  # read the rows where they are written: the primary (core.dbrouting)
+        if self.touches_keys(kwargs):
+            pks = list(self.order_by().values_list("pk", flat=True))
+            keys = self._rows(pk__in=pks).cache_keys()
+            rows = super().update(**kwargs)
+            keys |= self._rows(pk__in=pks).cache_keys()
+        else:
+            keys = self.cache_keys()
+            rows = super().update(**kwargs)
+        caching.forget(keys, using=self.db)
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(
+        self,
+        objs,
+        batch_size=None,
+        ignore_conflicts=False,
+        update_conflicts=False,
+        update_fields=None,
+        unique_fields=None,
+    ):
+        objs = list(objs)
+        self._for_write = True
+        keys = self.cache_keys_of(objs)
+        if update_conflicts and unique_fields and self.touches_keys(update_fields or ()):
+            # A conflicting row takes the new values: its old keys go too.
+            attnames = ["pk" if f == "pk" else self.model._meta.get_field(f).attname for f in unique_fields]
+            match = models.Q(pk__in=[])
+            for obj in objs:
+                match |= models.Q(**{f: getattr(obj, f) for f in attnames})
+            keys |= self._rows().filter(match).cache_keys()
+        created = super().bulk_create(
+            objs,
+            batch_size=batch_size,
+            ignore_conflicts=ignore_conflicts,
+            update_conflicts=update_conflicts,
+            update_fields=update_fields,
+            unique_fields=unique_fields,
+        )
+        caching.forget(keys, using=self.db)
+        return created
+
+    def delete(self):
+        if self.query.is_sliced:
+            return super().delete()  # refused by Django, as before
+        self._for_write = True
+        # The post_delete receivers run as well for each row (Django fetches the rows because
+        # receivers are connected); a data migration's historical model has none.
+        keys = self.cache_keys()
+        deleted = super().delete()
+        caching.forget(keys, using=self.db)
+        return deleted
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class DeadlineRuleQuerySet(CachedRowsQuerySet):
+    key_fields = ("collectivity_id",)
+
+    def keys_for(self, values: tuple) -> set[str]:
+        (collectivity_id,) = values
+        return {caching.rules_key(collectivity_id)} if collectivity_id is not None else set()
+
+
+class HolidayOverrideQuerySet(CachedRowsQuerySet):
+    key_fields = ("date", "new_date")
+
+    def keys_for(self, values: tuple) -> set[str]:
+        # Holidays are cached per year: both years an override may touch (clocks/deadlines.py).
+        return {caching.holidays_key(d.year) for d in values if d}
+
+
+class DeadlineRuleManager(models.Manager.from_queryset(DeadlineRuleQuerySet)):
+    # Data migrations get it too: their bulk writes drop the cache (their save() sends no signal
+    # the receivers listen to: the historical model is another class).
+    use_in_migrations = True
+
+
+class HolidayOverrideManager(models.Manager.from_queryset(HolidayOverrideQuerySet)):
+    use_in_migrations = True
 
 
 class DeadlineRule(models.Model):
@@ -60,6 +190,8 @@ class DeadlineRule(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = DeadlineRuleManager()
+
     class Meta:
         verbose_name = _("deadline rule")
         verbose_name_plural = _("deadline rules")
@@ -88,6 +220,8 @@ class HolidayOverride(models.Model):
     new_date = models.DateField(_("confirmed date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = HolidayOverrideManager()
 
     class Meta:
         verbose_name = _("public holiday confirmation")

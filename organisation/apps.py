@@ -7,6 +7,6 @@ class OrganisationConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        # Connects the signals that rebuild the host and slug map when a collectivity is saved, in
-        # every process (a command's change must reach the web processes' shared cache too).
+        # Connects the signals that drop the cached host names and slugs when a collectivity is saved
+        # or deleted, in every process (a command's change must reach the web processes' shared cache).
         from organisation import tenancy  # noqa: F401

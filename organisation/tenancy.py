@@ -9,8 +9,13 @@ site (docs/architecture.md, "Several collectivities").
 
 Under a prefix the middleware moves `/c/<slug>` from the path to the script prefix, so the URL map is
 the same for every collectivity and every `reverse()` and `{% url %}` of the request keeps the prefix.
-The host and slug map is small; it is kept in the shared cache and dropped whenever a collectivity is
-saved or deleted.
+What routing reads is kept in the shared cache, in one read per request: the routes (the host names,
+which few collectivities have, and the default collectivity's id) and the id of each slug asked for,
+found by the slug's unique index. A slug that names no collectivity is remembered as missing for a
+minute, so a scan of made-up prefixes does not reach the database on every request. A collectivity's
+save or delete writes what it changed at once (its slug, the old one too when it is renamed, and the
+routes when it has or had a host name or is the default one), for a minute only, and drops it again
+on commit; a bulk write, which sends no signal, calls forget().
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, reverse, set_script_prefix
@@ -28,8 +35,12 @@ from core import roles, sites
 from core import views as error_views
 from organisation.models import Collectivity
 
-MAP_KEY = "mithaq:tenancy:map"
-MAP_TIMEOUT = 60 * 60
+ROUTES_KEY = "mithaq:tenancy:routes"
+SLUG_KEY = "mithaq:tenancy:slug:{}"
+FOUND_TIMEOUT = 60 * 60
+BRIEF_TIMEOUT = 60  # a slug no collectivity has; what a write caches before its commit
+MISSING = 0  # cached for a slug no collectivity has (ids start at 1)
+SLUG_MAX_LENGTH = Collectivity._meta.get_field("slug").max_length
 PREFIX = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)?$")
 # Where on a collectivity's site only its own staff may go (the rest is public or the visitor's own).
 STAFF_PATHS = ("/staff/", "/admin/")
@@ -44,28 +55,100 @@ def _normalise_host(host: str) -> str:
     return host.rsplit(":", 1)[0].strip().lower().rstrip(".") if host else ""
 
 
-def _build_map() -> dict:
-    rows = list(Collectivity.objects.values_list("id", "slug", "hostname"))
-    return {
-        "hosts": {_normalise_host(h): (pk, slug) for pk, slug, h in rows if h},
-        "slugs": {slug: pk for pk, slug, _h in rows},
-    }
+def _slug_key(slug: str) -> str:
+    return SLUG_KEY.format(slug)
 
 
-def collectivity_map() -> dict:
-    """{"hosts": {hostname: (id, slug)}, "slugs": {slug: id}}, from the cache or the database."""
-    found = cache.get(MAP_KEY)
-    if found is None:
-        found = _build_map()
-        cache.set(MAP_KEY, found, MAP_TIMEOUT)
-    return found
+def _build_routes() -> dict:
+    """{"hosts": {hostname: (id, slug)}, "default": (slug, id or None)}: the collectivities with a
+    host name (few) and the default one, whose id the unprefixed site needs, in one query."""
+    default = settings.MITHAQ_DEFAULT_COLLECTIVITY
+    rows = (
+        Collectivity.objects.filter(Q(hostname__gt="") | Q(slug=default))  # neither NULL nor blank
+        .order_by()
+        .values_list("id", "slug", "hostname")
+    )
+    routes: dict = {"hosts": {}, "default": (default, None)}
+    for pk, slug, host in rows:
+        if host:
+            routes["hosts"][_normalise_host(host)] = (pk, slug)
+        if slug == default:
+            routes["default"] = (default, pk)
+    return routes
+
+
+def _slug_id(slug: str) -> int:
+    """The id of the collectivity with this slug, or MISSING (its unique index: one row at most)."""
+    found = Collectivity.objects.filter(slug=slug).order_by().values_list("id", flat=True)[:1]
+    return next(iter(found), MISSING)
+
+
+def lookup(slug: str | None) -> tuple[dict, int | None]:
+    """The routes (_build_routes) and the id of `slug`'s collectivity (None: no slug asked, or no
+    collectivity has it), from the cache in one read, else from the database."""
+    # A slug longer than the column allows names no collectivity: neither the cache nor the database
+    # is asked about it (and the cache keys stay short).
+    slug_key = _slug_key(slug) if slug and len(slug) <= SLUG_MAX_LENGTH else None
+    found = cache.get_many([ROUTES_KEY, slug_key] if slug_key else [ROUTES_KEY])
+    routes = found.get(ROUTES_KEY)
+    if routes is None or routes["default"][0] != settings.MITHAQ_DEFAULT_COLLECTIVITY:
+        routes = _build_routes()
+        cache.set(ROUTES_KEY, routes, FOUND_TIMEOUT)
+    if slug_key is None:
+        return routes, None
+    pk = found.get(slug_key)
+    if pk is None:
+        pk = _slug_id(slug)
+        cache.set(slug_key, pk, FOUND_TIMEOUT if pk else BRIEF_TIMEOUT)
+    return routes, pk or None
+
+
+def forget(*, slugs=(), routes: bool = False) -> None:
+    """Drop what routing cached for these slugs (and the routes, if `routes`): at once, and again on
+    commit so that a request in between does not keep what the transaction is changing. For a
+    write that sends no signal (bulk_create, QuerySet.update); a save or delete needs nothing."""
+    keys = [_slug_key(s) for s in slugs if s and len(s) <= SLUG_MAX_LENGTH] + ([ROUTES_KEY] if routes else [])
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+ROUTING_FIELDS = {"slug", "hostname"}
+_BEFORE = "_mithaq_tenancy_before"
+
+
+@receiver(pre_save, sender=Collectivity)
+def _note_routing(sender, instance: Collectivity, update_fields=None, **kwargs) -> None:
+    # A renamed slug or a changed host name must drop the old value's entry too: read it as stored.
+    if instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not ROUTING_FIELDS & set(update_fields):
+        return
+    old = Collectivity.objects.filter(pk=instance.pk).order_by().values_list("slug", "hostname")[:1]
+    for row in old:
+        setattr(instance, _BEFORE, row)
 
 
 @receiver(post_save, sender=Collectivity)
 @receiver(post_delete, sender=Collectivity)
-def _refresh_map(**kwargs) -> None:
-    # Built again at once (not only dropped): the next request finds it, whatever process serves it.
-    cache.set(MAP_KEY, _build_map(), MAP_TIMEOUT)
+def _routing_changed(sender, instance: Collectivity, update_fields=None, **kwargs) -> None:
+    old_slug, old_host = instance.__dict__.pop(_BEFORE, ("", None))
+    if update_fields is not None and not ROUTING_FIELDS & set(update_fields):
+        return  # e.g. a counter saved alone: routing did not change
+    deleted = kwargs.get("signal") is post_delete
+    # Written at once, so that the next request finds them whatever process serves it (and a saved
+    # collectivity costs its first visitor nothing), but only briefly and dropped again on commit:
+    # a rolled-back or concurrent transaction must not leave them for an hour.
+    slugs = {old_slug: MISSING, instance.slug: MISSING if deleted else instance.pk}
+    values = {_slug_key(slug): pk for slug, pk in slugs.items() if slug and len(slug) <= SLUG_MAX_LENGTH}
+    cache.set_many(values, BRIEF_TIMEOUT)
+    keys = list(values)
+    if instance.hostname or old_host or settings.MITHAQ_DEFAULT_COLLECTIVITY in slugs:
+        cache.set(ROUTES_KEY, _build_routes(), BRIEF_TIMEOUT)
+        keys.append(ROUTES_KEY)
+    elif cache.get(ROUTES_KEY) is None:
+        cache.set(ROUTES_KEY, _build_routes(), FOUND_TIMEOUT)  # unchanged by this write
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def site_reverse(slug: str | None, viewname: str, args=()) -> str:
@@ -110,13 +193,12 @@ class CollectivityMiddleware:
             set_script_prefix(base)
 
     def _route(self, request):
-        mapping = collectivity_map()
         host = _normalise_host(request.get_host())
-        by_host = mapping["hosts"].get(host)
         match = PREFIX.match(request.path_info)
+        routes, pk = lookup(match.group("slug") if match else None)
+        by_host = routes["hosts"].get(host)
         if match:
             slug = match.group("slug")
-            pk = mapping["slugs"].get(slug)
             if pk is None or (by_host is not None and by_host[0] != pk):
                 return self._not_found(request)
             if match.group("rest") is None:
@@ -132,7 +214,7 @@ class CollectivityMiddleware:
             allowed = {_normalise_host(h) for h in getattr(settings, "MITHAQ_DEFAULT_HOSTS", [])}
             if allowed and host not in allowed:
                 return self._not_found(request)
-            setattr(request, sites.PUBLIC_ATTR, mapping["slugs"].get(settings.MITHAQ_DEFAULT_COLLECTIVITY))
+            setattr(request, sites.PUBLIC_ATTR, routes["default"][1])
         return None
 
     @staticmethod
