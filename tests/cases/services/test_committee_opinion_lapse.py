@@ -196,18 +196,24 @@ def test_a_lapsed_request_leaves_the_inbox_and_the_counts(world, client):
 
 @pytest.mark.parametrize(
     ("steps", "reason"),
-    [(["withdraw"], "the case was withdrawn"), (["report", "schedule", "adopt"], "the council decided")],
+    [
+        (["withdraw"], "le dossier a été retiré"),
+        (["report", "schedule", "adopt"], "le conseil a statué"),
+    ],
 )
 def test_the_staff_case_page_shows_the_lapsed_request(world, client, steps, reason):
     case = world.case_in("in_committee")
     _ask(world, case)
     case = _walk(world, case, steps)
-    client.force_login(world["bureau"])
-    with translation.override("en"):
-        body = client.get(
-            reverse("staff:case", args=[case.reference]), HTTP_ACCEPT_LANGUAGE="en"
-        ).content.decode()
-    assert "lapsed" in body and f"{reason} before this opinion was given" in body
+    bureau = world["bureau"]
+    bureau.language = "fr"
+    bureau.save(update_fields=["language"])
+    client.force_login(bureau)
+    body = client.get(
+        reverse("staff:case", args=[case.reference]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert 'lang="fr"' in body
+    assert "caduque" in body and f"{reason} avant que cet avis ne soit rendu" in body
     assert "has not reported yet" not in body
 
 
