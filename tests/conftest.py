@@ -108,3 +108,11 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def azilal_host(settings):
+    """The test client may call Azilal's host name (tests.factories.AZILAL_HOST)."""
+    from tests.factories import AZILAL_HOST
+
+    settings.ALLOWED_HOSTS = ["testserver", AZILAL_HOST]

@@ -330,3 +330,14 @@ class World:
             )
         case.tracking_code = code
         return case
+
+
+# A second collectivity for the tests of several collectivities on one installation (its prefix
+# /c/azilal/ and its own host name); tests/conftest.py's `azilal_host` lets the test client use it.
+AZILAL_HOST = "azilal.example.org"
+
+
+def azilal_collectivity(*, hostname: str = AZILAL_HOST):
+    return CollectivityFactory(
+        slug="azilal", code="AZL", name_ar="جماعة أزيلال", name_fr="Commune d'Azilal", hostname=hostname
+    )

@@ -9,23 +9,19 @@ from django.contrib.auth import get_user_model
 
 from accounts import services
 from tests.accounts.conftest import STRONG_PASSWORD, link_in, path_of, signup_data
-from tests.factories import CollectivityFactory, UserFactory
+from tests.factories import AZILAL_HOST, UserFactory, azilal_collectivity
+
+# Every test may call Azilal's host name.
+pytestmark = pytest.mark.usefixtures("azilal_host")
 
 User = get_user_model()
-HOST = "azilal.example.org"
+HOST = AZILAL_HOST
 SIGNUP = "/accounts/signup/"
 
 
 @pytest.fixture
 def azilal(world):
-    return CollectivityFactory(
-        slug="azilal", code="AZL", name_ar="جماعة أزيلال", name_fr="Commune d'Azilal", hostname=HOST
-    )
-
-
-@pytest.fixture(autouse=True)
-def _hosts(settings):
-    settings.ALLOWED_HOSTS = ["testserver", HOST]
+    return azilal_collectivity()
 
 
 def _sign_up(client, committed, address: str, **extra):

@@ -10,17 +10,12 @@ from rest_framework.authtoken.models import Token
 
 from cases import selectors
 from core import roles
-from tests.factories import CollectivityFactory, UserFactory, World
+from tests.factories import AZILAL_HOST, UserFactory, World, azilal_collectivity
 from workflows import selectors as desk
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("azilal_host")]
 
-HOST = "azilal.example.org"
-
-
-@pytest.fixture(autouse=True)
-def _hosts(settings):
-    settings.ALLOWED_HOSTS = ["testserver", HOST]
+HOST = AZILAL_HOST
 
 
 @pytest.fixture
@@ -30,9 +25,7 @@ def two(world):
     for user in world.users.values():
         user.collectivity = world.collectivity
         user.save(update_fields=["collectivity"])
-    azilal = CollectivityFactory(
-        slug="azilal", code="AZL", name_ar="جماعة أزيلال", name_fr="Commune d'Azilal", hostname=HOST
-    )
+    azilal = azilal_collectivity()
     other = World(collectivity=azilal, prefix="azl_")
     mine = other.case_in("submitted", title="Drinking water for Ait Ouirra")
     theirs = world.case_in("submitted")

@@ -12,21 +12,16 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from organisation import tenancy
-from tests.factories import CollectivityFactory
+from tests.factories import AZILAL_HOST, azilal_collectivity
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("azilal_host")]
 
-HOST = "azilal.example.org"
-
-
-@pytest.fixture(autouse=True)
-def _hosts(settings):
-    settings.ALLOWED_HOSTS = ["testserver", HOST]
+HOST = AZILAL_HOST
 
 
 @pytest.fixture
 def azilal(world):
-    return CollectivityFactory(slug="azilal", code="AZL", name_ar="جماعة أزيلال", name_fr="Commune d'Azilal")
+    return azilal_collectivity(hostname="")
 
 
 # tenancy's own reads: a slug's id, or the routes (ids, slugs and host names); not the page's.
@@ -96,7 +91,7 @@ def test_a_deleted_collectivity_is_404(client, azilal):
 
 def test_a_new_collectivity_is_served_although_its_slug_was_cached_as_missing(client, world):
     assert client.get("/c/azilal/").status_code == 404
-    CollectivityFactory(slug="azilal", code="AZL", name_ar="جماعة أزيلال", name_fr="Commune d'Azilal")
+    azilal_collectivity(hostname="")
     assert client.get("/c/azilal/").status_code == 200
 
 
