@@ -516,7 +516,7 @@ class CommitteeReferral(models.Model):
     )
     # An opinion still unfiled when the case leaves the stage where opinions are filed (the council
     # decides, or the filer withdraws): closed without a report, never filed afterwards. Written by
-    # the transition itself (cases.services.committees.lapse_open_opinions), docs/domain.md §3.6.
+    # the transition itself (cases.services.committees.lapse_open_referrals), docs/domain.md §3.6.
     lapsed_at = models.DateTimeField(_("lapsed on"), null=True, blank=True)
     history = HistoricalRecords()
 

@@ -244,7 +244,7 @@ def _lapse_statements(connection) -> tuple[str, ...]:
         qn(history.get_field(name).column)
         for name in ("history_date", "history_change_reason", "history_type", "history_user")
     )
-    open_ = f"{qn('case_id')} = %s AND {qn('role')} = %s AND {qn('reported_at')} IS NULL"
+    open_ = f"{qn('case_id')} = %s AND {qn('reported_at')} IS NULL"
     update = f"UPDATE {table} SET {qn('lapsed_at')} = %s WHERE {open_} AND {qn('lapsed_at')} IS NULL"  # noqa: S608 (identifiers from the models' metadata)
     insert = f"INSERT INTO {history_table} ({columns}, {stamps}) SELECT {columns}, %s, %s, %s, %s"  # noqa: S608
     if vendor == "postgresql":
@@ -254,29 +254,30 @@ def _lapse_statements(connection) -> tuple[str, ...]:
     return _LAPSE_SQL.setdefault(vendor, statements)
 
 
-def lapse_open_opinions(case: Case, *, actor, at: datetime.datetime, reason: str) -> None:
-    """Close as lapsed, at `at`, every opinion still asked of a committee on the case, with their
-    history rows; in the transition's transaction and, on PostgreSQL, its write batch (one statement,
-    no round trip of its own). No audit entry of its own: the transition's entry says why."""
+def lapse_open_referrals(case: Case, *, actor, at: datetime.datetime, reason: str) -> None:
+    """Close as lapsed, at `at`, every referral of the case still unreported (the opinions asked and,
+    on a case withdrawn or decided before its report, the lead committee's), with their history rows;
+    in the transition's transaction and, on PostgreSQL, its write batch (one statement, no round
+    trip of its own). No audit entry of its own: the transition's entry says why."""
     using = router.db_for_write(CommitteeReferral)
     connection = connections[using]
     field = CommitteeReferral._meta.get_field("lapsed_at")
     stamp = field.get_db_prep_value(at, connection)
-    opinion = CommitteeReferral.Role.OPINION.value
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     history = [stamp, reason[:100], "~", user_id]
     statements = _lapse_statements(connection)
     if len(statements) == 1:
-        execute_write(connection, statements[0], [stamp, case.pk, opinion, *history])
+        execute_write(connection, statements[0], [stamp, case.pk, *history])
         return
     update, insert = statements
-    execute_write(connection, update, [stamp, case.pk, opinion])
-    execute_write(connection, insert, [*history, case.pk, opinion, stamp])
+    execute_write(connection, update, [stamp, case.pk])
+    execute_write(connection, insert, [*history, case.pk, stamp])
 
 
 def opinions_lapse_on_transition(event: hooks.TransitionEvent) -> None:
-    """The transition listener (cases.hooks) that lapses the opinions still asked when the case
-    leaves the states in which they may be filed: the council decides (`adopt`, `reject`) or the
-    filer withdraws. Any other step, a return to committee (`defer`) included, leaves them open."""
+    """The transition listener (cases.hooks) that lapses the referrals still unreported when the case
+    leaves the states in which opinions may be filed: the council decides (`adopt`, `reject`) or the
+    filer withdraws (then the lead committee's too, if it had not reported). Any other step, a
+    return to committee (`defer`) included, leaves them open."""
     if event.from_state in FILE_STATES and event.to_state not in FILE_STATES:
-        lapse_open_opinions(event.case, actor=event.actor, at=event.at, reason=f"transition:{event.name}")
+        lapse_open_referrals(event.case, actor=event.actor, at=event.at, reason=f"transition:{event.name}")

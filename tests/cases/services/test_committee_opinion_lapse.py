@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from audit.models import TransitionEntry
 from cases import committee_selectors, services
 from cases.models import CommitteeReferral
-from cases.services.committees import lapse_open_opinions
+from cases.services.committees import lapse_open_referrals
 from core import errors
 from followup.response_times import committee_work
 from tests.cases.conftest import counts
@@ -26,6 +26,9 @@ OPINION = "The finance committee sees no objection: the budget line exists."
 History = CommitteeReferral.history.model
 
 backfill = importlib.import_module("cases.migrations.0005_committee_referral_lapsed_at").lapse_left_behind
+backfill_leads = importlib.import_module(
+    "cases.migrations.0006_lead_referrals_lapse"
+).lapse_lead_referrals_left_behind
 
 
 def _ask(world, case, committee=None):
@@ -78,7 +81,7 @@ LEAVING = {
 
 
 @pytest.mark.parametrize("steps", list(LEAVING.values()), ids=list(LEAVING))
-def test_leaving_the_committee_stages_lapses_the_open_opinions_only(world, steps):
+def test_leaving_the_committee_stages_lapses_what_is_unreported_only(world, steps):
     case = world.case_in("in_committee")
     third = CommitteeFactory(collectivity=world.collectivity)
     third_member = world.outsider_committee_member  # sits on both asked committees
@@ -119,6 +122,14 @@ def test_leaving_the_committee_stages_lapses_the_open_opinions_only(world, steps
     assert History.objects.filter(id=answered.pk).count() == answered_history
     other_open.refresh_from_db()
     assert other_open.pending
+    # The lead committee's referral: reported, it is untouched; withdrawn before its report, it
+    # lapses with the opinions.
+    lead = CommitteeReferral.objects.get(case=case, role="lead")
+    if "report" in steps:
+        assert lead.reported_at is not None and lead.lapsed_at is None
+    else:
+        assert lead.lapsed and lead.lapsed_at == last.created_at
+        assert History.objects.filter(id=lead.pk).order_by("-history_id").first().lapsed_at == lead.lapsed_at
     call_command("verify_audit")
 
 
@@ -205,14 +216,7 @@ def test_the_staff_case_page_shows_the_lapsed_request(world, client, steps, reas
     case = world.case_in("in_committee")
     _ask(world, case)
     case = _walk(world, case, steps)
-    bureau = world["bureau"]
-    bureau.language = "fr"
-    bureau.save(update_fields=["language"])
-    client.force_login(bureau)
-    body = client.get(
-        reverse("staff:case", args=[case.reference]), HTTP_ACCEPT_LANGUAGE="fr"
-    ).content.decode()
-    assert 'lang="fr"' in body
+    body = _staff_page_in_french(world, client, case)
     assert "caduque" in body and f"{reason} avant que cet avis ne soit rendu" in body
     assert "has not reported yet" not in body
 
@@ -224,7 +228,7 @@ def test_a_lapsed_request_does_not_stop_a_new_one(world):
     case = world.case_in("in_committee")
     first = _ask(world, case)
     with transaction.atomic():
-        lapse_open_opinions(case, actor=world["secretariat"], at=timezone.now(), reason="test")
+        lapse_open_referrals(case, actor=world["secretariat"], at=timezone.now(), reason="test")
     first.refresh_from_db()
     assert first.lapsed
     second = _ask(world, case)
@@ -248,3 +252,35 @@ def test_the_migration_lapses_the_opinions_left_behind(world):
     still_open.refresh_from_db()
     assert left_behind.lapsed_at == decided.decided_at
     assert still_open.pending
+
+
+def test_the_migration_lapses_the_lead_referrals_left_behind(world):
+    withdrawn = _walk(world, world.case_in("in_committee"), ["withdraw"])
+    reported = _walk(world, world.case_in("in_committee"), ["report"])
+    in_committee = world.case_in("in_committee")
+    # As the rows stood before the lead referral lapsed too.
+    CommitteeReferral.objects.filter(case=withdrawn).update(lapsed_at=None)
+
+    backfill_leads(apps, None)
+
+    lead = CommitteeReferral.objects.get(case=withdrawn, role="lead")
+    assert lead.lapsed_at == withdrawn.closed_at
+    assert CommitteeReferral.objects.get(case=reported, role="lead").lapsed_at is None
+    assert CommitteeReferral.objects.get(case=in_committee, role="lead").pending
+
+
+def test_the_staff_case_page_says_the_lead_committee_never_reported(world, client):
+    case = _walk(world, world.case_in("in_committee"), ["withdraw"])
+    body = _staff_page_in_french(world, client, case)
+    assert "le dossier a été retiré avant que la commission ne rende son rapport" in body
+
+
+def _staff_page_in_french(world, client, case) -> str:
+    bureau = world["bureau"]
+    bureau.language = "fr"
+    bureau.save(update_fields=["language"])
+    client.force_login(bureau)
+    page = client.get(reverse("staff:case", args=[case.reference]), HTTP_ACCEPT_LANGUAGE="fr")
+    body = page.content.decode()
+    assert 'lang="fr"' in body
+    return body
