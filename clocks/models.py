@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,11 +26,10 @@ class CachedRowsQuerySet(models.QuerySet):
     when the write changes the columns they come from, after it too (where the rows went); they are
     dropped at once and again on commit."""
 
-    # The columns (attnames) a row's cache keys come from; keys_for turns their values into keys.
-    key_fields: tuple[str, ...] = ()
-
-    def keys_for(self, values: tuple) -> set[str]:
-        raise NotImplementedError
+    # Each subclass names the columns (attnames) a row's cache keys come from and the function that
+    # turns their values into keys.
+    key_fields: tuple[str, ...]
+    keys_for: Callable[[tuple], set[str]]
 
     def cache_keys(self) -> set[str]:
         """The keys of this queryset's rows, as stored."""
@@ -118,20 +119,24 @@ class CachedRowsQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
+def _rule_keys(values: tuple) -> set[str]:
+    (collectivity_id,) = values
+    return {caching.rules_key(collectivity_id)} if collectivity_id is not None else set()
+
+
+def _holiday_keys(values: tuple) -> set[str]:
+    # Holidays are cached per year: both years an override may touch (clocks/deadlines.py).
+    return {caching.holidays_key(d.year) for d in values if d}
+
+
 class DeadlineRuleQuerySet(CachedRowsQuerySet):
     key_fields = ("collectivity_id",)
-
-    def keys_for(self, values: tuple) -> set[str]:
-        (collectivity_id,) = values
-        return {caching.rules_key(collectivity_id)} if collectivity_id is not None else set()
+    keys_for = staticmethod(_rule_keys)
 
 
 class HolidayOverrideQuerySet(CachedRowsQuerySet):
     key_fields = ("date", "new_date")
-
-    def keys_for(self, values: tuple) -> set[str]:
-        # Holidays are cached per year: both years an override may touch (clocks/deadlines.py).
-        return {caching.holidays_key(d.year) for d in values if d}
+    keys_for = staticmethod(_holiday_keys)
 
 
 class DeadlineRuleManager(models.Manager.from_queryset(DeadlineRuleQuerySet)):
