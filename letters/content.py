@@ -99,8 +99,9 @@ def _decision(letter: Letter, *, user, tracking_url: str) -> dict:
     # present. The letter prints what the public case page shows (cases.selectors.case_decision); a
     # ruling of the president without a session has no members present and prints none of it.
     in_session = case.members_present is not None and not case.decided_by_president
-    convocation = (case.convocation or "first") if in_session else ""
-    quorum = case.collectivity.quorum if in_session else None
+    published = (selectors.case_decision(case) or {}) if in_session else {}
+    convocation = published.get("convocation", "")
+    quorum = published.get("quorum")
     if not in_session or convocation == "third":
         quorum_status = ""  # the third meeting's label already says no quorum is required
     elif quorum is None:
@@ -120,12 +121,12 @@ def _decision(letter: Letter, *, user, tracking_url: str) -> dict:
         "votes_for": case.votes_for,
         "votes_against": case.votes_against,
         "votes_abstain": case.votes_abstain,
-        "members_present": case.members_present if in_session else None,
-        "council_members": case.collectivity.council_members if in_session else None,
+        "members_present": published.get("members_present"),
+        "council_members": published.get("council_members"),
         "quorum": quorum,
         "quorum_status": quorum_status,
         "convocation": convocation,
-        "convocation_label": str(lifecycle.CONVOCATIONS.get(convocation, "")) if in_session else "",
+        "convocation_label": published.get("convocation_label", ""),
         "reasons": [] if adopted else grounds(case.decision_reason_code, lifecycle.REJECTION_REASONS),
         "justification": case.decision_justification,
         "corrected": letter.entry is not letter.base,
